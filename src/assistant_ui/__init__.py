@@ -1,0 +1,52 @@
+"""Python client for assistant-ui chat backends."""
+
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AssistantUIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    IncompleteStreamError,
+    InternalServerError,
+    InvalidRequestError,
+    LineTooLongError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RemoteStreamError,
+    StreamDecodeError,
+    StreamError,
+    StreamInterruptedError,
+    StreamWarning,
+    UnprocessableEntityError,
+    UsageError,
+)
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AssistantUIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "IncompleteStreamError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "LineTooLongError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RemoteStreamError",
+    "StreamDecodeError",
+    "StreamError",
+    "StreamInterruptedError",
+    "StreamWarning",
+    "UnprocessableEntityError",
+    "UsageError",
+    "__version__",
+]
