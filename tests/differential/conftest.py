@@ -1,0 +1,94 @@
+"""Fixtures for the differential tests: the corpus and the reference's verdicts.
+
+The helpers live in ``differential_support.py``; see its docstring for how the
+reference is located and when the tests skip or fail.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import pytest
+from differential_support import (
+    HERE,
+    NODE_TIMEOUT_S,
+    SPLIT_SIZES,
+    Stream,
+    case_body,
+    case_initial_state,
+    case_strict,
+    conformance_cases,
+    conformance_job_id,
+    load_local_module,
+    load_manifest,
+    make_job,
+    require_reference,
+)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Stream]:
+    """Every generated stream by id: Python encoders first, then the AI SDK's."""
+    require_reference()
+    directory = tmp_path_factory.mktemp("differential-corpus")
+    load_local_module("gen_python_corpus").generate(directory)
+    subprocess.run(
+        ["node", str(HERE / "gen_ui_corpus.mjs"), str(directory)],
+        check=True,
+        cwd=HERE,
+        timeout=NODE_TIMEOUT_S,
+        capture_output=True,
+    )
+    streams = load_manifest(directory, "python-manifest.json")
+    streams += load_manifest(directory, "ui-manifest.json")
+    return {stream.id: stream for stream in streams}
+
+
+@pytest.fixture(scope="session")
+def reference(corpus: dict[str, Stream]) -> dict[str, dict[str, Any]]:
+    """The reference's result for every corpus stream and conformance case, by job id."""
+    jobs = [
+        make_job(
+            f"corpus:{stream.id}",
+            stream.encoding,
+            stream.body,
+            strict=stream.strict,
+            initial_state=stream.initial_state,
+            ui_message=stream.encoding == "ui-message-stream",
+        )
+        for stream in corpus.values()
+    ]
+    for case in conformance_cases():
+        sizes: list[int | None] = [None, *SPLIT_SIZES]
+        named = case.get("options", {}).get("deliverInChunksOf")
+        if named is not None and named not in sizes:
+            sizes.append(int(named))
+        for size in sizes:
+            jobs.append(
+                make_job(
+                    conformance_job_id(case["id"], size),
+                    case["flavour"],
+                    case_body(case),
+                    strict=case_strict(case),
+                    initial_state=case_initial_state(case),
+                    chunk_size=size,
+                    ui_message=case["flavour"] == "ui-message-stream" and size is None,
+                )
+            )
+    completed = subprocess.run(
+        ["node", str(HERE / "reference_decode.mjs")],
+        input=json.dumps(jobs).encode("utf-8"),
+        check=True,
+        cwd=HERE,
+        timeout=NODE_TIMEOUT_S,
+        capture_output=True,
+    )
+    results: list[dict[str, Any]] = json.loads(completed.stdout)
+    return {result["id"]: result for result in results}
+
+
+@pytest.fixture(scope="session")
+def conformance_by_id() -> dict[str, dict[str, Any]]:
+    return {case["id"]: case for case in conformance_cases()}

@@ -1,0 +1,116 @@
+// Decodes response bodies with the reference implementation (npm assistant-stream).
+//
+// stdin:  a JSON array of jobs
+//         [{id, encoding, body_b64, strict, initialState, chunkSize?, uiMessage?}]
+// stdout: a JSON array of results, same order
+//         [{id, message, error, warnings, uiMessage?, uiMessageError?}]
+//
+// Bytes go through a ReadableStream, the encoding's decoder and the
+// AssistantMessageAccumulator, exactly as the assistant-ui runtimes pipe a
+// fetch body. `message` is the last message the accumulator emitted (the
+// partial message when the pipeline failed), `error` the failure text or null.
+// `chunkSize` splits the body into reads of that many bytes (default: one read).
+// With `uiMessage: true` a UI-message-stream body is also read by the AI SDK's
+// own client code (`readUIMessageStream`), giving the UIMessage it builds.
+import {
+  AssistantMessageAccumulator,
+  AssistantTransportDecoder,
+  DataStreamDecoder,
+  PlainTextDecoder,
+  UIMessageStreamDecoder,
+  unstable_createInitialMessage as createInitialMessage,
+} from "assistant-stream";
+
+const DECODERS = {
+  "data-stream": (strict) => new DataStreamDecoder({ strict }),
+  "ui-message-stream": () => new UIMessageStreamDecoder(),
+  "assistant-transport": (strict) => new AssistantTransportDecoder({ strict }),
+  "plain-text": () => new PlainTextDecoder(),
+};
+
+const byteStream = (bytes, chunkSize) =>
+  new ReadableStream({
+    start(controller) {
+      const step = chunkSize && chunkSize > 0 ? chunkSize : Math.max(bytes.length, 1);
+      for (let i = 0; i < bytes.length; i += step) controller.enqueue(bytes.slice(i, i + step));
+      controller.close();
+    },
+  });
+
+// The reference reports dropped input through console.warn; collect it per job.
+let currentWarnings = null;
+const originalWarn = console.warn;
+console.warn = (...args) => {
+  if (currentWarnings) currentWarnings.push(args.map(String).join(" "));
+  else originalWarn(...args);
+};
+
+const errorText = (error) => (error instanceof Error ? error.message : String(error));
+
+async function decode(job) {
+  const makeDecoder = DECODERS[job.encoding];
+  if (!makeDecoder) return { id: job.id, message: null, error: `no reference decoder for ${job.encoding}` };
+  const bytes = Buffer.from(job.body_b64, "base64");
+  const strict = job.strict !== false;
+  const initialMessage = createInitialMessage({ unstable_state: job.initialState ?? null });
+  let message = initialMessage;
+  let error = null;
+  currentWarnings = [];
+  try {
+    const messages = byteStream(new Uint8Array(bytes), job.chunkSize)
+      .pipeThrough(makeDecoder(strict))
+      .pipeThrough(new AssistantMessageAccumulator({ initialMessage, strict }));
+    const reader = messages.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      message = value;
+    }
+  } catch (caught) {
+    error = errorText(caught);
+  }
+  const warnings = currentWarnings;
+  currentWarnings = null;
+  const result = { id: job.id, message, error, warnings };
+  if (job.uiMessage && job.encoding === "ui-message-stream") {
+    Object.assign(result, await aiSdkUIMessage(bytes));
+  }
+  return result;
+}
+
+async function aiSdkUIMessage(bytes) {
+  // Imported lazily so that the assistant-stream side works without `ai`.
+  const { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema } = await import("ai");
+  let uiMessage = null;
+  try {
+    const chunks = parseJsonEventStream({
+      stream: byteStream(new Uint8Array(bytes)),
+      schema: uiMessageChunkSchema,
+    }).pipeThrough(
+      new TransformStream({
+        transform(part, controller) {
+          if (!part.success) throw part.error;
+          controller.enqueue(part.value);
+        },
+      }),
+    );
+    for await (const snapshot of readUIMessageStream({ stream: chunks, terminateOnError: true })) {
+      uiMessage = snapshot;
+    }
+    return { uiMessage, uiMessageError: null };
+  } catch (caught) {
+    return { uiMessage, uiMessageError: errorText(caught) };
+  }
+}
+
+async function readStdin() {
+  const pieces = [];
+  for await (const piece of process.stdin) pieces.push(piece);
+  return Buffer.concat(pieces).toString("utf8");
+}
+
+const jobs = JSON.parse(await readStdin());
+const results = [];
+// Sequential on purpose: console.warn capture is per job.
+for (const job of jobs) results.push(await decode(job));
+process.stdout.write(JSON.stringify(results));
