@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite.
+
+``demo_server``: the embedded demo backend (:mod:`assistant_ui.demo`) served
+by uvicorn on 127.0.0.1 for the whole session, with no pacing delay. It is
+shared, so a test should use its own thread id (``thread_id`` fixture) and
+read the backend's log through it::
+
+    def test_something(demo_server, thread_id):
+        ...  # POST f"{demo_server.url}/api/chat" with {"threadId": thread_id, ...}
+        assert demo_server.log.requests_for(thread_id)[0].path == "/api/chat"
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from assistant_ui.demo.recording import DemoLog
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    """A running demo backend."""
+
+    url: str
+    """Base URL, e.g. ``http://127.0.0.1:53211``."""
+    log: DemoLog
+    """Requests, disconnects and cancels the backend saw."""
+    app: Any
+    """The Starlette app (for ``httpx.ASGITransport`` tests)."""
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """The demo backend on a free loopback port (skipped without the demo extra)."""
+    pytest.importorskip("assistant_stream")
+    from assistant_ui.demo import create_app
+    from assistant_ui.demo.recording import DemoLog
+    from assistant_ui.demo.runner import BackgroundServer
+
+    log = DemoLog()
+    app = create_app(delay=0, log=log)
+    with BackgroundServer(app) as server:
+        yield DemoServer(url=server.url, log=log, app=app)
+
+
+@pytest.fixture
+def thread_id() -> str:
+    """A thread id no other test uses."""
+    return f"thread-{uuid.uuid4().hex[:12]}"
