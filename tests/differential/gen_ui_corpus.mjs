@@ -9,7 +9,15 @@
 // the files; nothing is hand-written.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { jsonSchema, stepCountIs, streamText, tool } from "ai";
+import {
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  dynamicTool,
+  jsonSchema,
+  stepCountIs,
+  streamText,
+  tool,
+} from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 
 const usage = (input, output) => ({
@@ -179,6 +187,99 @@ const scenarios = {
   "ui-gen-length": {
     steps: [[...textParts("t0", ["cut off mid"]), finish("length")]],
   },
+  "ui-gen-file": {
+    steps: [
+      [
+        { type: "file", mediaType: "image/png", data: { type: "data", data: "iVBORw0KGgo=" } },
+        ...textParts("t0", ["Here is the image."]),
+        finish("stop"),
+      ],
+    ],
+  },
+  "ui-gen-provider-metadata": {
+    steps: [
+      [
+        { type: "text-start", id: "t0", providerMetadata: { mock: { cacheHit: true } } },
+        { type: "text-delta", id: "t0", delta: "cached" },
+        { type: "text-end", id: "t0" },
+        finish("stop"),
+      ],
+    ],
+  },
+  "ui-gen-preliminary-tool": {
+    tools: {
+      progress: tool({
+        description: "Reports progress while running",
+        inputSchema: jsonSchema({ type: "object", properties: {} }),
+        async *execute() {
+          yield { status: "loading" };
+          yield { status: "done", value: 7 };
+        },
+      }),
+    },
+    steps: [
+      [
+        { type: "tool-call", toolCallId: "call_p", toolName: "progress", input: "{}" },
+        finish("tool-calls"),
+      ],
+      [...textParts("t1", ["Done."]), finish("stop")],
+    ],
+  },
+  "ui-gen-tool-approval": {
+    tools: {
+      delete_file: tool({
+        description: "Deletes a file",
+        inputSchema: jsonSchema({ type: "object", properties: { path: { type: "string" } } }),
+        needsApproval: true,
+        execute: async () => "deleted",
+      }),
+    },
+    steps: [
+      [
+        { type: "tool-call", toolCallId: "call_del", toolName: "delete_file", input: '{"path":"/tmp/x"}' },
+        finish("tool-calls"),
+      ],
+    ],
+  },
+  "ui-gen-dynamic-tool": {
+    tools: {
+      lookup: dynamicTool({
+        description: "Runtime-defined tool",
+        inputSchema: jsonSchema({ type: "object", properties: { key: { type: "string" } } }),
+        execute: async (input) => ({ found: input.key }),
+      }),
+    },
+    steps: [
+      [
+        { type: "tool-call", toolCallId: "call_dyn", toolName: "lookup", input: '{"key":"k1"}' },
+        finish("tool-calls"),
+      ],
+      [...textParts("t1", ["Found it."]), finish("stop")],
+    ],
+  },
+  "ui-gen-message-metadata": {
+    messageMetadata: ({ part }) => {
+      if (part.type === "start") return { model: "mock-model" };
+      if (part.type === "finish") return { finishedBy: "mock" };
+      return undefined;
+    },
+    steps: [[...textParts("t0", ["with metadata"]), finish("stop")]],
+  },
+  "ui-gen-data-parts": {
+    // Data parts written by the server around a merged model stream.
+    wrap: (modelStream) =>
+      createUIMessageStream({
+        generateId: () => "msg_ui-gen-data-parts",
+        execute: ({ writer }) => {
+          writer.write({ type: "data-weather", id: "w1", data: { status: "loading" } });
+          writer.write({ type: "data-progress", data: 50, transient: true });
+          writer.merge(modelStream);
+          writer.write({ type: "data-weather", id: "w1", data: { status: "done", temp: 20 } });
+          writer.write({ type: "data-note", data: "no id" });
+        },
+      }),
+    steps: [[...textParts("t0", ["Weather loading."]), finish("stop")]],
+  },
 };
 
 async function bodyFor(id, scenario) {
@@ -190,14 +291,20 @@ async function bodyFor(id, scenario) {
     prompt: "test prompt",
     tools: scenario.tools,
     stopWhen: stepCountIs(scenario.steps.length),
+    // Errors are part of some scenarios; keep them out of the generator's stderr.
+    onError: () => {},
     _internal: { generateId: counterIds("gen_"), now: () => 0 },
   });
-  const response = result.toUIMessageStreamResponse({
+  const options = {
     sendSources: scenario.sendSources ?? false,
     sendReasoning: true,
     generateMessageId: () => `msg_${id}`,
     onError: scenario.onError,
-  });
+    messageMetadata: scenario.messageMetadata,
+  };
+  const response = scenario.wrap
+    ? createUIMessageStreamResponse({ stream: scenario.wrap(result.toUIMessageStream(options)) })
+    : result.toUIMessageStreamResponse(options);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const headers = Object.fromEntries(response.headers.entries());
   return { bytes, headers };

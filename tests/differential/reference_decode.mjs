@@ -11,7 +11,7 @@
 // partial message when the pipeline failed), `error` the failure text or null.
 // `chunkSize` splits the body into reads of that many bytes (default: one read).
 // With `uiMessage: true` a UI-message-stream body is also read by the AI SDK's
-// own client code (`readUIMessageStream`), giving the UIMessage it builds.
+// own chat client (`AbstractChat`, under `useChat`), giving the UIMessage it builds.
 import {
   AssistantMessageAccumulator,
   AssistantTransportDecoder,
@@ -78,30 +78,57 @@ async function decode(job) {
   return result;
 }
 
+// The assistant message the AI SDK's chat (what `useChat` / assistant-ui's
+// useChatRuntime run on) builds from a reply to one `submit-message`.
 async function aiSdkUIMessage(bytes) {
   // Imported lazily so that the assistant-stream side works without `ai`.
-  const { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema } = await import("ai");
-  let uiMessage = null;
+  const { AbstractChat, parseJsonEventStream, uiMessageChunkSchema } = await import("ai");
+  const chunks = () =>
+    parseJsonEventStream({ stream: byteStream(new Uint8Array(bytes)), schema: uiMessageChunkSchema })
+      .pipeThrough(
+        new TransformStream({
+          transform(part, controller) {
+            // Same as the SDK's HTTP transport: an invalid chunk fails the stream.
+            if (!part.success) throw part.error;
+            controller.enqueue(part.value);
+          },
+        }),
+      );
+  const state = {
+    status: "ready",
+    error: undefined,
+    messages: [],
+    pushMessage(message) {
+      this.messages = [...this.messages, message];
+    },
+    popMessage() {
+      this.messages = this.messages.slice(0, -1);
+    },
+    replaceMessage(index, message) {
+      this.messages = this.messages.map((existing, i) => (i === index ? message : existing));
+    },
+    snapshot: (thing) => structuredClone(thing),
+  };
+  let counter = 0;
+  class ReferenceChat extends AbstractChat {}
+  const chat = new ReferenceChat({
+    state,
+    generateId: () => `generated-${++counter}`,
+    transport: { sendMessages: async () => chunks(), reconnectToStream: async () => null },
+  });
   try {
-    const chunks = parseJsonEventStream({
-      stream: byteStream(new Uint8Array(bytes)),
-      schema: uiMessageChunkSchema,
-    }).pipeThrough(
-      new TransformStream({
-        transform(part, controller) {
-          if (!part.success) throw part.error;
-          controller.enqueue(part.value);
-        },
-      }),
-    );
-    for await (const snapshot of readUIMessageStream({ stream: chunks, terminateOnError: true })) {
-      uiMessage = snapshot;
-    }
-    return { uiMessage, uiMessageError: null };
+    await chat.sendMessage({ text: "test prompt" });
   } catch (caught) {
-    return { uiMessage, uiMessageError: errorText(caught) };
+    return { uiMessage: lastAssistant(state.messages), uiMessageError: errorText(caught) };
   }
+  const uiMessageError = state.error === undefined ? null : errorText(state.error);
+  return { uiMessage: lastAssistant(state.messages), uiMessageError };
 }
+
+const lastAssistant = (messages) => {
+  const last = messages.at(-1);
+  return last && last.role === "assistant" ? last : null;
+};
 
 async function readStdin() {
   const pieces = [];

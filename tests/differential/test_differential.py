@@ -59,6 +59,13 @@ UI_SCENARIOS = (
     "ui-gen-tool-execute-error",
     "ui-gen-unicode",
     "ui-gen-length",
+    "ui-gen-file",
+    "ui-gen-provider-metadata",
+    "ui-gen-preliminary-tool",
+    "ui-gen-tool-approval",
+    "ui-gen-dynamic-tool",
+    "ui-gen-message-metadata",
+    "ui-gen-data-parts",
 )
 # Reads of this size are used for the "any chunking" run of our decoder.
 OUR_SPLIT = 7
