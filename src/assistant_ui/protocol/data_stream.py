@@ -1,0 +1,580 @@
+"""Decoder for the data stream line protocol (PROTOCOLS.md 2.2, 3.3).
+
+Strategy:
+
+- One line is ``<code>:<json>``; the code is everything before the first
+  colon. Lines are parsed with a plain JSON parser that, like the
+  reference's, rejects ``NaN``/``Infinity`` and ``__proto__`` keys. Blank
+  lines are keep-alives; lines without a colon or with bad JSON are dropped
+  with a warning in both modes (2.2.1).
+- Each known code has a value-shape rule (2.2.4). A line that breaks it, an
+  unknown code, or a tool-call frame for an id this body never started is
+  fatal in strict mode (the reference default) and dropped with a warning in
+  lenient mode (our default: a newer server may legitimately send codes we
+  do not know yet).
+- Text and reasoning deltas go to the *append target* (3.3): the current
+  text or reasoning part with the same ``parentId``, or a new part. Starting
+  any other part finishes the target first.
+- Tool calls follow 2.2.3: arguments close on ``isFinal``, a result, ``9:``,
+  ``e:``/``d:`` or the end of the body, and default to ``{}`` when no
+  argument text ever arrived; deltas after that are dropped.
+
+Events carry part indices in ``path`` exactly as the reference's controller
+numbers its parts (in the order they were started).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final, Literal
+
+from ..errors import StreamDecodeError
+from .base import WarningSink
+from .events import (
+    MISSING,
+    Annotations,
+    Data,
+    ErrorEvent,
+    Event,
+    MessageFinish,
+    PartFinish,
+    PartStart,
+    StepFinish,
+    StepStart,
+    TextDelta,
+    ToolCallApproval,
+    ToolCallArgsTextFinish,
+    ToolResult,
+    UpdateState,
+)
+
+__all__ = ["DataStreamDecoder", "js_json_stringify", "parse_json"]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_JSON: Final = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _check_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if "__proto__" in obj:
+        raise ValueError("__proto__ key")
+    ctor = obj.get("constructor")
+    if isinstance(ctor, dict) and "prototype" in ctor:
+        raise ValueError("constructor.prototype key")
+    return obj
+
+
+_SECURE_JSON: Final = json.JSONDecoder(
+    parse_constant=_reject_constant, object_pairs_hook=_check_pairs
+)
+
+
+def parse_json(text: str) -> Any:
+    """Parses one JSON value as the reference's "secure" parser does.
+
+    ``NaN``/``Infinity`` (which Python would accept) and prototype-polluting
+    keys (PROTOCOLS.md 2.1) are refused. The pair hook is only paid for when
+    such a key could be present at all.
+
+    Raises:
+        ValueError: when the text is not acceptable JSON.
+    """
+    if "__proto__" in text or "constructor" in text:
+        return _SECURE_JSON.decode(text)
+    return _JSON.decode(text)
+
+
+def _js_compatible(value: Any) -> Any:
+    # JSON.stringify writes integral numbers without ".0" (below 1e21).
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {k: _js_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_js_compatible(v) for v in value]
+    return value
+
+
+def js_json_stringify(value: Any) -> str:
+    """Compact JSON as ``JSON.stringify`` writes it (used where the reference
+    turns a parsed value back into text: ``9:`` arguments, odd ``3:``
+    payloads)."""
+    return json.dumps(_js_compatible(value), separators=(",", ":"), ensure_ascii=False)
+
+
+# --- value-shape rules (PROTOCOLS.md 2.2.4) --------------------------------
+
+Rule = Callable[[Any], bool]
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_list(v: Any) -> bool:
+    return isinstance(v, list)
+
+
+def _is_dict(v: Any) -> bool:
+    return isinstance(v, dict)
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _optional(check: Rule) -> Rule:
+    # The reference's "optional" accepts both an absent key and null.
+    return lambda v: v is None or check(v)
+
+
+def _is_js_object(v: Any) -> bool:
+    # typeof value === "object": arrays count, null is handled by _optional.
+    return isinstance(v, (dict, list))
+
+
+_ABSENT: Final = object()
+
+
+def _object_with(**fields: Rule) -> Rule:
+    items = tuple(fields.items())
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return False
+        for key, rule in items:
+            field = value.get(key, _ABSENT)
+            if field is _ABSENT:
+                field = None
+                if rule is _present:
+                    return False
+            if not rule(field):
+                return False
+        return True
+
+    return check
+
+
+def _present(v: Any) -> bool:
+    return True  # absence is checked by _object_with
+
+
+def _is_state_operation(op: Any) -> bool:
+    if not isinstance(op, dict):
+        return False
+    path = op.get("path")
+    if not isinstance(path, list) or not all(isinstance(s, str) for s in path):
+        return False
+    kind = op.get("type")
+    if kind == "set":
+        return "value" in op
+    return kind == "append-text" and isinstance(op.get("value"), str)
+
+
+def _is_state_operations(v: Any) -> bool:
+    return isinstance(v, list) and all(_is_state_operation(op) for op in v)
+
+
+def _is_approval(v: Any) -> bool:
+    # "approved" may be absent or boolean; unlike other optional fields the
+    # reference does not accept null here.
+    if not isinstance(v, dict) or not isinstance(v.get("id"), str):
+        return False
+    return "approved" not in v or isinstance(v["approved"], bool)
+
+
+_RULES: Final[dict[str, Rule | None]] = {
+    "0": _is_str,
+    "g": _is_str,
+    "2": _is_list,
+    "8": _is_list,
+    "3": None,  # any payload becomes an error message
+    "9": _object_with(toolCallId=_is_str, toolName=_is_str, args=_optional(_is_js_object)),
+    "a": _object_with(
+        toolCallId=_is_str,
+        isError=_optional(_is_bool),
+        isPreliminary=_optional(_is_bool),
+        modelContent=_optional(_is_list),
+    ),
+    "b": _object_with(toolCallId=_is_str, toolName=_is_str, parentId=_optional(_is_str)),
+    "c": _object_with(toolCallId=_is_str, argsTextDelta=_is_str, isFinal=_optional(_is_bool)),
+    "d": _object_with(finishReason=_is_str, usage=_optional(_is_dict)),
+    "e": _object_with(
+        finishReason=_is_str, usage=_optional(_is_dict), isContinued=_optional(_is_bool)
+    ),
+    "f": _object_with(messageId=_is_str),
+    "h": _object_with(parentId=_optional(_is_str)),
+    "i": None,
+    "j": None,
+    "k": _object_with(data=_is_str, mimeType=_is_str, parentId=_optional(_is_str)),
+    "aui-state": _is_state_operations,
+    "aui-text-delta": _object_with(textDelta=_is_str, parentId=_is_str),
+    "aui-reasoning-delta": _object_with(reasoningDelta=_is_str, parentId=_is_str),
+    "aui-data": _object_with(name=_is_str, data=_present, parentId=_optional(_is_str)),
+    "aui-reasoning-part-start": _object_with(
+        unstable_summary=_optional(_is_str), parentId=_optional(_is_str)
+    ),
+    "aui-tool-call-approval": _object_with(toolCallId=_is_str, approval=_is_approval),
+}
+
+_FINISH_REASONS: Final = frozenset(
+    {"stop", "length", "content-filter", "tool-calls", "error", "other", "unknown"}
+)
+_SEVERITIES: Final = frozenset({"critical", "warning", "info"})
+_NO_RESULT: Final = "<no result>"
+
+
+def _finish_fields(value: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    reason = value["finishReason"]
+    usage = value.get("usage")
+    return (
+        reason if reason in _FINISH_REASONS else "other",
+        usage if isinstance(usage, dict) else {"inputTokens": 0, "outputTokens": 0},
+    )
+
+
+def _error_event(value: Any) -> ErrorEvent:
+    if isinstance(value, str):
+        return ErrorEvent(error=value)
+    if isinstance(value, dict) and isinstance(value.get("error"), str):
+        code = value.get("code")
+        severity = value.get("severity")
+        return ErrorEvent(
+            error=value["error"],
+            code=code if isinstance(code, str) else None,
+            severity=severity if severity in _SEVERITIES else None,
+        )
+    return ErrorEvent(error=js_json_stringify(value))
+
+
+@dataclass(slots=True)
+class _ToolCall:
+    index: int
+    has_args_text: bool = False
+    args_closed: bool = False
+    closed: bool = False
+
+
+@dataclass(slots=True)
+class _AppendTarget:
+    kind: Literal["text", "reasoning"]
+    parent_id: str | None
+    index: int
+
+
+class DataStreamDecoder:
+    """Turns data stream lines into canonical events.
+
+    Args:
+        strict: fail on what the reference fails on (unknown codes, values of
+            the wrong shape, unknown or duplicate tool call ids). The default,
+            lenient, drops such lines with a warning.
+        warnings: where dropped input is reported (a fresh
+            :class:`~.base.WarningSink` by default).
+
+    Raises:
+        StreamDecodeError: from ``decode_line`` in strict mode, with only the
+            reason; the caller adds the line and its offset. The decoder is
+            not used after it raised.
+    """
+
+    encoding: ClassVar[str] = "data-stream"
+    framing: ClassVar[Literal["lines"]] = "lines"
+
+    __slots__ = ("_append", "_handlers", "_parts", "_strict", "_tools", "warnings")
+
+    def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
+        self._strict = strict
+        self.warnings = warnings if warnings is not None else WarningSink()
+        self._parts = 0
+        self._append: _AppendTarget | None = None
+        self._tools: dict[str, _ToolCall] = {}
+        self._handlers: dict[str, Callable[[Any, list[Event]], None]] = {
+            "0": self._text,
+            "g": self._reasoning,
+            "aui-text-delta": self._aui_text,
+            "aui-reasoning-delta": self._aui_reasoning,
+            "aui-reasoning-part-start": self._reasoning_part_start,
+            "2": lambda v, out: out.append(Data(data=v)),
+            "8": lambda v, out: out.append(Annotations(annotations=v)),
+            "3": lambda v, out: out.append(_error_event(v)),
+            "aui-state": lambda v, out: out.append(UpdateState(operations=v)),
+            "b": self._tool_call_start,
+            "c": self._tool_call_delta,
+            "9": self._tool_call,
+            "a": self._tool_result,
+            "aui-tool-call-approval": self._tool_approval,
+            "f": lambda v, out: out.append(StepStart(message_id=v["messageId"])),
+            "e": self._step_finish,
+            "d": self._message_finish,
+            "h": lambda v, out: self._finished_part("source", v, out),
+            "k": lambda v, out: self._finished_part("file", v, out),
+            "aui-data": self._data_part,
+            "i": lambda v, out: None,  # redacted reasoning: ignored by the reference
+            "j": lambda v, out: None,  # reasoning signature: ignored by the reference
+        }
+
+    # --- entry points ------------------------------------------------------
+
+    def decode_line(self, line: str) -> list[Event]:
+        """Events for one line (line ending removed)."""
+        colon = line.find(":")
+        if colon < 0:
+            if line.strip() and line.strip().strip("\ufeff"):
+                self.warnings.warn(
+                    "data-stream:invalid-line",
+                    f"Dropped invalid data-stream line (no colon): {line[:200]!r}",
+                )
+            return []
+        code = line[:colon]
+        try:
+            value = parse_json(line[colon + 1 :])
+        except ValueError:
+            self.warnings.warn(
+                "data-stream:invalid-json",
+                f"Dropped data-stream line whose JSON does not parse: {line[:200]!r}",
+            )
+            return []
+        handler = self._handlers.get(code)
+        if handler is None:
+            self._reject(
+                f"unsupported chunk type: {code}",
+                f"type:{code}",
+                f"Dropped unsupported data-stream chunk type: {code}",
+            )
+            return []
+        rule = _RULES[code]
+        if rule is not None and not rule(value):
+            preview = js_json_stringify(value)[:200]
+            self._reject(
+                f'Invalid value for data-stream chunk type "{code}": {preview}',
+                f"value:{code}",
+                f'Dropped data-stream chunk with invalid value for type "{code}": {preview}',
+            )
+            return []
+        out: list[Event] = []
+        handler(value, out)
+        return out
+
+    def end(self) -> list[Event]:
+        """Closes every open tool call (arguments first) and the append target."""
+        out: list[Event] = []
+        for call in self._tools.values():
+            self._close_args(call, out)
+            if not call.closed:
+                call.closed = True
+                out.append(PartFinish(path=(call.index,)))
+        self._finish_append(out)
+        return out
+
+    # --- helpers -------------------------------------------------------------
+
+    def _reject(self, reason: str, key: str, message: str) -> None:
+        if self._strict:
+            raise StreamDecodeError(reason)
+        self.warnings.warn(f"data-stream:{key}", message)
+
+    def _finish_append(self, out: list[Event]) -> None:
+        if self._append is not None:
+            out.append(PartFinish(path=(self._append.index,)))
+            self._append = None
+
+    def _start_part(self, part: dict[str, Any], out: list[Event]) -> int:
+        self._finish_append(out)
+        index = self._parts
+        self._parts += 1
+        out.append(PartStart(part=part))
+        return index
+
+    def _append_delta(
+        self,
+        kind: Literal["text", "reasoning"],
+        parent_id: str | None,
+        delta: str,
+        out: list[Event],
+    ) -> None:
+        target = self._append
+        if target is None or target.kind != kind or target.parent_id != parent_id:
+            target = self._open_append(kind, parent_id, {}, out)
+        out.append(TextDelta(text_delta=delta, path=(target.index,)))
+
+    def _open_append(
+        self,
+        kind: Literal["text", "reasoning"],
+        parent_id: str | None,
+        extra: dict[str, Any],
+        out: list[Event],
+    ) -> _AppendTarget:
+        part: dict[str, Any] = {"type": kind, **extra}
+        if parent_id:  # an empty parentId is compared, but never written
+            part["parentId"] = parent_id
+        index = self._start_part(part, out)
+        self._append = _AppendTarget(kind, parent_id, index)
+        return self._append
+
+    # --- text and reasoning ----------------------------------------------------
+
+    def _text(self, value: str, out: list[Event]) -> None:
+        self._append_delta("text", None, value, out)
+
+    def _reasoning(self, value: str, out: list[Event]) -> None:
+        self._append_delta("reasoning", None, value, out)
+
+    def _aui_text(self, value: dict[str, Any], out: list[Event]) -> None:
+        self._append_delta("text", value["parentId"], value["textDelta"], out)
+
+    def _aui_reasoning(self, value: dict[str, Any], out: list[Event]) -> None:
+        self._append_delta("reasoning", value["parentId"], value["reasoningDelta"], out)
+
+    def _reasoning_part_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        # Always a new part (it carries a summary); no text is appended.
+        summary = value.get("unstable_summary")
+        extra = {"unstable_summary": summary} if summary is not None else {}
+        self._open_append("reasoning", value.get("parentId") or None, extra, out)
+
+    # --- parts that start finished ---------------------------------------------
+
+    def _finished_part(self, kind: str, value: dict[str, Any], out: list[Event]) -> None:
+        part = {k: v for k, v in value.items() if k != "parentId"}
+        part["type"] = kind
+        parent_id = value.get("parentId")
+        if parent_id:
+            part["parentId"] = parent_id
+        index = self._start_part(part, out)
+        out.append(PartFinish(path=(index,)))
+
+    def _data_part(self, value: dict[str, Any], out: list[Event]) -> None:
+        # The reference spreads the whole value (parentId included, as sent).
+        index = self._start_part({**value, "type": "data"}, out)
+        out.append(PartFinish(path=(index,)))
+
+    # --- tool calls (PROTOCOLS.md 2.2.3) ------------------------------------------
+
+    def _new_tool_call(
+        self, tool_call_id: str, tool_name: str, parent_id: str | None, out: list[Event]
+    ) -> _ToolCall:
+        part: dict[str, Any] = {
+            "type": "tool-call",
+            "toolName": tool_name,
+            "toolCallId": tool_call_id,
+        }
+        if parent_id:
+            part["parentId"] = parent_id
+        call = _ToolCall(self._start_part(part, out))
+        self._tools[tool_call_id] = call
+        return call
+
+    def _close_args(self, call: _ToolCall, out: list[Event]) -> None:
+        if call.args_closed:
+            return
+        call.args_closed = True
+        if not call.has_args_text:
+            out.append(TextDelta(text_delta="{}", path=(call.index,)))
+        out.append(ToolCallArgsTextFinish(path=(call.index,)))
+
+    def _append_args(self, call: _ToolCall, text: str, out: list[Event]) -> None:
+        call.has_args_text = True
+        out.append(TextDelta(text_delta=text, path=(call.index,)))
+
+    def _known_call(self, tool_call_id: str, what: str, key: str) -> _ToolCall | None:
+        call = self._tools.get(tool_call_id)
+        if call is None:
+            self._reject(
+                f"Encountered tool call{what} with unknown id: {tool_call_id}",
+                f"{key}:{tool_call_id}",
+                f"Dropped data-stream frame for unknown tool call: {tool_call_id}",
+            )
+        return call
+
+    def _tool_call_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        tool_call_id = value["toolCallId"]
+        if tool_call_id in self._tools:
+            self._reject(
+                f"Encountered duplicate tool call id: {tool_call_id}",
+                f"duplicate:{tool_call_id}",
+                f"Dropped duplicate tool call start: {tool_call_id}",
+            )
+            return
+        self._new_tool_call(tool_call_id, value["toolName"], value.get("parentId"), out)
+
+    def _tool_call_delta(self, value: dict[str, Any], out: list[Event]) -> None:
+        tool_call_id = value["toolCallId"]
+        call = self._known_call(tool_call_id, "", "args")
+        if call is None:
+            return
+        if call.args_closed:
+            self.warnings.warn(
+                f"data-stream:closed-args:{tool_call_id}",
+                f"Dropped tool-call args delta for closed args stream: {tool_call_id}",
+            )
+            return
+        delta = value["argsTextDelta"]
+        if delta:
+            self._append_args(call, delta, out)
+        if value.get("isFinal") is True:
+            self._close_args(call, out)
+
+    def _tool_call(self, value: dict[str, Any], out: list[Event]) -> None:
+        tool_call_id = value["toolCallId"]
+        call = self._tools.get(tool_call_id)
+        if call is None:
+            call = self._new_tool_call(tool_call_id, value["toolName"], None, out)
+        args = value.get("args")
+        if args is not None and not call.has_args_text and not call.args_closed:
+            self._append_args(call, js_json_stringify(args), out)
+        self._close_args(call, out)
+
+    def _tool_result(self, value: dict[str, Any], out: list[Event]) -> None:
+        call = self._known_call(value["toolCallId"], " result", "result")
+        if call is None or call.closed:
+            return  # a result after the final one is ignored, as in the reference
+        model_content = value.get("modelContent")
+        preliminary = bool(value.get("isPreliminary"))
+        out.append(
+            ToolResult(
+                path=(call.index,),
+                result=value.get("result", _NO_RESULT),
+                is_error=bool(value.get("isError")),
+                artifact=value.get("artifact", MISSING),
+                model_content=model_content if model_content is not None else MISSING,
+                messages=value.get("messages", MISSING),
+                is_preliminary=preliminary,
+            )
+        )
+        self._close_args(call, out)
+        if not preliminary:
+            call.closed = True
+            out.append(PartFinish(path=(call.index,)))
+
+    def _tool_approval(self, value: dict[str, Any], out: list[Event]) -> None:
+        call = self._known_call(value["toolCallId"], " approval", "approval")
+        if call is not None and not call.closed:
+            out.append(ToolCallApproval(path=(call.index,), approval=value["approval"]))
+
+    # --- steps and finish ------------------------------------------------------------
+
+    def _close_open_args(self, out: list[Event]) -> None:
+        for call in self._tools.values():
+            self._close_args(call, out)
+
+    def _step_finish(self, value: dict[str, Any], out: list[Event]) -> None:
+        self._close_open_args(out)
+        reason, usage = _finish_fields(value)
+        out.append(
+            StepFinish(
+                finish_reason=reason, usage=usage, is_continued=value.get("isContinued") is True
+            )
+        )
+
+    def _message_finish(self, value: dict[str, Any], out: list[Event]) -> None:
+        self._close_open_args(out)
+        reason, usage = _finish_fields(value)
+        out.append(MessageFinish(finish_reason=reason, usage=usage))

@@ -1,0 +1,367 @@
+"""DataStreamDecoder on lines: events, paths, strict/lenient (PROTOCOLS.md 2.2, 3.3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from assistant_ui.errors import StreamDecodeError
+from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.data_stream import DataStreamDecoder, js_json_stringify, parse_json
+from assistant_ui.protocol.events import MISSING, ErrorEvent, Event, ToolResult, event_to_dict
+
+
+def decode(lines: list[str], *, strict: bool = True) -> tuple[list[dict[str, Any]], WarningSink]:
+    sink = WarningSink(emit=False)
+    decoder = DataStreamDecoder(strict=strict, warnings=sink)
+    events: list[Event] = []
+    for line in lines:
+        events += decoder.decode_line(line)
+    events += decoder.end()
+    return [event_to_dict(e) for e in events], sink
+
+
+def line(code: str, value: Any) -> str:
+    return f"{code}:{json.dumps(value)}"
+
+
+def test_text_deltas_share_one_part_and_end_finishes_it() -> None:
+    events, _ = decode(['0:"a"', '0:"b"'])
+    assert events == [
+        {"type": "part-start", "part": {"type": "text"}, "path": []},
+        {"type": "text-delta", "textDelta": "a", "path": [0]},
+        {"type": "text-delta", "textDelta": "b", "path": [0]},
+        {"type": "part-finish", "path": [0]},
+    ]
+
+
+def test_kind_change_finishes_target_and_opens_new_part() -> None:
+    events, _ = decode(['0:"a"', 'g:"r"', '0:"b"'])
+    starts = [e["part"]["type"] for e in events if e["type"] == "part-start"]
+    assert starts == ["text", "reasoning", "text"]
+    finishes = [e["path"] for e in events if e["type"] == "part-finish"]
+    assert finishes == [[0], [1], [2]]
+
+
+def test_parent_id_change_opens_new_part_and_is_written_only_when_non_empty() -> None:
+    events, _ = decode(
+        [
+            line("aui-text-delta", {"textDelta": "x", "parentId": "p"}),
+            line("aui-text-delta", {"textDelta": "y", "parentId": ""}),
+            '0:"z"',
+        ]
+    )
+    parts = [e["part"] for e in events if e["type"] == "part-start"]
+    assert parts == [{"type": "text", "parentId": "p"}, {"type": "text"}, {"type": "text"}]
+
+
+def test_reasoning_part_start_always_opens_a_part_with_summary() -> None:
+    events, _ = decode(
+        [
+            'g:"a"',
+            line("aui-reasoning-part-start", {"unstable_summary": "S"}),
+            'g:"b"',
+            line("aui-reasoning-part-start", {"unstable_summary": None}),
+        ]
+    )
+    parts = [e["part"] for e in events if e["type"] == "part-start"]
+    assert parts == [
+        {"type": "reasoning"},
+        {"type": "reasoning", "unstable_summary": "S"},
+        {"type": "reasoning"},
+    ]
+    deltas = [(e["path"], e["textDelta"]) for e in events if e["type"] == "text-delta"]
+    assert deltas == [([0], "a"), ([1], "b")]
+
+
+def test_tool_call_streamed_then_result_order() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            line("c", {"toolCallId": "t", "argsTextDelta": '{"a":'}),
+            line("c", {"toolCallId": "t", "argsTextDelta": "1}"}),
+            line("a", {"toolCallId": "t", "result": 5}),
+        ]
+    )
+    assert [e["type"] for e in events] == [
+        "part-start",
+        "text-delta",
+        "text-delta",
+        "result",
+        "tool-call-args-text-finish",
+        "part-finish",
+    ]
+    assert events[3] == {"type": "result", "result": 5, "isError": False, "path": [0]}
+
+
+def test_result_without_args_gives_empty_object_after_the_result() -> None:
+    events, _ = decode(
+        [line("b", {"toolCallId": "t", "toolName": "f"}), line("a", {"toolCallId": "t"})]
+    )
+    assert [e["type"] for e in events[1:]] == [
+        "result",
+        "text-delta",
+        "tool-call-args-text-finish",
+        "part-finish",
+    ]
+    assert events[1]["result"] == "<no result>"
+    assert events[2]["textDelta"] == "{}"
+
+
+def test_preliminary_result_closes_args_but_keeps_call_open() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            line("a", {"toolCallId": "t", "result": 1, "isPreliminary": True}),
+            line("c", {"toolCallId": "t", "argsTextDelta": "late"}),
+            line("a", {"toolCallId": "t", "result": 2}),
+            line("a", {"toolCallId": "t", "result": 3}),
+        ]
+    )
+    assert [e["type"] for e in events[1:]] == [
+        "result",
+        "text-delta",
+        "tool-call-args-text-finish",
+        "result",
+        "part-finish",
+    ]
+    assert events[1]["isPreliminary"] is True
+    assert [e["result"] for e in events if e["type"] == "result"] == [1, 2]
+
+
+def test_result_optional_fields_keep_presence() -> None:
+    sink = WarningSink(emit=False)
+    decoder = DataStreamDecoder(strict=True, warnings=sink)
+    decoder.decode_line(line("b", {"toolCallId": "t", "toolName": "f"}))
+    events = decoder.decode_line(
+        line("a", {"toolCallId": "t", "result": None, "artifact": None, "modelContent": None})
+    )
+    result = events[0]
+    assert isinstance(result, ToolResult)
+    assert result.result is None
+    assert result.artifact is None
+    assert result.model_content is MISSING
+    assert result.messages is MISSING
+
+
+def test_full_tool_call_9_uses_compact_json_and_closes() -> None:
+    events, _ = decode(
+        [line("9", {"toolCallId": "t", "toolName": "f", "args": {"q": "x", "n": 1.0}})]
+    )
+    assert events[1] == {"type": "text-delta", "textDelta": '{"q":"x","n":1}', "path": [0]}
+    assert events[2]["type"] == "tool-call-args-text-finish"
+
+
+def test_9_after_start_without_deltas_uses_args_and_with_deltas_only_closes() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            line("9", {"toolCallId": "t", "toolName": "f", "args": {"a": 1}}),
+            line("b", {"toolCallId": "u", "toolName": "f"}),
+            line("c", {"toolCallId": "u", "argsTextDelta": "{}"}),
+            line("9", {"toolCallId": "u", "toolName": "f", "args": {"a": 1}}),
+        ]
+    )
+    deltas = [(e["path"], e["textDelta"]) for e in events if e["type"] == "text-delta"]
+    assert deltas == [([0], '{"a":1}'), ([1], "{}")]
+
+
+def test_step_and_message_finish_close_open_args_only() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            '0:"x"',
+            line("e", {"finishReason": "tool-calls"}),
+            line("d", {"finishReason": "bogus", "usage": None}),
+        ]
+    )
+    kinds = [e["type"] for e in events]
+    assert kinds.index("tool-call-args-text-finish") < kinds.index("step-finish")
+    step = next(e for e in events if e["type"] == "step-finish")
+    assert step["usage"] == {"inputTokens": 0, "outputTokens": 0}
+    assert step["isContinued"] is False
+    finish = next(e for e in events if e["type"] == "message-finish")
+    assert finish["finishReason"] == "other"
+
+
+def test_end_closes_open_tool_calls_and_append_target() -> None:
+    events, _ = decode([line("b", {"toolCallId": "t", "toolName": "f"}), '0:"x"'])
+    assert events[-4:] == [
+        {"type": "text-delta", "textDelta": "{}", "path": [0]},
+        {"type": "tool-call-args-text-finish", "path": [0]},
+        {"type": "part-finish", "path": [0]},
+        {"type": "part-finish", "path": [1]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ('"boom"', {"error": "boom"}),
+        (
+            '{"error":"e","code":"c","severity":"warning"}',
+            {"error": "e", "code": "c", "severity": "warning"},
+        ),
+        ('{"error":"e","code":1,"severity":"loud"}', {"error": "e"}),
+        ('{"message":"m"}', {"error": '{"message":"m"}'}),
+        ("null", {"error": "null"}),
+        ("12", {"error": "12"}),
+    ],
+)
+def test_error_payloads(payload: str, expected: dict[str, Any]) -> None:
+    events = DataStreamDecoder(strict=True).decode_line(f"3:{payload}")
+    assert len(events) == 1
+    assert isinstance(events[0], ErrorEvent)
+    assert event_to_dict(events[0]) == {"type": "error", "path": [], **expected}
+
+
+def test_error_does_not_close_tool_args() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            '3:"warn"',
+            line("c", {"toolCallId": "t", "argsTextDelta": "{}"}),
+        ]
+    )
+    assert {"type": "text-delta", "textDelta": "{}", "path": [0]} in events
+    assert events.index({"type": "error", "error": "warn", "path": []}) == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["zz:1"], "unsupported chunk type: zz"),
+        (["0:1"], 'Invalid value for data-stream chunk type "0": 1'),
+        (
+            [line("a", {"toolCallId": "nope", "result": 1})],
+            "Encountered tool call result with unknown id: nope",
+        ),
+        (
+            [line("c", {"toolCallId": "x", "argsTextDelta": ""})],
+            "Encountered tool call with unknown id: x",
+        ),
+        (
+            [line("aui-tool-call-approval", {"toolCallId": "x", "approval": {"id": "a"}})],
+            "Encountered tool call approval with unknown id: x",
+        ),
+        (
+            [line("b", {"toolCallId": "t", "toolName": "f"})] * 2,
+            "Encountered duplicate tool call id: t",
+        ),
+        (
+            ['aui-state:[{"type":"set","path":[1],"value":1}]'],
+            'Invalid value for data-stream chunk type "aui-state"',
+        ),
+        (
+            ['aui-state:[{"type":"set","path":[]}]'],
+            'Invalid value for data-stream chunk type "aui-state"',
+        ),
+        (['aui-state:[{"type":"append-text","path":[],"value":1}]'], "aui-state"),
+        (
+            ['aui-tool-call-approval:{"toolCallId":"t","approval":{"id":"a","approved":null}}'],
+            "approval",
+        ),
+        (['e:{"finishReason":"stop","usage":[]}'], '"e"'),
+        (['d:{"usage":{}}'], '"d"'),
+        (['k:{"data":"x"}'], '"k"'),
+        (['aui-data:{"name":"n"}'], '"aui-data"'),
+    ],
+)
+def test_strict_rejects_and_lenient_drops(lines: list[str], reason: str) -> None:
+    with pytest.raises(StreamDecodeError) as info:
+        decode(lines, strict=True)
+    assert reason in str(info.value)
+    assert reason in info.value.reason
+    events, sink = decode(lines, strict=False)
+    assert sink.messages, "lenient mode must warn about what it dropped"
+    assert not any(e["type"] in ("result", "tool-call-approval", "update-state") for e in events)
+
+
+def test_lenient_duplicate_start_keeps_first_call_receiving_args() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            line("b", {"toolCallId": "t", "toolName": "g"}),
+            line("c", {"toolCallId": "t", "argsTextDelta": "{}"}),
+        ],
+        strict=False,
+    )
+    assert [e["type"] for e in events].count("part-start") == 1
+    assert {"type": "text-delta", "textDelta": "{}", "path": [0]} in events
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_blank_colonless_and_bad_json_lines_are_dropped_in_both_modes(strict: bool) -> None:
+    events, sink = decode(
+        ["", "   ", "garbage", '0:"unterminated', "0:NaN", '0:"ok"'], strict=strict
+    )
+    assert [e["textDelta"] for e in events if e["type"] == "text-delta"] == ["ok"]
+    assert len(sink.messages) == 2  # one per kind: no colon, bad JSON
+
+
+def test_code_is_everything_before_the_first_colon() -> None:
+    events, _ = decode(['0:"a:b:c"'])
+    assert events[1]["textDelta"] == "a:b:c"
+
+
+def test_ignored_codes_and_message_level_frames() -> None:
+    events, _ = decode(
+        [
+            'i:{"data":"x"}',
+            'j:{"signature":"s"}',
+            '2:[{"a":1}]',
+            "8:[1]",
+            'f:{"messageId":"m"}',
+            'aui-state:[{"type":"set","path":["a"],"value":null}]',
+        ]
+    )
+    assert [e["type"] for e in events] == ["data", "annotations", "step-start", "update-state"]
+
+
+def test_source_file_and_data_parts_start_finished_with_parent_rules() -> None:
+    events, _ = decode(
+        [
+            '0:"x"',
+            'h:{"sourceType":"url","id":"s","url":"u","parentId":""}',
+            'k:{"data":"d","mimeType":"m","parentId":"p"}',
+            'aui-data:{"name":"n","data":null,"parentId":"p"}',
+        ]
+    )
+    parts = [e["part"] for e in events if e["type"] == "part-start"]
+    assert parts[1:] == [
+        {"sourceType": "url", "id": "s", "url": "u", "type": "source"},
+        {"data": "d", "mimeType": "m", "type": "file", "parentId": "p"},
+        {"name": "n", "data": None, "parentId": "p", "type": "data"},
+    ]
+    # text part finished before the source started; each new part finished at once
+    assert [e["path"] for e in events if e["type"] == "part-finish"] == [[0], [1], [2], [3]]
+
+
+def test_approval_replaces_on_open_call() -> None:
+    events, _ = decode(
+        [
+            line("b", {"toolCallId": "t", "toolName": "f"}),
+            line(
+                "aui-tool-call-approval",
+                {"toolCallId": "t", "approval": {"id": "a", "approved": True}},
+            ),
+        ]
+    )
+    assert events[1] == {
+        "type": "tool-call-approval",
+        "approval": {"id": "a", "approved": True},
+        "path": [0],
+    }
+
+
+def test_parse_json_refuses_what_the_reference_refuses() -> None:
+    for bad in ("NaN", "[Infinity]", '{"__proto__":1}', '{"constructor":{"prototype":1}}'):
+        with pytest.raises(ValueError):
+            parse_json(bad)
+    assert parse_json('{"constructor":1}') == {"constructor": 1}
+
+
+def test_js_json_stringify_matches_javascript_for_integral_floats() -> None:
+    assert js_json_stringify({"a": [1.0, 1.5, "é"]}) == '{"a":[1,1.5,"é"]}'
