@@ -1,0 +1,346 @@
+"""Which decoder fits a response (PROTOCOLS.md 2.8).
+
+First match wins:
+
+1. an encoding chosen by the caller (handled by the parser);
+2. a marker header (``x-vercel-ai-ui-message-stream: v1``,
+   ``x-vercel-ai-data-stream: v1``, ``Assistant-Stream-Format:
+   object-stream/v0``), see :func:`encoding_from_headers`;
+3. ``text/event-stream``: the first dispatched SSE event decides
+   (:func:`classify_sse_data`), ambiguous events fall back to the flavour's
+   default (:func:`sse_fallback`);
+4. ``text/plain``, ``application/octet-stream``: the first non-blank line
+   decides between the data stream and plain text
+   (:func:`classify_first_line`);
+5. ``application/json``: not a stream (the pseudo-encoding ``"json"``; the
+   parser turns it into an error, the HTTP client handles such replies
+   before a parser is ever made).
+
+No ``Content-Type`` at all (a captured body handed to ``decode_stream``, or
+the official Python encoder's ``DataStreamResponse`` behind a proxy that
+dropped it) is sniffed more widely: a first line that looks like an SSE
+field goes to rule 3, a body that is one JSON value is rule 5, anything else
+rule 4.
+
+Sniffing looks at a bounded prefix (:data:`SNIFF_LIMIT`, 64 KiB) and never
+reads past it, so a huge body costs nothing extra; when no decision is
+possible within it, or the body ends first, it decides on what is there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final, Literal
+
+from .data_stream import parse_json
+from .framing import Line, LineSplitter, SSEParser
+
+__all__ = [
+    "ENCODINGS",
+    "SNIFF_LIMIT",
+    "SSE_ENCODINGS",
+    "EncodingSniffer",
+    "SniffMode",
+    "classify_first_line",
+    "classify_sse_data",
+    "encoding_from_headers",
+    "media_type",
+    "sniff_mode",
+    "sse_fallback",
+]
+
+ENCODINGS: Final = (
+    "data-stream",
+    "ui-message-stream",
+    "assistant-transport",
+    "plain-text",
+    "openai",
+    "object-stream",
+)
+"""Every encoding name the parser accepts."""
+
+SSE_ENCODINGS: Final = frozenset(
+    {"ui-message-stream", "assistant-transport", "openai", "object-stream"}
+)
+
+SNIFF_LIMIT: Final = 64 * 1024
+"""Longest prefix buffered while deciding: enough for any first frame a real
+server sends, small enough that a plain-text reply starts streaming at once."""
+
+SniffMode = Literal["sse", "lines", "any", "json"]
+
+_DATA_STREAM_LINE: Final = re.compile(r"(?:[0-9a-k]|aui-[a-z-]+):")
+_SSE_FIELD_LINE: Final = re.compile(r"(?:data|event|id|retry)?:")
+_EOL: Final = re.compile(r"\r\n?|\n")
+_JSON_START: Final = frozenset('{["-0123456789tfn')
+
+# First-event rules of PROTOCOLS.md 2.8 step 3.
+_TRANSPORT_TYPES: Final = frozenset(
+    {
+        "part-start",
+        "part-finish",
+        "tool-call-args-text-finish",
+        "result",
+        "update-state",
+        "step-start",
+        "step-finish",
+        "message-finish",
+        "annotations",
+        "tool-call-approval",
+    }
+)
+_UI_TYPES: Final = frozenset(
+    {
+        "start",
+        "start-step",
+        "finish-step",
+        "finish",
+        "abort",
+        "text-start",
+        "reasoning-start",
+        "source-url",
+        "source-document",
+        "message-metadata",
+    }
+)
+_UI_PREFIXES: Final = ("tool-input-", "tool-output-", "tool-approval-", "data-")
+
+
+def _lower_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    if not headers:
+        return {}
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def media_type(headers: Mapping[str, str] | None) -> str | None:
+    """The ``Content-Type`` without parameters, lower-cased, or ``None``."""
+    value = _lower_headers(headers).get("content-type")
+    if value is None:
+        return None
+    return value.partition(";")[0].strip().lower() or None
+
+
+def encoding_from_headers(headers: Mapping[str, str] | None) -> str | None:
+    """The encoding a marker header names (rule 2), or ``None``."""
+    lowered = _lower_headers(headers)
+    if lowered.get("x-vercel-ai-ui-message-stream", "").strip() == "v1":
+        return "ui-message-stream"
+    if lowered.get("x-vercel-ai-data-stream", "").strip() == "v1":
+        return "data-stream"
+    if lowered.get("assistant-stream-format", "").strip() == "object-stream/v0":
+        return "object-stream"
+    return None
+
+
+def sniff_mode(headers: Mapping[str, str] | None) -> SniffMode:
+    """How to sniff a body with these headers (rules 3 to 5)."""
+    kind = media_type(headers)
+    if kind == "text/event-stream":
+        return "sse"
+    if kind in ("text/plain", "application/octet-stream"):
+        return "lines"
+    if kind is not None and (kind == "application/json" or kind.endswith("+json")):
+        return "json"
+    return "any"
+
+
+def sse_fallback(default_encoding: str) -> str:
+    """The encoding for an SSE body whose first event decides nothing: the
+    flavour's default when it is an SSE encoding, else the UI message stream
+    (what the AI SDK and data-stream runtimes fall back to)."""
+    return default_encoding if default_encoding in SSE_ENCODINGS else "ui-message-stream"
+
+
+def classify_sse_data(data: str) -> str | None:
+    """The encoding one SSE event's data points to (rule 3), or ``None``."""
+    try:
+        value = parse_json(data)
+    except ValueError:
+        return None
+    if isinstance(value, list):
+        return "object-stream"
+    if not isinstance(value, dict):
+        return None
+    if value.get("object") == "chat.completion.chunk":
+        return "openai"
+    kind = value.get("type")
+    if kind in _TRANSPORT_TYPES or isinstance(value.get("path"), list):
+        return "assistant-transport"
+    if not isinstance(kind, str):
+        return None
+    if kind in _UI_TYPES or kind.startswith(_UI_PREFIXES):
+        return "ui-message-stream"
+    if kind == "text-delta":
+        if "delta" in value or "id" in value:
+            return "ui-message-stream"
+        if "textDelta" in value:
+            # Legacy UI mirror dialect has no parentId; the flat Python one may.
+            return "assistant-transport" if "parentId" in value else "ui-message-stream"
+        return None
+    if kind == "tool-call-start":
+        return "ui-message-stream"
+    if kind == "tool-call-delta":
+        if "argsText" in value:
+            return "ui-message-stream"
+        if "argsTextDelta" in value:
+            return "assistant-transport"
+        return None
+    if kind == "tool-call-begin":
+        return "assistant-transport"
+    if kind == "reasoning-delta" and "reasoningDelta" in value:
+        return "assistant-transport"
+    if kind == "tool-result" and "artifact" in value:
+        return "assistant-transport"
+    if kind == "data":
+        return "assistant-transport"  # array data: canonical; anything else: legacy flat
+    if kind == "error":
+        if "errorText" in value:
+            return "ui-message-stream"
+        if "error" in value:
+            return "assistant-transport"
+    return None
+
+
+def classify_first_line(line: str, *, complete: bool = True) -> str:
+    """``"data-stream"`` if the first non-blank line is a data-stream frame,
+    else ``"plain-text"`` (rule 4).
+
+    Args:
+        line: the line, without its line ending.
+        complete: ``False`` when the line was cut at the sniffing limit; then
+            a valid code followed by what starts a JSON value is enough.
+    """
+    match = _DATA_STREAM_LINE.match(line)
+    if match is None:
+        return "plain-text"
+    rest = line[match.end() :]
+    if not complete:
+        head = rest.lstrip()[:1]
+        return "data-stream" if head and head in _JSON_START else "plain-text"
+    try:
+        parse_json(rest)
+    except ValueError:
+        return "plain-text"
+    return "data-stream"
+
+
+class EncodingSniffer:
+    """Decides the encoding from the first bytes of a body.
+
+    Feed it the body (BOM already removed) until :meth:`feed` returns a
+    name; if the body ends first, :meth:`finish` decides. It keeps no more
+    than :data:`SNIFF_LIMIT` bytes; the caller keeps the bytes to replay into
+    the chosen decoder. Besides the encoding names it may answer ``"json"``:
+    the body is a JSON document, not a stream.
+
+    Args:
+        mode: from :func:`sniff_mode`.
+        default_encoding: the flavour's default, used when nothing decides.
+        limit: how many bytes to look at, at most.
+    """
+
+    __slots__ = ("_default", "_json_candidate", "_limit", "_lines", "_mode", "_prefix", "_sse")
+
+    def __init__(
+        self, *, mode: SniffMode, default_encoding: str = "data-stream", limit: int = SNIFF_LIMIT
+    ) -> None:
+        self._mode: SniffMode = mode
+        self._default = default_encoding
+        self._limit = limit
+        self._prefix = bytearray()
+        # The sniffer never holds more than the limit, so its own splitter
+        # cannot hit the real line limit.
+        self._lines = LineSplitter(max_line_bytes=limit + 1)
+        self._sse = SSEParser(max_event_chars=limit + 1)
+        self._json_candidate = False
+
+    def feed(self, data: bytes) -> str | None:
+        """Looks at more of the body; returns the decision once there is one."""
+        room = self._limit - len(self._prefix)
+        take = data[:room] if len(data) > room else data
+        if self._mode != "json":
+            self._prefix += take
+            for line in self._lines.feed(take):
+                decided = self._on_line(line)
+                if decided is not None:
+                    return decided
+        else:
+            self._prefix += take
+        if len(data) > len(take):
+            return self._decide_at_limit()
+        return None
+
+    def finish(self) -> str:
+        """The decision when the body ended before one was made."""
+        if self._mode == "json":
+            return "json"
+        tail = self._lines.flush()
+        if self._json_candidate:
+            return self._json_or_first_line()
+        if tail is not None and self._mode != "sse":
+            decided = self._on_line(tail)
+            if decided is not None:
+                return decided
+            if self._json_candidate:
+                return self._json_or_first_line()
+        if self._mode == "sse":
+            # Nothing dispatched (an unterminated last event is discarded).
+            return sse_fallback(self._default)
+        return self._blank_body_default()
+
+    # --- internals -------------------------------------------------------------
+
+    def _on_line(self, line: Line, *, complete: bool = True) -> str | None:
+        text = line.text
+        if self._mode == "sse":
+            event = self._sse.decode(line)
+            if event is None:
+                return None
+            if event.data == "[DONE]":
+                return sse_fallback(self._default)
+            return classify_sse_data(event.data) or sse_fallback(self._default)
+        if self._json_candidate or not text.strip():
+            return None
+        if self._mode == "any":
+            if _SSE_FIELD_LINE.match(text):
+                self._mode = "sse"
+                return self._on_line(line)
+            if text.lstrip()[:1] in ("{", "["):
+                # Maybe a JSON document (an error reply without headers):
+                # only the end of the body can tell.
+                self._json_candidate = True
+                return None
+        return classify_first_line(text, complete=complete)
+
+    def _json_or_first_line(self) -> str:
+        text = self._prefix.decode("utf-8", "replace")
+        try:
+            parse_json(text)
+        except ValueError:
+            pass
+        else:
+            return "json"
+        for raw in _EOL.split(text):
+            if raw.strip():
+                return classify_first_line(raw)
+        return self._blank_body_default()
+
+    def _blank_body_default(self) -> str:
+        if self._mode == "lines" and self._default not in ("data-stream", "plain-text"):
+            return "data-stream"
+        return self._default
+
+    def _decide_at_limit(self) -> str:
+        if self._mode == "json":
+            return "json"
+        if self._mode == "sse":
+            return sse_fallback(self._default)
+        # Too long to be a JSON error reply worth recognising: decide on the
+        # first non-blank line, which may itself be cut at the limit.
+        self._json_candidate = False
+        lines = _EOL.split(self._prefix.decode("utf-8", "ignore"))
+        for index, raw in enumerate(lines):
+            if raw.strip():
+                return classify_first_line(raw, complete=index < len(lines) - 1)
+        return self._blank_body_default()
