@@ -30,19 +30,21 @@ from differential_support import (
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Stream]:
-    """Every generated stream by id: Python encoders first, then the AI SDK's."""
+    """Every generated stream by id: Python encoders, the AI SDK, the TS encoders."""
     require_reference()
     directory = tmp_path_factory.mktemp("differential-corpus")
     load_local_module("gen_python_corpus").generate(directory)
-    subprocess.run(
-        ["node", str(HERE / "gen_ui_corpus.mjs"), str(directory)],
-        check=True,
-        cwd=HERE,
-        timeout=NODE_TIMEOUT_S,
-        capture_output=True,
-    )
+    for script in ("gen_ui_corpus.mjs", "gen_ts_corpus.mjs"):
+        subprocess.run(
+            ["node", str(HERE / script), str(directory)],
+            check=True,
+            cwd=HERE,
+            timeout=NODE_TIMEOUT_S,
+            capture_output=True,
+        )
     streams = load_manifest(directory, "python-manifest.json")
     streams += load_manifest(directory, "ui-manifest.json")
+    streams += load_manifest(directory, "ts-manifest.json")
     return {stream.id: stream for stream in streams}
 
 
