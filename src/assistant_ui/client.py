@@ -1,0 +1,203 @@
+"""``AssistantClient``: configuration and the two lazily opened httpx clients.
+
+The client holds what every request shares (base URL, headers, timeout,
+endpoint paths, httpx options) and opens an ``httpx.Client`` or
+``httpx.AsyncClient`` only on the first sync or async request, so an unused
+side costs nothing. ``close()`` closes the async side, ``close_sync()`` the
+sync side (as in the original package); both context managers close every
+client the object opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ._transport import (
+    DEFAULT_TIMEOUT,
+    HeadersOption,
+    check_side,
+    split_transport_kwargs,
+)
+from .errors import InvalidRequestError, UsageError
+from .streaming import StreamCore
+from .thread import ThreadClient
+
+__all__ = ["AssistantClient"]
+
+
+class AssistantClient:
+    """Client for an assistant-ui backend.
+
+    Example::
+
+        async with AssistantClient(base_url="http://localhost:8000") as client:
+            thread = client.threads("thread-123")
+            response = await thread.chat(messages=[
+                {"role": "user", "content": [{"type": "text", "text": "Hello!"}]}
+            ])
+            print(response.output_text)
+
+    Args:
+        base_url: the backend's root URL; endpoint paths are appended to it.
+        headers: sent with every request: a mapping, or a callable returning
+            one, evaluated before each request. An async callable works with
+            the async methods; a sync method given one raises
+            :class:`~assistant_ui.errors.UsageError`.
+        timeout: seconds, or an ``httpx.Timeout``. The default allows 10 s
+            to connect and 60 s of silence between two chunks of a reply (a
+            read timeout, not a limit on the whole reply). ``None`` disables
+            every timeout.
+        chat_path: the chat endpoint, relative to ``base_url``.
+        cancel_path: the cancel endpoint, relative to ``base_url``.
+        runtime: the default request flavour of :meth:`threads`.
+        **httpx_kwargs: passed to the httpx clients (``transport=``,
+            ``verify=``, ``proxy=``, ``follow_redirects=`` ...). An async
+            transport such as ``httpx.ASGITransport(app)`` serves the async
+            methods only; a sync transport the sync methods only.
+
+    Raises:
+        InvalidRequestError: ``base_url`` is empty or not a string.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        headers: HeadersOption = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        *,
+        chat_path: str = "/api/chat",
+        cancel_path: str = "/api/cancel",
+        runtime: str = "sync-server",
+        **httpx_kwargs: Any,
+    ) -> None:
+        if not isinstance(base_url, str) or not base_url.strip():
+            raise InvalidRequestError(
+                f"must be a non-empty URL string, got {base_url!r}", field="base_url"
+            )
+        if headers is not None and not callable(headers) and not hasattr(headers, "items"):
+            raise InvalidRequestError(
+                f"must be a mapping or a callable, got {type(headers).__name__}", field="headers"
+            )
+        self.base_url = base_url
+        self.headers = headers
+        self.timeout = timeout
+        self.chat_path = chat_path
+        self.cancel_path = cancel_path
+        self.runtime = runtime
+        self._httpx_kwargs = httpx_kwargs
+        self._sync_kwargs, self._async_kwargs = split_transport_kwargs(httpx_kwargs)
+        self._sync: httpx.Client | None = None
+        self._async: httpx.AsyncClient | None = None
+        self._sync_closed = False
+        self._async_closed = False
+        self._streams: dict[str, set[StreamCore]] = {}
+        self._closing: asyncio.Task[None] | None = None
+
+    def __repr__(self) -> str:
+        return f"<AssistantClient base_url={self.base_url!r}>"
+
+    def threads(self, thread_id: str, **options: Any) -> ThreadClient:
+        """A :class:`ThreadClient` for one thread.
+
+        Args:
+            thread_id: the thread's id on the server (non-empty).
+            **options: ``runtime`` (default: the client's), ``encoding`` (force
+                the reply encoding), ``strict`` (decode as the reference does).
+
+        Raises:
+            InvalidRequestError: ``thread_id`` is empty or not a string.
+        """
+        options.setdefault("runtime", self.runtime)
+        return ThreadClient(self, thread_id, **options)
+
+    # -- the httpx clients ------------------------------------------------
+
+    def _sync_client(self) -> httpx.Client:
+        if self._sync_closed:
+            raise UsageError("the sync side of this AssistantClient is closed (close_sync())")
+        check_side(self._httpx_kwargs, sync=True)
+        if self._sync is None:
+            self._sync = httpx.Client(
+                base_url=self.base_url, timeout=self.timeout, **self._sync_kwargs
+            )
+        return self._sync
+
+    def _async_client(self) -> httpx.AsyncClient:
+        if self._async_closed:
+            raise UsageError("the async side of this AssistantClient is closed (close())")
+        check_side(self._httpx_kwargs, sync=False)
+        if self._async is None:
+            self._async = httpx.AsyncClient(
+                base_url=self.base_url, timeout=self.timeout, **self._async_kwargs
+            )
+        return self._async
+
+    def _streams_of(self, thread_id: str) -> set[StreamCore]:
+        """The in-flight streams of a thread (what ``cancel()`` stops)."""
+        return self._streams.setdefault(thread_id, set())
+
+    # -- closing ----------------------------------------------------------
+
+    async def close(self) -> None:
+        """Closes the async HTTP client (if it was opened)."""
+        self._async_closed = True
+        client, self._async = self._async, None
+        if client is not None:
+            await client.aclose()
+
+    def close_sync(self) -> None:
+        """Closes the sync HTTP client (if it was opened)."""
+        self._sync_closed = True
+        client, self._sync = self._sync, None
+        if client is not None:
+            client.close()
+
+    async def __aenter__(self) -> AssistantClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close_sync()
+        await self.close()
+
+    def __enter__(self) -> AssistantClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close_sync()
+        self._close_async_from_sync()
+
+    def _close_async_from_sync(self) -> None:
+        # A sync `with` cannot await. With no loop running here, run the
+        # close on a fresh loop; inside a running loop, schedule it there.
+        self._async_closed = True
+        client, self._async = self._async, None
+        if client is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            self._closing = loop.create_task(client.aclose())
+            return
+        try:
+            asyncio.run(client.aclose())
+        except RuntimeError:
+            # Its pooled connections belong to an event loop that has ended
+            # (an earlier asyncio.run()); they cannot be closed from another
+            # loop, and the client is marked closed all the same.
+            pass

@@ -1,0 +1,598 @@
+"""Streamed replies: :class:`ChatStream` (sync) and :class:`AsyncChatStream`.
+
+Strategy (STYLE.md 3 and 7): the request fires when the stream is entered;
+the one pass over the body is a byte loop that feeds each network chunk to
+the sans-IO :class:`~assistant_ui.protocol.parser.StreamParser` and yields
+its events. Everything else is a view on that single pass: ``text_stream``,
+``current_message``, ``until_done()``, ``get_final_message()``.
+
+All decisions (what a status, a content type, a transport error or a cancel
+means) live in :class:`StreamCore`, shared by both twins; the twins only do
+I/O. Closing always releases the connection, whether the body was read to
+the end, half-read or never read.
+
+Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
+
+- non-2xx: :class:`~assistant_ui.errors.APIStatusError` (subclass by status)
+  with the body, before any event;
+- a malformed frame: the parser's ``StreamDecodeError`` (line, offset,
+  partial message);
+- the body ends before its end marker: ``IncompleteStreamError``;
+- the connection breaks or times out mid-reply:
+  ``StreamInterruptedError`` with the partial message, the transport error
+  as its cause;
+- an error frame: iteration goes on (the frame is an ``ErrorEvent``), and
+  ``get_final_message()``/``chat()`` raise ``RemoteStreamError`` after the
+  end; an error frame followed by a broken connection also reports the
+  error frame, with the transport error as the cause;
+- a cancel (``thread.cancel()`` or closing early): no error; the message
+  keeps what arrived, with status ``incomplete``/``cancelled``.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager, suppress
+from types import AsyncGeneratorType, GeneratorType, TracebackType
+from typing import TYPE_CHECKING, Any, Final
+
+import httpx
+
+from ._transport import (
+    HeadersOption,
+    aresolve_headers,
+    request_headers,
+    resolve_headers,
+    status_error,
+    transport_errors,
+)
+from .errors import (
+    AssistantUIError,
+    IncompleteStreamError,
+    RemoteStreamError,
+    StreamDecodeError,
+    StreamError,
+    StreamInterruptedError,
+    UsageError,
+)
+from .protocol.base import WarningSink
+from .protocol.events import ErrorEvent, Event, TextDelta
+from .response import ChatResponse
+
+if TYPE_CHECKING:
+    from .protocol.parser import StreamParser
+
+__all__ = ["AsyncChatStream", "ChatStream", "StreamCore"]
+
+_CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
+
+# Media types that mean "a document, not a stream" (PROTOCOLS.md 2.8 rule 5).
+_JSON_SUFFIX: Final = "+json"
+
+
+def _is_json_document(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith(_JSON_SUFFIX)
+
+
+class StreamCore:
+    """The I/O-free half of a streamed request, shared by both twins.
+
+    Holds the request description, the parser and everything decoded, and
+    makes every decision; :class:`ChatStream` and :class:`AsyncChatStream`
+    only move bytes.
+
+    Args:
+        url: the endpoint (relative to the client's ``base_url``).
+        body: the encoded JSON request body.
+        headers: the user's header option (mapping or callable).
+        encoding: force a reply encoding instead of detecting it.
+        initial_state: the assistant-transport state the reply starts from.
+        strict: decode exactly as the reference (see the decoders).
+        keep_body: keep the raw body and every event (for ``chat()``).
+        registry: the set of in-flight streams of the thread, for cancel.
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        body: bytes,
+        headers: HeadersOption,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+        keep_body: bool = False,
+        registry: set[StreamCore] | None = None,
+    ) -> None:
+        self.url = url
+        self.body = body
+        self.headers = headers
+        self.encoding = encoding
+        self.initial_state = initial_state
+        self.strict = strict
+        self.keep_body = keep_body
+        self.registry = registry
+        self.warnings = WarningSink()
+        self.response: httpx.Response | None = None
+        self.parser: StreamParser | None = None
+        self.chunks: list[bytes] = []
+        self.events: list[Event] = []
+        self.remote_error: ErrorEvent | None = None
+        self.cancelled = False
+        self.finished = False
+        self.closed = False
+
+    # -- request and response -------------------------------------------
+
+    def build_request(
+        self, client: httpx.Client | httpx.AsyncClient, user_headers: dict[str, str]
+    ) -> httpx.Request:
+        """The POST request, with the resolved user headers."""
+        with transport_errors(self.url):
+            return client.build_request(
+                "POST", self.url, content=self.body, headers=request_headers(user_headers)
+            )
+
+    def attach(self, response: httpx.Response) -> None:
+        """Takes a 2xx response whose body is about to be streamed."""
+        self.response = response
+        if self.registry is not None:
+            self.registry.add(self)
+        if self.encoding is not None or not (
+            _is_json_document(response) or response.status_code == 204
+        ):
+            self.parser = _new_parser(self, response)
+        if self.cancelled:
+            _shutdown(response)
+
+    @property
+    def http(self) -> httpx.Response:
+        """The attached response."""
+        if self.response is None:
+            raise UsageError("the request has not been sent yet: enter the stream first")
+        return self.response
+
+    def errors(self) -> AbstractContextManager[None]:
+        """The exception boundary for every httpx call of this stream."""
+        return transport_errors(
+            self.url, mid_stream=self.mid_stream if self.response is not None else None
+        )
+
+    def status_error(self, response: httpx.Response) -> AssistantUIError:
+        """The typed error for a non-2xx response whose body was read."""
+        return status_error(response, response.content)
+
+    # -- the byte loop ----------------------------------------------------
+
+    def feed(self, chunk: bytes) -> list[Event]:
+        """Events decoded from one network chunk (none for a JSON document)."""
+        if self.keep_body or self.parser is None:
+            self.chunks.append(chunk)
+        if self.parser is None or self.cancelled:
+            return []
+        try:
+            events = self.parser.feed(chunk)
+        except StreamError as exc:
+            self._failed(exc)
+            raise
+        self._record(events)
+        return events
+
+    def finish(self) -> list[Event]:
+        """Events that close the message once the body has ended.
+
+        Raises:
+            IncompleteStreamError: the body ended before its end marker.
+            RemoteStreamError: the same, after an error frame (reported first).
+        """
+        self.finished = True
+        if self.parser is None:
+            return []
+        if self.cancelled:
+            self.parser.fail(dict(_CANCELLED))
+            return []
+        try:
+            events = self.parser.close()
+        except IncompleteStreamError as exc:
+            if self.remote_error is not None:
+                raise self.remote_stream_error() from exc
+            self._failed(exc)
+            raise
+        except StreamError as exc:
+            self._failed(exc)
+            raise
+        self._record(events)
+        return events
+
+    def _failed(self, exc: StreamError) -> None:
+        # A fatal decode error is a runtime-level error status (PROTOCOLS 3.6)
+        # unless the server's own error frame already set one.
+        self.finished = True
+        if self.parser is not None and self.remote_error is None:
+            self.parser.fail(_error_status(str(exc)))
+            exc.partial_message = self.parser.message
+
+    def _record(self, events: list[Event]) -> None:
+        if self.keep_body:
+            self.events.extend(events)
+        for event in events:
+            if isinstance(event, ErrorEvent):
+                self.remote_error = event
+
+    def mid_stream(self, exc: httpx.HTTPError) -> AssistantUIError | None:
+        """What a transport error while reading the body means."""
+        if self.cancelled:
+            return None
+        self.finished = True
+        if self.remote_error is not None:
+            return self.remote_stream_error()
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if self.parser is not None:
+            self.parser.fail(_error_status(detail, code="network"))
+        return StreamInterruptedError(
+            f"the connection to {self.url} broke while the reply was streaming ({detail}); "
+            "what arrived is kept in .partial_message",
+            partial_message=self.current_message,
+            state=self.state,
+        )
+
+    def text_of(self, event: Event) -> str | None:
+        """The delta of a text part's text event, else ``None`` (reasoning
+        and tool-argument deltas are not text)."""
+        if not isinstance(event, TextDelta) or self.parser is None or len(event.path) != 1:
+            return None
+        if self.parser.accumulator.part_type(event.path[0]) != "text":
+            return None
+        return event.text_delta
+
+    # -- cancel and close -------------------------------------------------
+
+    def abort(self) -> None:
+        """Cancels the stream from any thread or task: marks it cancelled and
+        shuts its socket down so that a blocked read returns at once."""
+        if self.finished or self.closed:
+            return
+        self.cancelled = True
+        if self.response is not None:
+            _shutdown(self.response)
+
+    def detach(self) -> httpx.Response | None:
+        """Marks the stream closed (a cancel if it had not finished) and
+        returns the response to close."""
+        if not self.closed:
+            self.closed = True
+            if self.registry is not None:
+                self.registry.discard(self)
+            if not self.finished and self.parser is not None:
+                self.cancelled = True
+                self.finished = True
+                self.parser.fail(dict(_CANCELLED))
+        return self.response
+
+    # -- results ------------------------------------------------------------
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A fresh snapshot of the message so far (``None`` before the reply
+        or for a JSON document)."""
+        return self.parser.message if self.parser is not None else None
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self.parser.state if self.parser is not None else self.initial_state
+
+    def remote_stream_error(self) -> RemoteStreamError:
+        """The error frame the server sent, as an exception with the partial message."""
+        event = self.remote_error
+        assert event is not None
+        return RemoteStreamError(
+            event.error or "unknown error",
+            code=event.code or "unknown",
+            severity=event.severity,
+            partial_message=self.current_message,
+            state=self.state,
+        )
+
+    def final_message(self) -> dict[str, Any]:
+        """The finished message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+            StreamDecodeError: the reply was a JSON document, not a stream.
+        """
+        if self.parser is None:
+            raise StreamDecodeError(
+                "the server answered with a document, not a stream; read it with "
+                "chat().json() or stream.response",
+                encoding="json",
+            )
+        if self.remote_error is not None and not self.cancelled:
+            raise self.remote_stream_error()
+        return self.parser.message
+
+    def to_response(self) -> ChatResponse:
+        """The :class:`ChatResponse` of a finished stream.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        assert self.response is not None
+        if self.remote_error is not None and not self.cancelled:
+            raise self.remote_stream_error()
+        parser = self.parser
+        acc = parser.accumulator if parser is not None else None
+        return ChatResponse(
+            self.response,
+            b"".join(self.chunks),
+            message=parser.message if parser is not None else None,
+            state=self.state,
+            encoding=parser.encoding if parser is not None else ("json" if self.chunks else None),
+            events=self.events,
+            usage=acc.usage if acc is not None else None,
+            finish_reason=acc.finish_reason if acc is not None else None,
+            warnings=self.warnings.messages,
+        )
+
+
+def _error_status(message: str, *, code: str = "unknown") -> dict[str, Any]:
+    return {"type": "incomplete", "reason": "error", "error": {"code": code, "message": message}}
+
+
+def _new_parser(core: StreamCore, response: httpx.Response) -> StreamParser:
+    from .protocol.parser import StreamParser
+
+    return StreamParser(
+        encoding=core.encoding,
+        headers=response.headers,
+        initial_state=core.initial_state,
+        strict=core.strict,
+        warnings=core.warnings,
+    )
+
+
+def _shutdown(response: httpx.Response) -> None:
+    # Closing a socket does not wake a read blocked on it in another thread;
+    # shutting it down does (the read sees end of file). In-process
+    # transports have no socket: those streams stop at the next chunk.
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class ChatStream:
+    """A streamed reply, read synchronously.
+
+    Use as a context manager (the request is sent on entry) and iterate::
+
+        with thread.stream_sync(messages=messages) as stream:
+            for text in stream.text_stream:
+                print(text, end="", flush=True)
+            message = stream.get_final_message()
+
+    Iterating yields canonical events (:mod:`assistant_ui.protocol.events`);
+    there is one pass over the body, shared by every view.
+    """
+
+    def __init__(self, core: StreamCore, client: httpx.Client) -> None:
+        self._core = core
+        self._client = client
+        self._iterator: Iterator[Event] | None = None
+
+    def _start(self) -> Iterator[Event]:
+        if self._iterator is None:
+            core = self._core
+            request = core.build_request(self._client, resolve_headers(core.headers))
+            with core.errors():
+                response = self._client.send(request, stream=True)
+                if not response.is_success:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+                    raise core.status_error(response)
+            core.attach(response)
+            self._iterator = self._iter_events()
+        return self._iterator
+
+    def _iter_events(self) -> Iterator[Event]:
+        core = self._core
+        try:
+            with core.errors():
+                for chunk in core.http.iter_bytes():
+                    yield from core.feed(chunk)
+                    if core.cancelled:
+                        break
+            yield from core.finish()
+        finally:
+            self._release()
+
+    def __enter__(self) -> ChatStream:
+        self._start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[Event]:
+        return self._start()
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The text deltas of text parts only (no reasoning, no tool arguments)."""
+        for event in self:
+            text = self._core.text_of(event)
+            if text is not None:
+                yield text
+
+    @property
+    def response(self) -> httpx.Response:
+        """The HTTP response (sends the request if it was not sent yet)."""
+        self._start()
+        assert self._core.response is not None
+        return self._core.response
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A snapshot of the message so far; readable at any time."""
+        return self._core.current_message
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self._core.state
+
+    def until_done(self) -> None:
+        """Reads the reply to its end."""
+        for _ in self:
+            pass
+
+    def get_final_message(self) -> dict[str, Any]:
+        """Reads the reply to its end and returns the message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        self.until_done()
+        return self._core.final_message()
+
+    def close(self) -> None:
+        """Releases the connection; a reply not read to its end counts as cancelled."""
+        iterator = self._iterator
+        if isinstance(iterator, GeneratorType) and not iterator.gi_running:
+            iterator.close()
+        self._release()
+
+    def _release(self) -> None:
+        response = self._core.detach()
+        if response is not None:
+            response.close()
+
+
+class AsyncChatStream:
+    """A streamed reply, read asynchronously.
+
+    Use as an async context manager (the request is sent on entry)::
+
+        async with thread.stream(messages=messages) as stream:
+            async for text in stream.text_stream:
+                print(text, end="", flush=True)
+            message = await stream.get_final_message()
+
+    Iterating yields canonical events (:mod:`assistant_ui.protocol.events`);
+    there is one pass over the body, shared by every view.
+    """
+
+    def __init__(self, core: StreamCore, client: httpx.AsyncClient) -> None:
+        self._core = core
+        self._client = client
+        self._iterator: AsyncIterator[Event] | None = None
+
+    async def _start(self) -> AsyncIterator[Event]:
+        if self._iterator is None:
+            core = self._core
+            request = core.build_request(self._client, await aresolve_headers(core.headers))
+            with core.errors():
+                response = await self._client.send(request, stream=True)
+                if not response.is_success:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+                    raise core.status_error(response)
+            core.attach(response)
+            self._iterator = self._iter_events()
+        return self._iterator
+
+    async def _iter_events(self) -> AsyncIterator[Event]:
+        core = self._core
+        try:
+            with core.errors():
+                async for chunk in core.http.aiter_bytes():
+                    for event in core.feed(chunk):
+                        yield event
+                    if core.cancelled:
+                        break
+            for event in core.finish():
+                yield event
+        finally:
+            await self._release()
+
+    async def __aenter__(self) -> AsyncChatStream:
+        await self._start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        async for event in await self._start():
+            yield event
+
+    @property
+    async def text_stream(self) -> AsyncIterator[str]:
+        """The text deltas of text parts only (no reasoning, no tool arguments)."""
+        async for event in self:
+            text = self._core.text_of(event)
+            if text is not None:
+                yield text
+
+    @property
+    def response(self) -> httpx.Response:
+        """The HTTP response (after entering the stream)."""
+        if self._core.response is None:
+            raise UsageError("the request is sent on entry: use `async with thread.stream(...)`")
+        return self._core.response
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A snapshot of the message so far; readable at any time."""
+        return self._core.current_message
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self._core.state
+
+    async def until_done(self) -> None:
+        """Reads the reply to its end."""
+        async for _ in self:
+            pass
+
+    async def get_final_message(self) -> dict[str, Any]:
+        """Reads the reply to its end and returns the message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        await self.until_done()
+        return self._core.final_message()
+
+    async def aclose(self) -> None:
+        """Releases the connection; a reply not read to its end counts as cancelled."""
+        iterator = self._iterator
+        if isinstance(iterator, AsyncGeneratorType) and not iterator.ag_running:
+            await iterator.aclose()
+        await self._release()
+
+    async def _release(self) -> None:
+        response = self._core.detach()
+        if response is not None:
+            await response.aclose()
+
+    close = aclose

@@ -1,0 +1,321 @@
+"""One conversation thread on the server: chat, stream, cancel (sync twins).
+
+Every public method builds its request with pure code
+(:mod:`assistant_ui.protocol.sync_server`) and hands it to a
+:class:`~assistant_ui.streaming.ChatStream` or
+:class:`~assistant_ui.streaming.AsyncChatStream`; ``chat()`` is a stream
+read to its end. The twins differ only in ``await``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._transport import (
+    NOT_SUPPORTED_STATUSES,
+    aresolve_headers,
+    request_headers,
+    resolve_headers,
+    status_error,
+    transport_errors,
+)
+from .protocol.sync_server import (
+    build_cancel_body,
+    build_chat_body,
+    encode_json_body,
+    validate_thread_id,
+)
+from .response import ChatResponse
+from .streaming import AsyncChatStream, ChatStream, StreamCore
+
+if TYPE_CHECKING:
+    from .client import AssistantClient
+
+__all__ = ["ThreadClient"]
+
+
+class ThreadClient:
+    """A client for one thread, from :meth:`AssistantClient.threads`.
+
+    Args:
+        client: the owning client (HTTP clients, headers, paths).
+        thread_id: the server's thread id (non-empty).
+        runtime: the request flavour; ``"sync-server"`` (PROTOCOLS.md 1.6)
+            is the one this class speaks, others are built on
+            :meth:`stream_request`.
+        encoding: force the reply encoding instead of detecting it.
+        strict: decode replies exactly as the reference does.
+
+    Raises:
+        InvalidRequestError: ``thread_id`` is empty or not a string.
+    """
+
+    def __init__(
+        self,
+        client: AssistantClient,
+        thread_id: str,
+        *,
+        runtime: str = "sync-server",
+        encoding: str | None = None,
+        strict: bool = False,
+    ) -> None:
+        self.client = client
+        self.thread_id = validate_thread_id(thread_id)
+        self.runtime = runtime
+        self.encoding = encoding
+        self.strict = strict
+
+    def __repr__(self) -> str:
+        return f"<ThreadClient {self.thread_id!r} runtime={self.runtime!r}>"
+
+    # -- chat ---------------------------------------------------------------
+
+    async def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        commands: Sequence[Mapping[str, Any]] | None = None,
+        system: str | None = None,
+        tools: Mapping[str, Any] | None = None,
+        unstable_assistantMessageId: str | None = None,
+        runConfig: Mapping[str, Any] | None = None,
+        state: Any = None,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """Sends the conversation and reads the whole reply.
+
+        POSTs the sync-server body (PROTOCOLS.md 1.6) to the client's chat
+        path: ``threadId``; ``messages`` unchanged; ``commands`` (yours, then
+        ``messages`` converted; see
+        :func:`~assistant_ui.protocol.sync_server.messages_to_commands` for
+        what each message and part becomes); ``system``, ``tools``,
+        ``unstable_assistantMessageId``, ``runConfig``, ``state`` when given;
+        then ``kwargs``, which override any key.
+
+        Returns:
+            A :class:`ChatResponse`: the httpx response surface
+            (``status_code``, ``headers``, ``json()`` ...) plus the decoded
+            ``message``, ``output_text``, ``tool_calls``, ``status``,
+            ``finish_reason``, ``usage`` and ``state``. A cancelled call
+            returns what arrived, with status ``incomplete``/``cancelled``.
+
+        Raises:
+            InvalidRequestError: bad input (nothing was sent).
+            APIStatusError: a non-2xx status (subclass by status).
+            APIConnectionError, APITimeoutError: the server was not reached.
+            StreamError: the reply failed (``partial_message`` keeps what
+                arrived); ``RemoteStreamError`` when the server sent an error.
+        """
+        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
+                          runConfig, state, kwargs)  # fmt: skip
+        stream = self._async_stream(body, None, None, state, self.strict, keep_body=True)
+        async with stream:
+            await stream.until_done()
+        return stream._core.to_response()
+
+    def chat_sync(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        commands: Sequence[Mapping[str, Any]] | None = None,
+        system: str | None = None,
+        tools: Mapping[str, Any] | None = None,
+        unstable_assistantMessageId: str | None = None,
+        runConfig: Mapping[str, Any] | None = None,
+        state: Any = None,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """The blocking twin of :meth:`chat` (same arguments, result and errors)."""
+        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
+                          runConfig, state, kwargs)  # fmt: skip
+        stream = self._sync_stream(body, None, None, state, self.strict, keep_body=True)
+        with stream:
+            stream.until_done()
+        return stream._core.to_response()
+
+    # -- stream -------------------------------------------------------------
+
+    def stream(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        commands: Sequence[Mapping[str, Any]] | None = None,
+        system: str | None = None,
+        tools: Mapping[str, Any] | None = None,
+        unstable_assistantMessageId: str | None = None,
+        runConfig: Mapping[str, Any] | None = None,
+        state: Any = None,
+        **kwargs: Any,
+    ) -> AsyncChatStream:
+        """Sends the conversation (same arguments as :meth:`chat`) and streams
+        the reply; the request is sent when the stream is entered.
+
+        Example::
+
+            async with thread.stream(messages=messages) as stream:
+                async for text in stream.text_stream:
+                    print(text, end="", flush=True)
+                message = await stream.get_final_message()
+
+        Raises:
+            InvalidRequestError: at once, for bad input.
+        """
+        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
+                          runConfig, state, kwargs)  # fmt: skip
+        return self._async_stream(body, None, None, state, self.strict)
+
+    def stream_sync(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        commands: Sequence[Mapping[str, Any]] | None = None,
+        system: str | None = None,
+        tools: Mapping[str, Any] | None = None,
+        unstable_assistantMessageId: str | None = None,
+        runConfig: Mapping[str, Any] | None = None,
+        state: Any = None,
+        **kwargs: Any,
+    ) -> ChatStream:
+        """The blocking twin of :meth:`stream`; use with ``with``."""
+        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
+                          runConfig, state, kwargs)  # fmt: skip
+        return self._sync_stream(body, None, None, state, self.strict)
+
+    def stream_request(
+        self,
+        body: Mapping[str, Any],
+        *,
+        path: str | None = None,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+    ) -> AsyncChatStream:
+        """POSTs any JSON body and streams the reply (for other request flavours).
+
+        Args:
+            body: the request body, sent as JSON.
+            path: the endpoint, relative to ``base_url`` (default: the
+                client's chat path).
+            encoding: the reply encoding, if known (else detected).
+            initial_state: the state the reply's state operations apply to.
+            strict: decode exactly as the reference does.
+
+        Raises:
+            InvalidRequestError: at once, if ``body`` is not JSON-serialisable.
+        """
+        return self._async_stream(body, path, encoding, initial_state, strict)
+
+    def stream_request_sync(
+        self,
+        body: Mapping[str, Any],
+        *,
+        path: str | None = None,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+    ) -> ChatStream:
+        """The blocking twin of :meth:`stream_request`."""
+        return self._sync_stream(body, path, encoding, initial_state, strict)
+
+    def _body(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None,
+        commands: Sequence[Mapping[str, Any]] | None,
+        system: str | None,
+        tools: Mapping[str, Any] | None,
+        unstable_assistantMessageId: str | None,
+        runConfig: Mapping[str, Any] | None,
+        state: Any,
+        extra: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        return build_chat_body(
+            self.thread_id, messages=messages, commands=commands, system=system, tools=tools,
+            unstable_assistantMessageId=unstable_assistantMessageId, runConfig=runConfig,
+            state=state, extra=extra,
+        )  # fmt: skip
+
+    def _core(
+        self,
+        body: Mapping[str, Any],
+        path: str | None,
+        encoding: str | None,
+        initial_state: Any,
+        strict: bool,
+        keep_body: bool,
+    ) -> StreamCore:
+        return StreamCore(
+            url=path if path is not None else self.client.chat_path,
+            body=encode_json_body(body),
+            headers=self.client.headers,
+            encoding=encoding if encoding is not None else self.encoding,
+            initial_state=initial_state,
+            strict=strict,
+            keep_body=keep_body,
+            registry=self.client._streams_of(self.thread_id),
+        )
+
+    def _async_stream(
+        self, body: Mapping[str, Any], path: str | None, encoding: str | None,
+        initial_state: Any, strict: bool, *, keep_body: bool = False,
+    ) -> AsyncChatStream:  # fmt: skip
+        core = self._core(body, path, encoding, initial_state, strict, keep_body)
+        return AsyncChatStream(core, self.client._async_client())
+
+    def _sync_stream(
+        self, body: Mapping[str, Any], path: str | None, encoding: str | None,
+        initial_state: Any, strict: bool, *, keep_body: bool = False,
+    ) -> ChatStream:  # fmt: skip
+        core = self._core(body, path, encoding, initial_state, strict, keep_body)
+        return ChatStream(core, self.client._sync_client())
+
+    # -- cancel -------------------------------------------------------------
+
+    async def cancel(self) -> httpx.Response:
+        """Cancels this thread's run (PROTOCOLS.md 4.1).
+
+        First stops every reply of this thread still streaming through this
+        client (its message keeps what arrived, with status
+        ``incomplete``/``cancelled``), then POSTs ``{"threadId": ...}`` to
+        the client's cancel path.
+
+        Returns:
+            The cancel endpoint's response. 404, 405 and 501 mean the server
+            has no cancel endpoint; they are returned, not raised.
+
+        Raises:
+            APIStatusError: any other non-2xx status.
+            APIConnectionError, APITimeoutError: the server was not reached.
+        """
+        self._abort_streams()
+        client = self.client._async_client()
+        request = self._cancel_request(client, await aresolve_headers(self.client.headers))
+        with transport_errors(self.client.cancel_path):
+            response = await client.send(request)
+        return _cancel_outcome(response)
+
+    def cancel_sync(self) -> httpx.Response:
+        """The blocking twin of :meth:`cancel`; may be called from another thread."""
+        self._abort_streams()
+        client = self.client._sync_client()
+        request = self._cancel_request(client, resolve_headers(self.client.headers))
+        with transport_errors(self.client.cancel_path):
+            response = client.send(request)
+        return _cancel_outcome(response)
+
+    def _abort_streams(self) -> None:
+        for core in list(self.client._streams_of(self.thread_id)):
+            core.abort()
+
+    def _cancel_request(
+        self, client: httpx.Client | httpx.AsyncClient, headers: dict[str, str]
+    ) -> httpx.Request:
+        body = encode_json_body(build_cancel_body(self.thread_id))
+        with transport_errors(self.client.cancel_path):
+            return client.build_request(
+                "POST", self.client.cancel_path, content=body, headers=request_headers(headers)
+            )
+
+
+def _cancel_outcome(response: httpx.Response) -> httpx.Response:
+    if response.is_success or response.status_code in NOT_SUPPORTED_STATUSES:
+        return response
+    raise status_error(response, response.content)
