@@ -62,6 +62,19 @@ def reference(corpus: dict[str, Stream]) -> dict[str, dict[str, Any]]:
         )
         for stream in corpus.values()
     ]
+    # The library's default mode is lenient: every strict stream is also
+    # decoded leniently (streams listed only as lenient already are).
+    jobs += [
+        make_job(
+            f"corpus-lenient:{stream.id}",
+            stream.encoding,
+            stream.body,
+            strict=False,
+            initial_state=stream.initial_state,
+        )
+        for stream in corpus.values()
+        if stream.strict
+    ]
     for case in conformance_cases():
         sizes: list[int | None] = [None, *SPLIT_SIZES]
         named = case.get("options", {}).get("deliverInChunksOf")
