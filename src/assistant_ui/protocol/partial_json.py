@@ -1,0 +1,323 @@
+"""Best-effort parse of incomplete JSON: streamed tool-call arguments.
+
+Strategy (PROTOCOLS.md 3.5): first try a standard parse of the whole text;
+if that fails, *repair* the text and parse again. Only an object or an array
+counts as a value; anything else (a string, a number, ``null``, garbage)
+gives no value, and the caller keeps the arguments it had.
+
+The repair is one left-to-right scan that tracks what is open (strings,
+objects, arrays, literals, numbers) on a stack and remembers the last
+position after which the prefix can still be completed into valid JSON.
+The text is cut there and the closers of everything still open are
+appended, innermost first. Positions that count: the opening ``"``, ``{``,
+``[``, a digit, the first letter of a literal; every character of a string
+value (an escape only once complete); every digit of a number; every letter
+of a literal that is still a prefix of ``true``/``false``/``null``; a
+closing ``"``, ``}`` or ``]``. Keys, colons, commas and whitespace never
+count, so a dangling key is dropped with everything after the last value.
+
+The scan mirrors the reference repair step for step, including how it
+skips characters it does not expect (they are *not* validated: the final
+standard parse rejects them), so garbage gives the same verdict as in the
+reference. Runs of ordinary characters (string bodies, number digits,
+skipped characters) are consumed with one regex call each, so the Python
+loop turns once per JSON token, not once per character, and the whole scan
+is linear.
+
+One documented difference: the reference parses with a "secure" JSON
+parser that rejects the key ``__proto__`` (and ``constructor.prototype``),
+giving no value. Python objects have no prototype to poison, so this module
+accepts such keys as ordinary data (PROTOCOLS.md allows it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Final
+
+__all__ = ["parse_partial_json"]
+
+
+def _reject_constant(name: str) -> Any:
+    # JSON has no NaN or Infinity; Python's json module accepts them by default.
+    raise ValueError(f"invalid JSON constant {name}")
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _loads(text: str) -> tuple[Any, bool]:
+    try:
+        return _DECODER.decode(text), True
+    except (ValueError, RecursionError):
+        return None, False
+
+
+def parse_partial_json(text: str) -> tuple[Any, bool]:
+    """Parses possibly incomplete JSON text into an object or an array.
+
+    Args:
+        text: the argument text received so far.
+
+    Returns:
+        ``(value, True)`` when the text (completed if needed) is a JSON
+        object or array; ``({}, True)`` for the empty text; ``(None, False)``
+        when there is no such value (whitespace only, a scalar, or text the
+        repair cannot turn into valid JSON).
+    """
+    if not text:
+        return {}, True
+    value, ok = _loads(text)
+    if ok:
+        # A complete scalar stays a scalar after repair: no value.
+        return (value, True) if isinstance(value, (dict, list)) else (None, False)
+    repaired = _repair(text)
+    value, ok = _loads(repaired)
+    if ok and isinstance(value, (dict, list)):
+        return value, True
+    return None, False
+
+
+# Scanner states (what the innermost open construct expects next).
+_ROOT: Final = 0
+_FINISH: Final = 1  # the top-level value is complete: ignore the rest
+_OBJ_START: Final = 2  # after "{": a key or "}"
+_OBJ_AFTER_COMMA: Final = 3  # a key
+_OBJ_KEY: Final = 4  # inside a key string
+_OBJ_AFTER_KEY: Final = 5  # waiting for ":"
+_OBJ_BEFORE_VALUE: Final = 6
+_OBJ_AFTER_VALUE: Final = 7  # "," or "}"
+_ARR_START: Final = 8  # after "[": a value or "]"
+_ARR_AFTER_VALUE: Final = 9  # "," or "]"
+_ARR_AFTER_COMMA: Final = 10  # a value
+_STRING: Final = 11  # inside a string value
+_NUMBER: Final = 12
+_LITERAL: Final = 13
+
+_OBJECT_STATES: Final = frozenset(
+    {_OBJ_START, _OBJ_AFTER_COMMA, _OBJ_KEY, _OBJ_AFTER_KEY, _OBJ_BEFORE_VALUE, _OBJ_AFTER_VALUE}
+)
+_ARRAY_STATES: Final = frozenset({_ARR_START, _ARR_AFTER_VALUE, _ARR_AFTER_COMMA})
+_LITERALS: Final = {"t": "true", "f": "false", "n": "null"}
+
+_VALUE_START: Final = re.compile(r'["{\[0-9tfn-]')
+_VALUE_START_OR_CLOSE: Final = re.compile(r'["{\[0-9tfn\]-]')
+_KEY_OR_CLOSE: Final = re.compile(r'["}]')
+_STRING_SPECIAL: Final = re.compile(r'["\\]')
+_COMMA_OR_BRACE: Final = re.compile(r"[,}]")
+_COMMA_OR_BRACKET: Final = re.compile(r"[,\]]")
+_NUMBER_RUN: Final = re.compile(r"[0-9eE+.-]*")
+_HEX_UP_TO_4: Final = re.compile(r"[0-9a-fA-F]{0,4}")
+
+
+def _repair(text: str) -> str:
+    """The text cut at its last completable position, plus closers."""
+    n = len(text)
+    stack = [_ROOT]
+    last = -1  # index of the last character that keeps the prefix completable
+    literal_start = 0
+    key_start = key_end = 0  # span of the last object key's raw text
+    pos = 0
+    while pos < n:
+        state = stack[-1]
+        if state in (_ROOT, _OBJ_BEFORE_VALUE, _ARR_AFTER_COMMA, _ARR_START):
+            pattern = _VALUE_START_OR_CLOSE if state == _ARR_START else _VALUE_START
+            m = pattern.search(text, pos)
+            if m is None:
+                break
+            i = m.start()
+            char = text[i]
+            if char == "]":  # only matched in _ARR_START
+                last = i
+                stack.pop()
+                pos = i + 1
+                continue
+            # The container (or root) now waits for what follows this value.
+            stack[-1] = (
+                _FINISH
+                if state == _ROOT
+                else _OBJ_AFTER_VALUE
+                if state == _OBJ_BEFORE_VALUE
+                else _ARR_AFTER_VALUE
+            )
+            if (
+                char == "-"
+                and state == _OBJ_BEFORE_VALUE
+                and not _valid_key(text, key_start, key_end)
+            ):
+                # The reference decodes the key here (it tracks the path of
+                # the partial value) and gives up on a key that is not a
+                # valid JSON string. Any other value start keeps the key in
+                # the cut text, where the final parse rejects it anyway.
+                return ""
+            if char == "-" or "0" <= char <= "9":
+                stack.append(_NUMBER)
+                pos = i  # the number run below includes this character
+                continue
+            last = i
+            pos = i + 1
+            if char == '"':
+                stack.append(_STRING)
+            elif char == "{":
+                stack.append(_OBJ_START)
+            elif char == "[":
+                stack.append(_ARR_START)
+            else:
+                stack.append(_LITERAL)
+                literal_start = i
+        elif state == _STRING:
+            m = _STRING_SPECIAL.search(text, pos)
+            if m is None:
+                last = n - 1
+                break
+            i = m.start()
+            if i > pos:
+                last = i - 1
+            if text[i] == '"':
+                last = i
+                stack.pop()
+                pos = i + 1
+            elif i + 1 >= n:
+                break  # a lone backslash at the end: not completable yet
+            elif text[i + 1] != "u":
+                last = i + 1
+                pos = i + 2
+            else:
+                hex_digits = _HEX_UP_TO_4.match(text, i + 2).end() - (i + 2)  # type: ignore[union-attr]
+                if hex_digits == 4:
+                    last = i + 5
+                    pos = i + 6
+                else:
+                    # Incomplete: at the end we stop here; before a non-hex
+                    # character that character is read as string content.
+                    pos = i + 2 + hex_digits
+        elif state == _NUMBER:
+            end = _NUMBER_RUN.match(text, pos).end()  # type: ignore[union-attr]
+            digits_end = len(text[pos:end].rstrip("eE+-."))
+            if digits_end:
+                last = pos + digits_end - 1
+            if end >= n:
+                break
+            # The first character after the number ends it and is consumed.
+            stack.pop()
+            last = _close_position(stack, text[end], end, last)
+            _after_value(stack, text[end])
+            pos = end + 1
+        elif state == _LITERAL:
+            word = _LITERALS[text[literal_start]]
+            matched = pos - literal_start
+            while pos < n and matched < len(word) and text[pos] == word[matched]:
+                last = pos
+                pos += 1
+                matched += 1
+            if pos >= n:
+                break
+            stack.pop()
+            last = _close_position(stack, text[pos], pos, last)
+            _after_value(stack, text[pos])
+            pos += 1
+        elif state == _OBJ_START:
+            m = _KEY_OR_CLOSE.search(text, pos)
+            if m is None:
+                break
+            i = m.start()
+            if text[i] == '"':
+                stack[-1] = _OBJ_KEY
+                key_start = i + 1
+            else:
+                last = i
+                stack.pop()
+            pos = i + 1
+        elif state == _OBJ_AFTER_COMMA:
+            i = text.find('"', pos)
+            if i < 0:
+                break
+            stack[-1] = _OBJ_KEY
+            key_start = pos = i + 1
+        elif state == _OBJ_KEY:
+            m = _STRING_SPECIAL.search(text, pos)
+            if m is None:
+                break
+            i = m.start()
+            if text[i] == '"':
+                stack[-1] = _OBJ_AFTER_KEY
+                key_end = i
+                pos = i + 1
+            else:
+                pos = i + 2  # an escape: the next character cannot end the key
+        elif state == _OBJ_AFTER_KEY:
+            i = text.find(":", pos)
+            if i < 0:
+                break
+            stack[-1] = _OBJ_BEFORE_VALUE
+            pos = i + 1
+        elif state == _OBJ_AFTER_VALUE:
+            m = _COMMA_OR_BRACE.search(text, pos)
+            if m is None:
+                break
+            i = m.start()
+            if text[i] == ",":
+                stack[-1] = _OBJ_AFTER_COMMA
+            else:
+                last = i
+                stack.pop()
+            pos = i + 1
+        elif state == _ARR_AFTER_VALUE:
+            m = _COMMA_OR_BRACKET.search(text, pos)
+            if m is None:
+                # The reference counts any other character here as completable
+                # (harmless for whitespace; garbage then fails the final parse).
+                last = n - 1
+                break
+            i = m.start()
+            if i > pos:
+                last = i - 1
+            if text[i] == ",":
+                stack[-1] = _ARR_AFTER_COMMA
+            else:
+                last = i
+                stack.pop()
+            pos = i + 1
+        else:  # _FINISH: text after a complete top-level value is ignored
+            break
+
+    closers: list[str] = []
+    for state in reversed(stack):
+        if state == _STRING:
+            closers.append('"')
+        elif state in _OBJECT_STATES:
+            closers.append("}")
+        elif state in _ARRAY_STATES:
+            closers.append("]")
+        elif state == _LITERAL:
+            word = _LITERALS[text[literal_start]]
+            closers.append(word[n - literal_start :])
+    return text[: last + 1] + "".join(closers)
+
+
+def _valid_key(text: str, start: int, end: int) -> bool:
+    return _loads(f'"{text[start:end]}"')[1]
+
+
+def _close_position(stack: list[int], char: str, index: int, last: int) -> int:
+    """``last`` after ``char`` ends a number or literal (before the state change)."""
+    top = stack[-1]
+    if (char == "}" and top == _OBJ_AFTER_VALUE) or (char == "]" and top == _ARR_AFTER_VALUE):
+        return index
+    return last
+
+
+def _after_value(stack: list[int], char: str) -> None:
+    """Applies the character that ended a number or literal to its container."""
+    top = stack[-1]
+    if top == _OBJ_AFTER_VALUE:
+        if char == ",":
+            stack[-1] = _OBJ_AFTER_COMMA
+        elif char == "}":
+            stack.pop()
+    elif top == _ARR_AFTER_VALUE:
+        if char == ",":
+            stack[-1] = _ARR_AFTER_COMMA
+        elif char == "]":
+            stack.pop()
