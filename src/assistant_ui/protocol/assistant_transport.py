@@ -1,0 +1,417 @@
+"""Decoder for the assistant-transport SSE encoding (PROTOCOLS.md 2.4.3),
+including the legacy flat dialect of Python assistant-stream <= 0.0.34
+(2.4.4).
+
+Strategy:
+
+- Canonical chunks are the canonical events on the wire: each is validated
+  as the reference's ``AssistantTransportDecoder`` does and translated one to
+  one. A chunk that fails validation (bad JSON, not an object, unknown
+  ``type``, a missing field, a missing or malformed ``path``) is dropped with
+  a warning in both modes; the accumulator later drops part-addressed events
+  whose path points nowhere.
+- ``[DONE]`` ends the stream; anything after it is ignored. A body without
+  it is fatal in strict mode and a warning otherwise, as in the reference.
+  An SSE event name other than ``message`` is fatal in strict mode and
+  ignored otherwise.
+- The legacy flat dialect (``tool-call-begin``, ``reasoning-delta``,
+  ``text-delta`` with ``parentId`` but no ``path``, ...) is recognised per
+  chunk and decoded with data-stream semantics through a
+  :class:`~.ui_message_stream.PartWriter`: append mode for text, tool calls
+  addressed by id, everything still open closed at the end. The first chunk
+  that belongs to one dialect only fixes the dialect of the stream: in a
+  canonical stream, legacy-looking chunks are invalid and dropped (which is
+  what the reference does with them), so mixed garbage cannot shift part
+  indices.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar, Final, Literal
+
+from ..errors import IncompleteStreamError, StreamDecodeError
+from .base import WarningSink
+from .events import (
+    MISSING,
+    Annotations,
+    Data,
+    ErrorEvent,
+    Event,
+    MessageFinish,
+    PartFinish,
+    StepFinish,
+    StepStart,
+    TextDelta,
+    ToolCallApproval,
+    ToolCallArgsTextFinish,
+    ToolResult,
+    UpdateState,
+)
+from .framing import SSEEvent
+from .ui_message_stream import (
+    MISSING_DONE,
+    NO_RESULT,
+    PartWriter,
+    ToolCallState,
+    generate_id,
+    js_stringify,
+)
+
+__all__ = ["AssistantTransportDecoder"]
+
+_PART_ADDRESSED: Final = frozenset(
+    {"text-delta", "part-finish", "tool-call-args-text-finish", "result", "tool-call-approval"}
+)
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _valid(chunk: dict[str, Any]) -> bool:
+    """The reference's per-type field checks (PROTOCOLS.md 2.4.3)."""
+    kind = chunk["type"]
+    if kind == "part-start":
+        return _is_dict(chunk.get("part"))
+    if kind == "text-delta":
+        return isinstance(chunk.get("textDelta"), str)
+    if kind in ("annotations", "data", "update-state"):
+        key = "operations" if kind == "update-state" else kind
+        return isinstance(chunk.get(key), list)
+    if kind in ("step-finish", "message-finish"):
+        return isinstance(chunk.get("finishReason"), str)
+    if kind == "result":
+        return chunk.get("isError") is None or isinstance(chunk.get("isError"), bool)
+    if kind == "tool-call-approval":
+        approval = chunk.get("approval")
+        return (
+            isinstance(approval, dict)
+            and isinstance(approval.get("id"), str)
+            and (approval.get("approved") is None or isinstance(approval.get("approved"), bool))
+        )
+    return True
+
+
+_KNOWN: Final = _PART_ADDRESSED | {
+    "part-start",
+    "annotations",
+    "data",
+    "step-start",
+    "step-finish",
+    "message-finish",
+    "error",
+    "update-state",
+}
+# Types only the canonical encoding has (2.8): they fix the dialect.
+_CANONICAL_ONLY: Final = _KNOWN - {"text-delta", "data", "error", "update-state"}
+_LEGACY_ONLY: Final = frozenset(
+    {"tool-call-begin", "tool-call-delta", "tool-result", "reasoning-delta", "source"}
+)
+
+
+def _path(value: Any) -> tuple[int, ...] | None:
+    if not isinstance(value, list):
+        return None
+    out: list[int] = []
+    for entry in value:
+        # JSON integers only (JS Number.isInteger accepts 1.0, not true).
+        if isinstance(entry, bool):
+            return None
+        if isinstance(entry, float) and entry.is_integer():
+            entry = int(entry)
+        if not isinstance(entry, int) or entry < 0:
+            return None
+        out.append(entry)
+    return tuple(out)
+
+
+def _is_legacy(chunk: dict[str, Any], legacy_stream: bool) -> bool:
+    if "path" in chunk:
+        return False
+    kind = chunk["type"]
+    if kind in _LEGACY_ONLY:
+        return True
+    if kind == "text-delta":
+        return legacy_stream or "parentId" in chunk
+    # The flat encoder wrote `add_data(value)` unwrapped: in a legacy stream
+    # even a list is one value.
+    return kind == "data" and (legacy_stream or not isinstance(chunk.get("data"), list))
+
+
+def _error_text(value: Any) -> str:
+    if value is None:
+        return "unknown error"
+    return value if isinstance(value, str) else js_stringify(value)
+
+
+class AssistantTransportDecoder:
+    """Decodes assistant-transport SSE (canonical chunks and the legacy flat
+    Python dialect) into canonical events.
+
+    Args:
+        strict: the reference's strict mode (fatal unknown SSE event names
+            and missing ``[DONE]``; fatal unknown or duplicate tool call ids
+            in the legacy dialect, as on the data stream).
+        warnings: where dropped input is reported.
+
+    Raises:
+        StreamDecodeError: from :meth:`decode_event` on fatal input.
+        IncompleteStreamError: from :meth:`end` (strict) without ``[DONE]``.
+    """
+
+    encoding: ClassVar[str] = "assistant-transport"
+    framing: ClassVar[Literal["sse"]] = "sse"
+
+    def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
+        self._strict = strict
+        self._warnings = warnings if warnings is not None else WarningSink()
+        self._done = False
+        self._dialect: Literal["canonical", "legacy"] | None = None
+        self._w = PartWriter()
+        self._tools: dict[str, ToolCallState] = {}
+
+    @property
+    def done(self) -> bool:
+        """True once ``[DONE]`` arrived; later events are ignored."""
+        return self._done
+
+    @property
+    def dialect(self) -> str | None:
+        """``"canonical"`` or ``"legacy"`` once a chunk decided it."""
+        return self._dialect
+
+    def decode_event(self, event: SSEEvent) -> list[Event]:
+        """Events for one SSE event."""
+        if self._done:
+            return []
+        if event.event != "message":
+            if self._strict:
+                raise StreamDecodeError(f"Unknown SSE event type: {event.event}")
+            self._warnings.warn(
+                f"at:event:{event.event}", f"Ignored unknown SSE event type: {event.event}"
+            )
+            return []
+        data = event.data
+        if data == "[DONE]":
+            self._done = True
+            self._close_legacy()
+            return self._w.drain()
+        try:
+            chunk = json.loads(data)
+        except ValueError:
+            return self._invalid("unparseable", data)
+        if not isinstance(chunk, dict):
+            return self._invalid("not-an-object", data)
+        kind = chunk.get("type")
+        if not isinstance(kind, str):
+            return self._invalid("unknown-type", data)
+        if self._dialect != "canonical" and _is_legacy(chunk, self._dialect == "legacy"):
+            self._dialect = "legacy"
+            self._legacy(chunk)
+            return self._w.drain()
+        if kind in _CANONICAL_ONLY or "path" in chunk:
+            self._dialect = self._dialect or "canonical"
+        return self._canonical(chunk, data)
+
+    def end(self) -> list[Event]:
+        """Closes what the legacy dialect left open.
+
+        Raises:
+            IncompleteStreamError: strict mode, and ``[DONE]`` never came.
+        """
+        if not self._done:
+            if self._strict:
+                raise IncompleteStreamError(MISSING_DONE)
+            self._warnings.warn("at:missing-done", MISSING_DONE)
+            self._done = True
+            self._close_legacy()
+        return self._w.drain()
+
+    # -- canonical chunks ------------------------------------------------
+
+    def _invalid(self, reason: str, data: str) -> list[Event]:
+        self._warnings.warn(
+            f"at:invalid:{reason}",
+            f"Dropped invalid assistant-transport chunk ({reason}): {data[:200]}",
+        )
+        return []
+
+    def _canonical(self, chunk: dict[str, Any], data: str) -> list[Event]:
+        kind: str = chunk["type"]
+        if kind not in _KNOWN:
+            return self._invalid("unknown-type", data)
+        if not _valid(chunk):
+            return self._invalid(f"invalid-fields:{kind}", data)
+        if "path" not in chunk:
+            if kind in _PART_ADDRESSED:
+                return self._invalid(f"missing-path:{kind}", data)
+            path: tuple[int, ...] = ()
+        else:
+            checked = _path(chunk["path"])
+            if checked is None:
+                return self._invalid("invalid-path", data)
+            path = checked
+        out = self._w.out
+        metadata = chunk.get("providerMetadata")
+        metadata = metadata if isinstance(metadata, dict) else None
+        if kind == "part-start":
+            # The part's index is its arrival order; `path` is not used.
+            self._w.start(dict(chunk["part"]))
+        elif kind == "text-delta":
+            out.append(
+                TextDelta(text_delta=chunk["textDelta"], path=path, provider_metadata=metadata)
+            )
+        elif kind == "part-finish":
+            out.append(PartFinish(path=path, provider_metadata=metadata))
+        elif kind == "tool-call-args-text-finish":
+            out.append(ToolCallArgsTextFinish(path=path))
+        elif kind == "result":
+            out.append(
+                ToolResult(
+                    path=path,
+                    result=chunk.get("result", NO_RESULT),
+                    is_error=chunk.get("isError") is True,
+                    artifact=chunk.get("artifact", MISSING),
+                    model_content=chunk.get("modelContent", MISSING),
+                    messages=chunk.get("messages", MISSING),
+                    is_preliminary=chunk.get("isPreliminary") is True,
+                )
+            )
+        elif kind == "tool-call-approval":
+            out.append(ToolCallApproval(path=path, approval=chunk["approval"]))
+        elif kind == "annotations":
+            out.append(Annotations(annotations=chunk["annotations"], path=path))
+        elif kind == "data":
+            out.append(Data(data=chunk["data"], path=path))
+        elif kind == "step-start":
+            message_id = chunk.get("messageId")
+            out.append(
+                StepStart(
+                    message_id=message_id if isinstance(message_id, str) else generate_id(),
+                    path=path,
+                )
+            )
+        elif kind == "step-finish":
+            out.append(
+                StepFinish(
+                    finish_reason=chunk["finishReason"],
+                    usage=_usage(chunk.get("usage")),
+                    is_continued=chunk.get("isContinued") is True,
+                    path=path,
+                )
+            )
+        elif kind == "message-finish":
+            out.append(
+                MessageFinish(
+                    finish_reason=chunk["finishReason"], usage=_usage(chunk.get("usage")), path=path
+                )
+            )
+        elif kind == "error":
+            self._error(chunk, path)
+        else:  # update-state
+            out.append(UpdateState(operations=chunk["operations"], path=path))
+        return self._w.drain()
+
+    def _error(self, chunk: dict[str, Any], path: tuple[int, ...] = ()) -> None:
+        code, severity = chunk.get("code"), chunk.get("severity")
+        self._w.out.append(
+            ErrorEvent(
+                error=_error_text(chunk.get("error")),
+                code=code if isinstance(code, str) else None,
+                severity=severity if isinstance(severity, str) else None,
+                path=path,
+            )
+        )
+
+    # -- the legacy flat dialect (data-stream semantics) ------------------
+
+    def _fatal_or_warn(self, key: str, message: str) -> None:
+        if self._strict:
+            raise StreamDecodeError(message)
+        self._warnings.warn(key, message)
+
+    def _call(self, chunk: dict[str, Any]) -> ToolCallState | None:
+        tool_call_id = chunk.get("toolCallId")
+        call = self._tools.get(tool_call_id) if isinstance(tool_call_id, str) else None
+        if call is None:
+            self._fatal_or_warn(
+                f"at:unknown-id:{tool_call_id}",
+                f"Encountered tool call {chunk['type']} with unknown id: {tool_call_id}",
+            )
+        return call
+
+    def _legacy(self, chunk: dict[str, Any]) -> None:
+        kind: str = chunk["type"]
+        w = self._w
+        if kind in ("text-delta", "reasoning-delta"):
+            delta = chunk.get("textDelta" if kind == "text-delta" else "reasoningDelta")
+            if isinstance(delta, str):
+                w.append(
+                    "text" if kind == "text-delta" else "reasoning", delta, chunk.get("parentId")
+                )
+            else:
+                self._warnings.warn(f"at:legacy-bad:{kind}", f"Dropped {kind} without text")
+        elif kind == "tool-call-begin":
+            tool_call_id, tool_name = chunk.get("toolCallId"), chunk.get("toolName")
+            if not isinstance(tool_call_id, str) or not isinstance(tool_name, str):
+                self._fatal_or_warn("at:legacy-bad:begin", "Invalid tool-call-begin chunk")
+            elif tool_call_id in self._tools:
+                self._fatal_or_warn(
+                    f"at:duplicate:{tool_call_id}",
+                    f"Encountered duplicate tool call id: {tool_call_id}",
+                )
+            else:
+                self._tools[tool_call_id] = w.start_tool(
+                    tool_call_id, tool_name, chunk.get("parentId")
+                )
+        elif kind == "tool-call-delta":
+            call = self._call(chunk)
+            delta = chunk.get("argsTextDelta")
+            if (
+                call is not None
+                and isinstance(delta, str)
+                and delta
+                and not w.tool_args(call, delta)
+            ):
+                self._warnings.warn(
+                    f"at:late-args:{chunk.get('toolCallId')}",
+                    "Dropped tool-call-delta after the arguments were closed",
+                )
+        elif kind == "tool-result":
+            call = self._call(chunk)
+            if call is not None:
+                artifact = chunk.get("artifact")
+                w.tool_result(
+                    call,
+                    chunk.get("result", NO_RESULT),
+                    is_error=chunk.get("isError") is True,
+                    # the flat encoder always wrote the key; null means none
+                    artifact=MISSING if artifact is None else artifact,
+                )
+        elif kind == "source":
+            part: dict[str, Any] = {
+                "type": "source",
+                "sourceType": chunk.get("sourceType") or "url",
+            }
+            for key in ("id", "url"):
+                if key in chunk:
+                    part[key] = chunk[key]
+            for key in ("title", "parentId"):
+                if chunk.get(key):
+                    part[key] = chunk[key]
+            w.start_finished(part)
+        elif kind == "data":
+            w.out.append(Data(data=[chunk.get("data")]))
+
+    def _close_legacy(self) -> None:
+        if self._dialect != "legacy":
+            return
+        self._w.close_append()
+        for call in self._tools.values():
+            self._w.close_tool(call)
+        self._tools.clear()
+
+
+def _usage(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}

@@ -1,0 +1,139 @@
+"""Decoder for OpenAI chat-completion chunks over SSE (PROTOCOLS.md 2.6).
+
+No assistant-ui frontend reads this encoding, but Python
+``OpenAIStreamResponse`` backends and OpenAI-compatible servers produce it.
+Each event is one ``chat.completion.chunk`` object:
+
+- ``choices[0].delta.content`` (a string) is assistant text, appended to one
+  text part (append mode, PROTOCOLS.md 3.3);
+- ``choices[0].finish_reason`` is remembered and becomes the message finish
+  when the stream ends (at ``[DONE]``), so that a ``usage`` object sent in a
+  later chunk (``stream_options.include_usage``) is not lost; OpenAI's names
+  are mapped to ours (``tool_calls`` -> ``tool-calls``, ``content_filter`` ->
+  ``content-filter``), and ``prompt_tokens``/``completion_tokens`` to
+  ``inputTokens``/``outputTokens``;
+- an ``{"error": {...}}`` object (how OpenAI reports a failure mid-stream)
+  becomes an error event.
+
+Other data (invalid JSON, other shapes) is dropped with a warning. A missing
+``[DONE]`` or an SSE event name other than ``message`` is fatal in strict
+mode and a warning otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar, Final, Literal
+
+from ..errors import IncompleteStreamError, StreamDecodeError
+from .base import WarningSink
+from .events import ErrorEvent, Event, MessageFinish
+from .framing import SSEEvent
+from .ui_message_stream import MISSING_DONE, PartWriter, js_stringify
+
+__all__ = ["OpenAIChunkDecoder"]
+
+_FINISH_REASONS: Final = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool-calls",
+    "function_call": "tool-calls",
+    "content_filter": "content-filter",
+}
+
+
+def _usage(value: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "prompt_tokens" in value:
+        out["inputTokens"] = value["prompt_tokens"]
+    if "completion_tokens" in value:
+        out["outputTokens"] = value["completion_tokens"]
+    return out
+
+
+class OpenAIChunkDecoder:
+    """Decodes OpenAI ``chat.completion.chunk`` SSE into canonical events.
+
+    Args:
+        strict: fatal missing ``[DONE]`` and unknown SSE event names.
+        warnings: where dropped input is reported.
+    """
+
+    encoding: ClassVar[str] = "openai"
+    framing: ClassVar[Literal["sse"]] = "sse"
+
+    def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
+        self._strict = strict
+        self._warnings = warnings if warnings is not None else WarningSink()
+        self._w = PartWriter()
+        self._done = False
+        self._finish_reason: str | None = None
+        self._usage: dict[str, Any] = {}
+
+    @property
+    def done(self) -> bool:
+        """True once ``[DONE]`` arrived; later events are ignored."""
+        return self._done
+
+    def decode_event(self, event: SSEEvent) -> list[Event]:
+        """Events for one SSE event."""
+        if self._done:
+            return []
+        if event.event != "message":
+            if self._strict:
+                raise StreamDecodeError(f"Unknown SSE event type: {event.event}")
+            self._warnings.warn(f"openai:event:{event.event}", f"Ignored SSE event {event.event}")
+            return []
+        if event.data == "[DONE]":
+            return self._finish()
+        try:
+            chunk = json.loads(event.data)
+        except ValueError:
+            chunk = None
+        if not isinstance(chunk, dict):
+            self._warnings.warn("openai:invalid", f"Dropped invalid chunk: {event.data[:200]}")
+            return []
+        if "error" in chunk and "choices" not in chunk:
+            error = chunk["error"]
+            message = error.get("message") if isinstance(error, dict) else error
+            code = error.get("code") if isinstance(error, dict) else None
+            self._w.out.append(
+                ErrorEvent(
+                    error=message if isinstance(message, str) else js_stringify(message),
+                    code=code if isinstance(code, str) else None,
+                )
+            )
+            return self._w.drain()
+        if isinstance(chunk.get("usage"), dict):
+            self._usage = _usage(chunk["usage"])
+        choices = chunk.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        if isinstance(choice, dict):
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            if isinstance(content, str) and content:
+                self._w.append("text", content)
+            reason = choice.get("finish_reason")
+            if isinstance(reason, str):
+                self._finish_reason = _FINISH_REASONS.get(reason, "other")
+        return self._w.drain()
+
+    def end(self) -> list[Event]:
+        """Closes the message when the body ends.
+
+        Raises:
+            IncompleteStreamError: strict mode, and ``[DONE]`` never came.
+        """
+        if self._done:
+            return []
+        if self._strict:
+            raise IncompleteStreamError(MISSING_DONE)
+        self._warnings.warn("openai:missing-done", MISSING_DONE)
+        return self._finish()
+
+    def _finish(self) -> list[Event]:
+        self._done = True
+        self._w.close_append()
+        if self._finish_reason is not None:
+            self._w.out.append(MessageFinish(finish_reason=self._finish_reason, usage=self._usage))
+        return self._w.drain()
