@@ -302,6 +302,9 @@ def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
             args[current] = sphinx.group(2).strip()
             section = "sphinx"
             continue
+        if section == "sphinx" and line.lstrip().startswith(":"):
+            current = None  # another field (:returns:, :raises:) ends the argument
+            continue
         heading = _SECTION.match(line)
         if heading:
             section = heading.group(1).lower()
@@ -413,6 +416,11 @@ _SCALARS: dict[Any, dict[str, Any]] = {
 
 
 def _schema_for(annotation: Any, defs: dict[str, Any], where: str) -> dict[str, Any]:
+    if isinstance(annotation, str):
+        raise UsageError(
+            f"{where}: cannot resolve the type hint {annotation!r} (define the type at module "
+            "level) or pass schema="
+        )
     if annotation is inspect.Parameter.empty or annotation is Any or annotation is object:
         return {}
     if annotation in _SCALARS:
