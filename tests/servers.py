@@ -49,7 +49,10 @@ class Recorder:
     """Everything a test app received, in order."""
 
     requests: list[Received] = field(default_factory=list)
+    arrived: threading.Event = field(default_factory=threading.Event)
+    """Set when the first request has been received."""
     disconnected: threading.Event = field(default_factory=threading.Event)
+    """Set by :func:`slow_app` once the client has gone away."""
 
     def of(self, path: str) -> list[Received]:
         """Requests to one path."""
@@ -69,6 +72,7 @@ def _app(recorder: Recorder, routes: dict[str, Handler]) -> Starlette:
             recorder.requests.append(
                 Received(request.method, request.url.path, dict(request.headers), body)
             )
+            recorder.arrived.set()
             return await handler(request, body)
 
         return receive
@@ -107,7 +111,7 @@ def official_app(recorder: Recorder) -> Starlette:
             if body.get("tools"):
                 tool = await controller.add_tool_call("get_weather", "call-1")
                 tool.append_args_text('{"location": "Paris"}')
-                tool.set_result({"temperature": 21})
+                tool.set_response({"temperature": 21})
             if body.get("state") is not None:
                 controller.state["seen"] = True
 
