@@ -21,6 +21,8 @@ from differential_support import (
     case_strict,
     conformance_cases,
     conformance_job_id,
+    cut_job_id,
+    cut_points,
     load_local_module,
     load_manifest,
     make_job,
@@ -74,6 +76,20 @@ def reference(corpus: dict[str, Stream]) -> dict[str, dict[str, Any]]:
         )
         for stream in corpus.values()
         if stream.strict
+    ]
+    # The connection cut at every frame and inside every frame, both modes.
+    jobs += [
+        make_job(
+            cut_job_id(stream.id, length, strict),
+            stream.encoding,
+            stream.body[:length],
+            strict=strict,
+            initial_state=stream.initial_state,
+        )
+        for stream in corpus.values()
+        if stream.strict
+        for length in cut_points(stream)
+        for strict in (True, False)
     ]
     for case in conformance_cases():
         sizes: list[int | None] = [None, *SPLIT_SIZES]

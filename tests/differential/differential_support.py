@@ -144,3 +144,38 @@ def make_job(
 
 def conformance_job_id(case_id: str, chunk_size: int | None) -> str:
     return f"case:{case_id}" if chunk_size is None else f"case:{case_id}@{chunk_size}"
+
+
+# Streams with more frames than this are not cut at every frame (long-text).
+MAX_FRAMES_TO_CUT = 60
+_FRAME_END = {"data-stream": b"\n", "plain-text": b"\n"}
+_SSE_FRAME_END = b"\n\n"
+
+
+def cut_points(stream: Stream) -> list[int]:
+    """Byte lengths to cut ``stream.body`` at: after every frame and inside every frame.
+
+    Models a connection that breaks anywhere (PROTOCOLS 2.9). The middle of a
+    frame may fall inside a multi-byte character, on purpose. Returns ``[]``
+    for bodies with more than :data:`MAX_FRAMES_TO_CUT` frames.
+    """
+    separator = _FRAME_END.get(stream.encoding, _SSE_FRAME_END)
+    ends: list[int] = []
+    position = stream.body.find(separator)
+    while position != -1:
+        ends.append(position + len(separator))
+        position = stream.body.find(separator, position + len(separator))
+    if len(ends) > MAX_FRAMES_TO_CUT:
+        return []
+    points = {0}
+    start = 0
+    for end in ends:
+        points.add(start + (end - start) // 2)
+        points.add(end)
+        start = end
+    points.discard(len(stream.body))
+    return sorted(points)
+
+
+def cut_job_id(stream_id: str, length: int, strict: bool) -> str:
+    return f"cut:{stream_id}:{length}:{'strict' if strict else 'lenient'}"

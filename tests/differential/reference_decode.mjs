@@ -28,11 +28,18 @@ const DECODERS = {
   "plain-text": () => new PlainTextDecoder(),
 };
 
+// The body ends one macrotask after its last read, as a network body does
+// (the connection closes after the last bytes arrived). Closing in the same
+// tick would make a decoder that fails at the end (incomplete line, missing
+// [DONE]) error the pipeline while frames it already decoded still sit in
+// the stream queues: JS streams discard those, so the partial message would
+// lose the last frames depending on read sizes.
 const byteStream = (bytes, chunkSize) =>
   new ReadableStream({
-    start(controller) {
+    async start(controller) {
       const step = chunkSize && chunkSize > 0 ? chunkSize : Math.max(bytes.length, 1);
       for (let i = 0; i < bytes.length; i += step) controller.enqueue(bytes.slice(i, i + step));
+      await new Promise((resolve) => setImmediate(resolve));
       controller.close();
     },
   });

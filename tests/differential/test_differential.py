@@ -42,6 +42,8 @@ from differential_support import (
     case_strict,
     conformance_cases,
     conformance_job_id,
+    cut_job_id,
+    cut_points,
     load_local_module,
 )
 
@@ -325,6 +327,32 @@ def test_corpus_lenient_matches_reference_lenient(
         stream.body, encoding=stream.encoding, strict=False, initial_state=stream.initial_state
     )
     assert_same(f"{stream_id} (lenient)", expected, actual)
+
+
+@pytest.mark.parametrize("stream_id", _params(STREAM_IDS, "cut"))
+def test_cut_streams_match_reference(
+    stream_id: str, corpus: dict[str, Stream], reference: dict[str, dict[str, Any]]
+) -> None:
+    """The body cut at every frame boundary and inside every frame, strict and lenient."""
+    stream = corpus[stream_id]
+    points = cut_points(stream)
+    if not stream.strict or not points:
+        pytest.skip("lenient duplicate or too many frames to cut at each")
+    failures: list[str] = []
+    for length in points:
+        body = stream.body[:length]
+        for strict in (True, False):
+            expected = reference_outcome(reference[cut_job_id(stream_id, length, strict)], body)
+            actual = decode_ours(
+                body, encoding=stream.encoding, strict=strict, initial_state=stream.initial_state
+            )
+            try:
+                assert_same(f"cut at byte {length}, strict={strict}", expected, actual)
+            except AssertionError as exc:
+                failures.append(str(exc).split("\nassert ")[0])
+    assert not failures, f"{len(failures)} of {2 * len(points)} cuts differ:\n" + "\n".join(
+        failures[:8]
+    )
 
 
 @pytest.mark.parametrize("stream_id", _params(STREAM_IDS, "detect"))
