@@ -1,0 +1,249 @@
+"""StreamParser and decode_stream: wiring, detection, error context, lifecycle."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import pytest
+
+from assistant_ui.decoding import DecodeResult, decode_stream
+from assistant_ui.errors import (
+    IncompleteStreamError,
+    InvalidRequestError,
+    LineTooLongError,
+    StreamDecodeError,
+    UsageError,
+)
+from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.events import PartStart, TextDelta
+from assistant_ui.protocol.parser import StreamParser
+
+COMPLETE = {"type": "complete", "reason": "unknown"}
+RUNNING = {"type": "running"}
+
+
+def parser(**kwargs: Any) -> StreamParser:
+    kwargs.setdefault("warnings", WarningSink(emit=False))
+    return StreamParser(**kwargs)
+
+
+def feed_all(p: StreamParser, body: bytes, size: int = 1) -> list[Any]:
+    events: list[Any] = []
+    for start in range(0, len(body), size):
+        events += p.feed(body[start : start + size])
+    return events
+
+
+def text_parts(message: dict[str, Any]) -> list[str]:
+    return [part["text"] for part in message["parts"] if part["type"] == "text"]
+
+
+def test_feed_returns_events_as_lines_complete() -> None:
+    p = parser(encoding="data-stream")
+    assert p.feed(b'0:"He') == []
+    events = p.feed(b'llo"\n0:"!"\n')
+    assert events == [
+        PartStart(part={"type": "text"}),
+        TextDelta(text_delta="Hello", path=(0,)),
+        TextDelta(text_delta="!", path=(0,)),
+    ]
+    assert p.message["parts"][0]["status"] == RUNNING
+    closing = p.close()
+    assert [e.type for e in closing] == ["part-finish"]
+    assert p.message["parts"] == [{"type": "text", "text": "Hello!", "status": COMPLETE}]
+    assert p.message["status"] == COMPLETE
+    assert p.close() == []  # idempotent
+
+
+def test_detects_python_data_stream_without_marker_header() -> None:
+    p = parser(headers={"content-type": "text/plain; charset=utf-8"})
+    assert p.encoding is None
+    feed_all(p, b'f:{"messageId": "msg_1"}\n0:"hi"\n', size=5)
+    assert p.encoding == "data-stream"
+    p.close()
+    assert text_parts(p.message) == ["hi"]
+
+
+def test_marker_header_wins_over_sniffing() -> None:
+    p = parser(headers={"x-vercel-ai-data-stream": "v1", "content-type": "text/plain"})
+    assert p.encoding == "data-stream"
+
+
+def test_plain_text_detected_and_streamed_before_the_body_ends() -> None:
+    p = parser(headers={"content-type": "text/plain"})
+    events = p.feed(b"Hello there\nmore")
+    assert p.encoding == "plain-text"
+    assert any(isinstance(e, TextDelta) for e in events)
+    p.close()
+    assert text_parts(p.message) == ["Hello there\nmore"]
+
+
+def test_detection_decides_on_a_short_body_at_close() -> None:
+    p = parser(headers={"content-type": "text/plain"})
+    assert p.feed(b"Hi") == []  # no line ending yet: still sniffing
+    p.close()
+    assert p.encoding == "plain-text"
+    assert text_parts(p.message) == ["Hi"]
+
+
+def test_strict_error_carries_line_offset_encoding_and_partial_message() -> None:
+    body = b'\xef\xbb\xbf0:"a"\nzz:{"x":1}\n0:"b"\n'
+    p = parser(encoding="data-stream", strict=True)
+    with pytest.raises(StreamDecodeError) as info:
+        feed_all(p, body)
+    error = info.value
+    assert error.reason == "unsupported chunk type: zz"
+    assert error.line == 'zz:{"x":1}'
+    assert error.offset == 9  # 3 BOM bytes + len('0:"a"\n')
+    assert error.encoding == "data-stream"
+    assert error.partial_message is not None
+    assert error.partial_message["parts"] == [{"type": "text", "text": "a", "status": RUNNING}]
+    assert error.partial_message["status"] == RUNNING
+    assert "byte 9" in str(error)
+    with pytest.raises(UsageError):
+        p.feed(b'0:"c"\n')
+    assert p.close() == []
+    assert text_parts(p.message) == ["a"]  # nothing received is lost
+
+
+def test_lenient_default_drops_and_warns() -> None:
+    sink = WarningSink(emit=False)
+    p = StreamParser(encoding="data-stream", warnings=sink)
+    p.feed(b'0:"a"\nzz:{"x":1}\n0:"b"\n')
+    p.close()
+    assert text_parts(p.message) == ["ab"]
+    assert any("zz" in m for m in sink.messages)
+
+
+def test_warnings_go_through_python_warnings_by_default() -> None:
+    from assistant_ui.errors import StreamWarning
+
+    p = StreamParser(encoding="data-stream")
+    with pytest.warns(StreamWarning, match="zz"):
+        p.feed(b"zz:1\n")
+
+
+def test_body_ending_mid_line_is_incomplete_and_line_not_applied() -> None:
+    p = parser(encoding="data-stream")
+    p.feed('0:"a"\n0:"b👋"'.encode())
+    with pytest.raises(IncompleteStreamError) as info:
+        p.close()
+    # "characters" are UTF-16 code units, as in the reference: 👋 counts 2.
+    assert "Stream ended with an incomplete line (7 characters)" in str(info.value)
+    assert info.value.partial_message is not None
+    assert info.value.partial_message["parts"] == [{"type": "text", "text": "a", "status": RUNNING}]
+
+
+def test_line_too_long_is_located_and_keeps_partial() -> None:
+    p = parser(encoding="data-stream", max_line_bytes=32)
+    p.feed(b'0:"ok"\n')
+    with pytest.raises(LineTooLongError) as info:
+        p.feed(b'0:"' + b"x" * 64)
+    assert info.value.offset == 7
+    assert info.value.encoding == "data-stream"
+    assert info.value.partial_message is not None
+    assert text_parts(info.value.partial_message) == ["ok"]
+
+
+def test_strict_state_operation_failure_is_located() -> None:
+    p = parser(encoding="data-stream", strict=True, initial_state={"n": 1})
+    body = b'0:"a"\naui-state:[{"type":"append-text","path":["n"],"value":"x"}]\n'
+    with pytest.raises(StreamDecodeError) as info:
+        p.feed(body)
+    assert info.value.line is not None
+    assert info.value.line.startswith("aui-state:")
+    assert info.value.offset == 6
+    assert info.value.state == {"n": 1}
+
+
+def test_state_and_initial_state() -> None:
+    p = parser(encoding="data-stream", initial_state={"a": 1})
+    p.feed(b'aui-state:[{"type":"set","path":["b"],"value":2}]\n')
+    p.close()
+    assert p.state == {"a": 1, "b": 2}
+
+
+def test_fail_sets_runtime_status_and_keeps_parts() -> None:
+    p = parser(encoding="data-stream")
+    p.feed(b'0:"partial"\n')
+    status = {"type": "incomplete", "reason": "cancelled"}
+    p.fail(status)
+    assert p.message["status"] == status
+    assert text_parts(p.message) == ["partial"]
+    with pytest.raises(UsageError):
+        p.feed(b'0:"more"\n')
+
+
+def test_unknown_encoding_name_is_rejected() -> None:
+    with pytest.raises(InvalidRequestError, match="encoding"):
+        StreamParser(encoding="ndjson")
+
+
+@pytest.mark.parametrize("headers", [{"content-type": "application/json"}, None])
+def test_json_body_is_not_a_stream(headers: dict[str, str] | None) -> None:
+    with pytest.raises(StreamDecodeError, match="JSON document") as info:
+        decode_stream(b'{"error": "Unauthorized"}', headers=headers)
+    assert info.value.line is not None
+    assert "Unauthorized" in info.value.line
+
+
+def test_decode_stream_on_bytes_and_pieces() -> None:
+    body = b'0:"Hello"\n3:"overloaded"\nzz:1\n'
+    whole = decode_stream(body)
+    pieces = decode_stream(iter([body[:4], body[4:11], body[11:]]))
+    assert isinstance(whole, DecodeResult)
+    assert whole.encoding == "data-stream"
+    assert whole.message == pieces.message
+    assert whole.message["status"]["reason"] == "error"  # an error chunk does not raise
+    assert whole.warnings  # the unknown code, dropped in lenient mode
+    assert [e.type for e in whole.events][:2] == ["part-start", "text-delta"]
+    assert whole.ui_message is None
+
+
+def test_decode_stream_strict_raises() -> None:
+    with pytest.raises(StreamDecodeError):
+        decode_stream(b'0:"a"\nzz:1\n', strict=True)
+
+
+def test_decode_stream_empty_body() -> None:
+    result = decode_stream(b"")
+    assert result.message["parts"] == []
+    assert result.message["status"] == COMPLETE
+
+
+needs_ui = pytest.mark.skipif(
+    importlib.util.find_spec("assistant_ui.protocol.ui_message_stream") is None,
+    reason="UI message stream decoder not available",
+)
+
+
+@needs_ui
+def test_done_stops_processing_and_later_bytes_are_ignored() -> None:
+    body = (
+        b'data: {"type":"start","messageId":"m"}\n\n'
+        b'data: {"type":"text-start","id":"t"}\n\n'
+        b'data: {"type":"text-delta","id":"t","delta":"x"}\n\n'
+        b"data: [DONE]\n\n"
+    )
+    p = parser(headers={"content-type": "text/event-stream"})
+    feed_all(p, body, size=7)
+    assert p.encoding == "ui-message-stream"
+    # Garbage that would be fatal (and an over-long line) after [DONE] is never read.
+    assert p.feed(b"event: nope\ndata: {\n\n" + b"x" * 100) == []
+    p.close()
+    assert text_parts(p.message) == ["x"]
+    assert p.ui_message is not None
+
+
+@needs_ui
+def test_sse_error_carries_event_data_and_offset() -> None:
+    body = (
+        b'data: {"type":"start","messageId":"m"}\n\n'
+        b'data: {"type":"text-delta","id":"t","delta":"x"}\n\n'
+    )
+    p = parser(encoding="ui-message-stream", strict=True)
+    p.feed(body)
+    with pytest.raises(IncompleteStreamError, match=r"\[DONE\]") as info:
+        p.close()
+    assert info.value.partial_message is not None
