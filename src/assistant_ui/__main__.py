@@ -1,0 +1,8 @@
+"""``python -m assistant_ui``: the ``aui`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
