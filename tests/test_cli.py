@@ -195,15 +195,34 @@ def test_bad_header_is_one_line(demo_server):
     )
 
 
-def test_repl_over_pipes_keeps_the_conversation(demo_server, thread_id):
-    result = aui("chat", demo_server.url, "--thread", thread_id, stdin="one\ntwo\n")
+def _history_of(runtime: str, body: dict) -> list[str]:
+    """The earlier turns a request carries, as texts, in its flavour's shape."""
+    if runtime == "assistant-transport":
+        return [m["content"] for m in body["state"]["messages"]]
+    if runtime == "ai-sdk":
+        return ["".join(p.get("text", "") for p in m["parts"]) for m in body["messages"]]
+    return [
+        "".join(p.get("text", "") for p in m["content"]) if isinstance(m["content"], list)
+        else m["content"]
+        for m in body["messages"]
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("runtime", ["sync-server", "data-stream", "ai-sdk", "assistant-transport"])
+def test_repl_over_pipes_keeps_the_conversation(demo_server, thread_id, runtime):
+    result = aui(
+        "chat", demo_server.url, "--thread", thread_id, "--runtime", runtime, stdin="one\ntwo\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "You said: one" in result.stdout
     assert "You said: two" in result.stdout
     second = demo_server.log.requests_for(thread_id)[1].body
-    # The second request carries the whole conversation so far.
-    texts = [m["content"][0]["text"] for m in second["messages"]]
-    assert texts == ["one", "You said: one", "two"]
+    # The second request carries the conversation so far (assistant-transport:
+    # in the state the first reply built).
+    expected = ["one", "You said: one"] if runtime == "assistant-transport" else [
+        "one", "You said: one", "two"
+    ]  # fmt: skip
+    assert _history_of(runtime, second) == expected
 
 
 # -- the REPL in a pseudo-terminal ----------------------------------------------------------
@@ -217,7 +236,7 @@ class Terminal:
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the command at once
-            os.execv(argv[0], argv)
+            os.execve(argv[0], argv, {**os.environ, "TERM": "xterm-256color"})
         self.output = ""
 
     def expect(self, text: str, timeout: float = 30, *, start: int = 0) -> int:
@@ -283,6 +302,8 @@ def test_repl_streams_and_ctrl_c_cancels_the_run_not_the_program():
         assert log.wait_for_disconnect("pty")
         assert "pty" in log.cancels
     assert "Traceback" not in term.output
+    # On a terminal the annotations are styled (rich is installed here).
+    assert "\x1b[" in term.output
 
 
 # -- aui decode ---------------------------------------------------------------------------------
