@@ -163,6 +163,19 @@ def test_chat_error_chunk_fails_with_status_1(demo_server):
     assert result.stdout.startswith("Trying, but")
 
 
+def test_chat_cut_stream_reports_the_servers_error_first(demo_server):
+    # The callback raised: assistant-stream sent the error frame, then cut the
+    # connection (PROTOCOLS.md 2.9); the error frame is the primary error.
+    result = aui("chat", demo_server.url, "crash")
+    assert result.returncode == 1
+    assert result.stdout == "Crashing as requested...\n"
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "[error] The demo backend crashed on request."
+    assert lines[-1] == (
+        "aui: error: the server reported an error: The demo backend crashed on request."
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -304,6 +317,18 @@ def test_repl_streams_and_ctrl_c_cancels_the_run_not_the_program():
     assert "Traceback" not in term.output
     # On a terminal the annotations are styled (rich is installed here).
     assert "\x1b[" in term.output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_one_shot_ctrl_c_keeps_what_arrived_and_exits_1():
+    with BackgroundServer(create_app(delay=0.02)) as server:
+        term = Terminal([sys.executable, "-m", "assistant_ui", "chat", server.url, "long"])
+        term.expect("Paragraph 2.")
+        term.send("\x03")
+        term.expect("[incomplete (cancelled)]")
+        assert term.wait() == 1
+    assert "Paragraph 1." in term.output
+    assert "Traceback" not in term.output
 
 
 # -- aui decode ---------------------------------------------------------------------------------
