@@ -10,7 +10,14 @@ import pytest
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.data_stream import DataStreamDecoder, js_json_stringify, parse_json
-from assistant_ui.protocol.events import MISSING, ErrorEvent, Event, ToolResult, event_to_dict
+from assistant_ui.protocol.events import (
+    MISSING,
+    ErrorEvent,
+    Event,
+    TextDelta,
+    ToolResult,
+    event_to_dict,
+)
 
 
 def decode(lines: list[str], *, strict: bool = True) -> tuple[list[dict[str, Any]], WarningSink]:
@@ -365,3 +372,28 @@ def test_parse_json_refuses_what_the_reference_refuses() -> None:
 
 def test_js_json_stringify_matches_javascript_for_integral_floats() -> None:
     assert js_json_stringify({"a": [1.0, 1.5, "é"]}) == '{"a":[1,1.5,"é"]}'
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '""',
+        '"plain"',
+        '"\\ud83d\\udc4b \\u00e9\\n\\"q\\""',
+        ' "spaced"',
+        '"trailing" ',
+        '"a" "b"',
+        '"\\x"',
+        '"\t"',
+    ],
+)
+def test_text_fast_path_agrees_with_full_json_parse(payload: str) -> None:
+    sink = WarningSink(emit=False)
+    events = DataStreamDecoder(strict=True, warnings=sink).decode_line(f"0:{payload}")
+    try:
+        expected: Any = parse_json(payload)
+    except ValueError:
+        assert events == []
+        assert sink.messages
+    else:
+        assert [e.text_delta for e in events if isinstance(e, TextDelta)] == [expected]

@@ -247,3 +247,16 @@ def test_sse_error_carries_event_data_and_offset() -> None:
     with pytest.raises(IncompleteStreamError, match=r"\[DONE\]") as info:
         p.close()
     assert info.value.partial_message is not None
+
+
+@needs_ui
+def test_sse_decode_error_is_located_at_the_event() -> None:
+    first = b'data: {"type":"start","messageId":"m"}\n\n'
+    body = first + b'event: other\ndata: {"type":"text-start","id":"t"}\n\n'
+    p = parser(encoding="ui-message-stream", strict=True)
+    with pytest.raises(StreamDecodeError) as info:
+        feed_all(p, body, size=3)
+    assert info.value.line == '{"type":"text-start","id":"t"}'
+    assert info.value.offset == len(first)
+    assert info.value.encoding == "ui-message-stream"
+    assert info.value.partial_message is not None

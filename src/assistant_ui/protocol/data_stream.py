@@ -58,6 +58,8 @@ def _reject_constant(name: str) -> Any:
 
 
 _JSON: Final = json.JSONDecoder(parse_constant=_reject_constant)
+# The C string scanner when available (typeshed does not declare it).
+_scan_string: Final[Callable[[str, int], tuple[str, int]]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 def _check_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -335,6 +337,19 @@ class DataStreamDecoder:
                 )
             return []
         code = line[:colon]
+        if code == "0" and line.endswith('"', colon + 2):
+            # Hot path: a text delta that is one bare JSON string. The C string
+            # scanner is several times faster than a full JSON parse; anything
+            # unusual (whitespace around it, a bad escape) takes the full path.
+            try:
+                text, end = _scan_string(line, colon + 2)
+            except ValueError:
+                pass
+            else:
+                if end == len(line) and line[colon + 1] == '"':
+                    out: list[Event] = []
+                    self._append_delta("text", None, text, out)
+                    return out
         try:
             value = parse_json(line[colon + 1 :])
         except ValueError:
@@ -360,9 +375,9 @@ class DataStreamDecoder:
                 f'Dropped data-stream chunk with invalid value for type "{code}": {preview}',
             )
             return []
-        out: list[Event] = []
-        handler(value, out)
-        return out
+        events: list[Event] = []
+        handler(value, events)
+        return events
 
     def end(self) -> list[Event]:
         """Closes every open tool call (arguments first) and the append target."""

@@ -50,7 +50,14 @@ from .detect import (
     sniff_mode,
 )
 from .events import Event
-from .framing import DEFAULT_MAX_LINE_BYTES, BOMStripper, Line, LineSplitter, SSEParser
+from .framing import (
+    DEFAULT_MAX_LINE_BYTES,
+    BOMStripper,
+    Line,
+    LineSplitter,
+    SSEEvent,
+    SSEParser,
+)
 
 if TYPE_CHECKING:
     from .accumulator import MessageAccumulator
@@ -327,16 +334,16 @@ class StreamParser:
         assert self._lines is not None
         assert self._sse is not None
         decoder = self._decoder
+        decode_sse = self._sse.decode
         apply = self.accumulator.apply
         out: list[Event] = []
-        line: Line | None = None
+        current: SSEEvent | None = None
         try:
             for raw in self._lines.feed(data):
-                sse_event = self._sse.decode(raw)
-                if sse_event is None:
+                current = decode_sse(raw)
+                if current is None:
                     continue
-                line = Line(sse_event.data, sse_event.offset)
-                events: list[Event] = decoder.decode_event(sse_event)
+                events: list[Event] = decoder.decode_event(current)
                 for event in events:
                     apply(event)
                 out += events
@@ -344,6 +351,7 @@ class StreamParser:
                     self._done = True
                     break
         except StreamDecodeError as exc:
+            line = Line(current.data, current.offset) if current is not None else None
             raise self._with_context(exc, line) from exc
         return out
 
