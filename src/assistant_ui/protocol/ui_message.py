@@ -3,8 +3,9 @@
 
 The AI SDK chat flavour sends the whole conversation back as UIMessages on
 every request, so the client must hold each assistant reply exactly as the
-AI SDK's ``processUIMessageStream`` builds it: step boundaries, tool parts
-with their ``input``/``output`` states, data parts and metadata included.
+AI SDK's client builds it (``processUIMessageStream`` of ``ai`` 7): step
+boundaries, tool parts with their ``input``/``output`` states, data parts
+and metadata included.
 
 - :class:`UIMessageAccumulator` folds raw chunks into that message; the UI
   message stream decoder feeds it (``decoder.ui_message``).
@@ -13,11 +14,19 @@ with their ``input``/``output`` states, data parts and metadata included.
 - :func:`set_tool_output` answers a client-side tool call or an approval
   request inside a UIMessage, ready to be resent.
 
-Where the AI SDK would throw (a delta for a text part that was never
-started, a tool chunk for an unknown call), the chunk is dropped with a
-warning instead: this message is a by-product of decoding and must never
-abort it. After an ``error`` chunk the AI SDK stops processing the stream, so
-later chunks are ignored here too (:attr:`UIMessageAccumulator.error`).
+Where the AI SDK stops reading the stream (a chunk that fails its chunk
+schema, a delta for a text part that was never started, a tool chunk for an
+unknown call, an ``error`` chunk), strict mode stops too: later chunks are
+not applied (:attr:`UIMessageAccumulator.stopped`). The lenient default
+drops just the offending chunk with a warning and goes on, except after an
+``error`` chunk, which always ends it. Nothing here ever raises: this message
+is a by-product of decoding and must not abort it.
+
+Where PROTOCOLS.md 3.9 and ``ai`` 7.0.173 differ, the SDK wins: a failed
+static tool call keeps its raw input in ``input`` (not ``rawInput``), a
+streaming tool part carries the raw text in ``rawInput``, ``finish-step``
+does not forget open text parts, and approval responses keep every field of
+the request.
 
 Text and streamed tool input are kept as pieces and joined, or parsed, only
 when a snapshot is taken, so long replies stay linear.
@@ -88,12 +97,109 @@ def merge_metadata(base: Any, overrides: Any) -> Any:
     return result
 
 
-def _set(part: dict[str, Any], key: str, value: Any) -> None:
-    # JS assigns `undefined`, which JSON leaves out: unset keys disappear.
-    if value is _UNSET:
-        part.pop(key, None)
-    else:
-        part[key] = value
+# -- the AI SDK's chunk schema, reduced to what decides acceptance -----------
+
+
+def _str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _list(v: Any) -> bool:
+    return isinstance(v, list)
+
+
+_FINISH_REASONS: Final = frozenset(
+    {"stop", "length", "content-filter", "tool-calls", "error", "interrupted", "other"}
+)
+Check = Callable[[Any], bool]
+# type -> (required fields, optional fields); optional means absent or valid
+# (zod's optional() refuses null).
+_SCHEMA: Final[dict[str, tuple[dict[str, Check], dict[str, Check]]]] = {
+    "text-start": ({"id": _str}, {}),
+    "text-delta": ({"id": _str, "delta": _str}, {}),
+    "text-end": ({"id": _str}, {"citations": _list}),
+    "reasoning-start": ({"id": _str}, {}),
+    "reasoning-delta": ({"id": _str, "delta": _str}, {}),
+    "reasoning-end": ({"id": _str}, {}),
+    "error": ({"errorText": _str}, {}),
+    "tool-input-start": (
+        {"toolCallId": _str, "toolName": _str},
+        {
+            "inputEncoding": lambda v: v in ("json", "text"),
+            "providerExecuted": _bool,
+            "dynamic": _bool,
+            "title": _str,
+        },
+    ),
+    "tool-input-delta": ({"toolCallId": _str, "inputTextDelta": _str}, {}),
+    "tool-input-available": (
+        {"toolCallId": _str, "toolName": _str},
+        {"providerExecuted": _bool, "dynamic": _bool, "title": _str},
+    ),
+    "tool-input-error": (
+        {"toolCallId": _str, "toolName": _str, "errorText": _str},
+        {"providerExecuted": _bool, "dynamic": _bool, "title": _str},
+    ),
+    "tool-approval-request": (
+        {"approvalId": _str, "toolCallId": _str},
+        {"reason": _str, "isAutomatic": _bool, "signature": _str},
+    ),
+    "tool-approval-response": (
+        {"approvalId": _str, "approved": _bool},
+        {"reason": _str, "providerExecuted": _bool},
+    ),
+    "tool-output-available": (
+        {"toolCallId": _str},
+        {"providerExecuted": _bool, "dynamic": _bool, "preliminary": _bool},
+    ),
+    "tool-output-error": (
+        {"toolCallId": _str, "errorText": _str},
+        {"providerExecuted": _bool, "dynamic": _bool},
+    ),
+    "tool-output-denied": ({"toolCallId": _str}, {}),
+    "custom": ({"kind": _str}, {}),
+    "source-url": ({"sourceId": _str, "url": _str}, {"title": _str}),
+    "source-document": (
+        {"sourceId": _str, "mediaType": _str, "title": _str},
+        {"filename": _str},
+    ),
+    "file": ({"url": _str, "mediaType": _str}, {}),
+    "reasoning-file": ({"url": _str, "mediaType": _str}, {}),
+    "steering-message": ({"id": _str, "parts": _list}, {}),
+    "start-step": ({}, {}),
+    "finish-step": ({}, {}),
+    "reset-step": ({}, {}),
+    "start": ({}, {"messageId": _str}),
+    "finish": ({}, {"finishReason": lambda v: v in _FINISH_REASONS}),
+    "abort": ({}, {"reason": _str}),
+    "message-metadata": ({}, {}),
+}
+_DATA_SCHEMA: Final[tuple[dict[str, Check], dict[str, Check]]] = (
+    {},
+    {"id": _str, "transient": _bool},
+)
+
+
+def _schema_error(chunk: Mapping[str, Any]) -> str | None:
+    """Why the AI SDK's chunk schema refuses ``chunk``, or ``None``."""
+    chunk_type = chunk.get("type")
+    if not isinstance(chunk_type, str):
+        return "no string type"
+    schema = _DATA_SCHEMA if chunk_type.startswith("data-") else _SCHEMA.get(chunk_type)
+    if schema is None:
+        return f"unknown chunk type {chunk_type!r}"
+    required, optional = schema
+    for key, check in required.items():
+        if not check(chunk.get(key)):
+            return f"{chunk_type}: invalid or missing {key!r}"
+    for key, check in optional.items():
+        if key in chunk and not check(chunk[key]):
+            return f"{chunk_type}: invalid {key!r}"
+    return None
 
 
 class _Buffered:
@@ -111,6 +217,22 @@ class _Buffered:
         return self.pieces[0] if self.pieces else ""
 
 
+def _pick(chunk: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    # JS passes `chunk.key` along: absent stays absent (undefined).
+    return {key: chunk[key] for key in keys if key in chunk}
+
+
+def _set(part: dict[str, Any], key: str, options: Mapping[str, Any]) -> None:
+    # JS assigns `undefined`, which JSON leaves out: absent keys disappear.
+    if key in options:
+        part[key] = options[key]
+    else:
+        part.pop(key, None)
+
+
+_RESULT_STATES: Final = frozenset({"output-available", "output-error"})
+
+
 class UIMessageAccumulator:
     """Builds the AI SDK UIMessage of one assistant reply.
 
@@ -121,19 +243,26 @@ class UIMessageAccumulator:
             are kept and new ones appended; it is copied, never modified.
             Anything that is not an assistant message is ignored and a new
             message is started.
+        strict: stop at the first chunk the AI SDK would fail on (see the
+            module notes); otherwise skip just that chunk.
         warnings: where dropped chunks are reported.
 
     Example::
 
         acc = UIMessageAccumulator()
-        for chunk in chunks:          # parsed UI message stream chunks
+        for chunk in chunks:  # parsed UI message stream chunks
             acc.apply(chunk)
-        ui_message = acc.snapshot()   # send it back in the next request
+        ui_message = acc.snapshot()  # send it back in the next request
     """
 
     def __init__(
-        self, previous: Mapping[str, Any] | None = None, *, warnings: WarningSink | None = None
+        self,
+        previous: Mapping[str, Any] | None = None,
+        *,
+        strict: bool = False,
+        warnings: WarningSink | None = None,
     ) -> None:
+        self._strict = strict
         self._warnings = warnings if warnings is not None else WarningSink()
         if previous is not None and previous.get("role") == "assistant":
             self._message: dict[str, Any] = copy.deepcopy(dict(previous))
@@ -142,14 +271,18 @@ class UIMessageAccumulator:
         else:
             self._message = {"id": _new_message_id(), "role": "assistant", "parts": []}
         self._parts: list[dict[str, Any]] = self._message["parts"]
-        self._active_text: dict[Any, dict[str, Any]] = {}
-        self._active_reasoning: dict[Any, dict[str, Any]] = {}
+        self._active_text: dict[str, dict[str, Any]] = {}
+        self._active_reasoning: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, its text pieces) for text parts still streaming
         self._buffers: dict[int, tuple[dict[str, Any], _Buffered]] = {}
         self._partial_tools: dict[str, dict[str, Any]] = {}
-        self._dirty_inputs: dict[int, tuple[dict[str, Any], _Buffered]] = {}
+        # id(part) -> (part, input text, encoding): parsed at the next read
+        self._dirty_inputs: dict[int, tuple[dict[str, Any], _Buffered, Any]] = {}
+        self.stopped = False
+        """True once no more chunks are applied (see :attr:`error`)."""
         self.error: str | None = None
-        """The ``errorText`` of an error chunk; no chunk is applied after it."""
+        """Why the AI SDK would have stopped: an error chunk's ``errorText``
+        or, in strict mode, the chunk it fails on."""
         self.finish_reason: str | None = None
         """The ``finishReason`` of the ``finish`` chunk (not stored on the message)."""
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -164,6 +297,7 @@ class UIMessageAccumulator:
             "reasoning-file": self._on_file,
             "source-url": self._on_source_url,
             "source-document": self._on_source_document,
+            "steering-message": self._on_steering_message,
             "tool-input-start": self._on_tool_input_start,
             "tool-input-delta": self._on_tool_input_delta,
             "tool-input-available": self._on_tool_input_available,
@@ -174,7 +308,6 @@ class UIMessageAccumulator:
             "tool-output-available": self._on_tool_output,
             "tool-output-error": self._on_tool_output,
             "start-step": self._on_start_step,
-            "finish-step": self._on_finish_step,
             "reset-step": self._on_reset_step,
             "start": self._on_start,
             "finish": self._on_finish,
@@ -189,21 +322,28 @@ class UIMessageAccumulator:
 
     def apply(self, chunk: Mapping[str, Any]) -> None:
         """Applies one parsed chunk (a dict with a string ``type``)."""
-        if self.error is not None:
+        if self.stopped:
             return
-        chunk_type = chunk.get("type")
-        if not isinstance(chunk_type, str):
+        problem = _schema_error(chunk)
+        if problem is not None:
+            self._fail(f"Invalid UI message chunk ({problem})")
             return
-        handler = self._handlers.get(chunk_type)
+        handler = self._handlers.get(chunk["type"])
         if handler is not None:
             handler(dict(chunk))
-        elif chunk_type.startswith("data-"):
+        elif chunk["type"].startswith("data-"):
             self._on_data(dict(chunk))
 
     def snapshot(self) -> dict[str, Any]:
         """A fresh, JSON-compatible copy of the UIMessage so far."""
         self._flush()
         return copy.deepcopy(self._message)
+
+    def _fail(self, message: str) -> None:
+        self._warnings.warn(f"ui-message:{message}", message)
+        if self._strict:
+            self.error = message
+            self.stopped = True
 
     # -- lazily materialised text and input ---------------------------------
 
@@ -212,50 +352,44 @@ class UIMessageAccumulator:
             if buffer.dirty:
                 buffer.dirty = False
                 part["text"] = buffer.text()
-        for part, buffer in self._dirty_inputs.values():
-            value, ok = parse_partial_json(buffer.text())
-            _set(part, "input", value if ok else _UNSET)
+        for part, buffer, encoding in self._dirty_inputs.values():
+            text = buffer.text()
+            if encoding == "text":
+                part["input"] = text
+            else:
+                value, ok = parse_partial_json(text)
+                _set(part, "input", {"input": value} if ok else {})
+            part["rawInput"] = text
         self._dirty_inputs.clear()
-
-    def _drop(self, key: str, message: str) -> None:
-        self._warnings.warn(f"ui-message:{key}", message)
 
     # -- text, reasoning and simple parts ----------------------------------
 
     def _on_text_start(self, chunk: dict[str, Any]) -> None:
         is_text = chunk["type"] == "text-start"
         part: dict[str, Any] = {"type": "text" if is_text else "reasoning"}
-        if not is_text and "id" in chunk:
+        if not is_text:
             part["id"] = chunk["id"]
         part["text"] = ""
-        if chunk.get("providerMetadata") is not None:
+        if "providerMetadata" in chunk:
             part["providerMetadata"] = chunk["providerMetadata"]
         part["state"] = "streaming"
-        (self._active_text if is_text else self._active_reasoning)[_hashable(chunk.get("id"))] = (
-            part
-        )
+        (self._active_text if is_text else self._active_reasoning)[chunk["id"]] = part
         self._parts.append(part)
         self._buffers[id(part)] = (part, _Buffered())
 
     def _active(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
         is_text = chunk["type"].startswith("text-")
-        part = (self._active_text if is_text else self._active_reasoning).get(
-            _hashable(chunk.get("id"))
-        )
+        part = (self._active_text if is_text else self._active_reasoning).get(chunk["id"])
         if part is None:
-            self._drop(
-                f"missing:{chunk['type']}",
-                f"Received {chunk['type']} for missing part with ID {chunk.get('id')!r}",
-            )
+            self._fail(f"Received {chunk['type']} for missing part with ID {chunk['id']!r}")
         return part
 
     def _on_text_delta(self, chunk: dict[str, Any]) -> None:
         part = self._active(chunk)
-        delta = chunk.get("delta")
-        if part is None or not isinstance(delta, str):
+        if part is None:
             return
         _, buffer = self._buffers.setdefault(id(part), (part, _Buffered(part.get("text", ""))))
-        buffer.pieces.append(delta)
+        buffer.pieces.append(chunk["delta"])
         buffer.dirty = True
         if chunk.get("providerMetadata") is not None:
             part["providerMetadata"] = chunk["providerMetadata"]
@@ -264,34 +398,37 @@ class UIMessageAccumulator:
         part = self._active(chunk)
         if part is None:
             return
+        part["state"] = "done"
+        if chunk["type"] == "text-end" and chunk.get("citations") is not None:
+            part["citations"] = chunk["citations"]
         if chunk.get("providerMetadata") is not None:
             part["providerMetadata"] = chunk["providerMetadata"]
-        part["state"] = "done"
         entry = self._buffers.pop(id(part), None)
         if entry is not None:
             part["text"] = entry[1].text()
         active = self._active_text if chunk["type"] == "text-end" else self._active_reasoning
-        active.pop(_hashable(chunk.get("id")), None)
+        del active[chunk["id"]]
 
     def _on_custom(self, chunk: dict[str, Any]) -> None:
-        part: dict[str, Any] = {"type": "custom"}
-        _copy(part, chunk, "kind", "providerMetadata")
-        self._parts.append(part)
+        self._parts.append({"type": "custom", **_pick(chunk, "kind", "providerMetadata")})
 
     def _on_file(self, chunk: dict[str, Any]) -> None:
-        part: dict[str, Any] = {"type": chunk["type"]}
-        _copy(part, chunk, "mediaType", "url", "providerMetadata")
+        part = {"type": chunk["type"], **_pick(chunk, "mediaType", "url")}
+        if chunk.get("providerMetadata") is not None:
+            part["providerMetadata"] = chunk["providerMetadata"]
         self._parts.append(part)
 
     def _on_source_url(self, chunk: dict[str, Any]) -> None:
-        part: dict[str, Any] = {"type": "source-url"}
-        _copy(part, chunk, "sourceId", "url", "title", "providerMetadata")
-        self._parts.append(part)
+        self._parts.append(
+            {"type": "source-url", **_pick(chunk, "sourceId", "url", "title", "providerMetadata")}
+        )
 
     def _on_source_document(self, chunk: dict[str, Any]) -> None:
-        part: dict[str, Any] = {"type": "source-document"}
-        _copy(part, chunk, "sourceId", "mediaType", "title", "filename", "providerMetadata")
-        self._parts.append(part)
+        keys = ("sourceId", "mediaType", "title", "filename", "providerMetadata")
+        self._parts.append({"type": "source-document", **_pick(chunk, *keys)})
+
+    def _on_steering_message(self, chunk: dict[str, Any]) -> None:
+        self._parts.append({"type": "steering-message", **_pick(chunk, "id", "parts")})
 
     def _on_data(self, chunk: dict[str, Any]) -> None:
         if chunk.get("transient"):
@@ -299,7 +436,7 @@ class UIMessageAccumulator:
         if chunk.get("id") is not None:
             for part in self._parts:
                 if part.get("type") == chunk["type"] and part.get("id") == chunk["id"]:
-                    _set(part, "data", chunk.get("data", _UNSET))
+                    _set(part, "data", chunk)
                     return
         self._parts.append(chunk)
 
@@ -314,20 +451,15 @@ class UIMessageAccumulator:
     def _on_start_step(self, chunk: dict[str, Any]) -> None:
         self._parts.append({"type": "step-start"})
 
-    def _on_finish_step(self, chunk: dict[str, Any]) -> None:
-        self._flush()
-        self._active_text.clear()
-        self._active_reasoning.clear()
-
     def _on_reset_step(self, chunk: dict[str, Any]) -> None:
         self._flush()
         self._active_text.clear()
         self._active_reasoning.clear()
         self._partial_tools.clear()
-        removed = self._parts[self._step_parts_start() :]
-        del self._parts[len(self._parts) - len(removed) :]
-        for part in removed:
+        start = self._step_parts_start()
+        for part in self._parts[start:]:
             self._buffers.pop(id(part), None)
+        del self._parts[start:]
 
     def _on_start(self, chunk: dict[str, Any]) -> None:
         if chunk.get("messageId") is not None:
@@ -335,7 +467,7 @@ class UIMessageAccumulator:
         self._on_metadata(chunk)
 
     def _on_finish(self, chunk: dict[str, Any]) -> None:
-        if isinstance(chunk.get("finishReason"), str):
+        if chunk.get("finishReason") is not None:
             self.finish_reason = chunk["finishReason"]
         self._on_metadata(chunk)
 
@@ -346,192 +478,179 @@ class UIMessageAccumulator:
             self._message["metadata"] = copy.deepcopy(merged)
 
     def _on_error(self, chunk: dict[str, Any]) -> None:
-        text = chunk.get("errorText")
-        self.error = text if isinstance(text, str) else json.dumps(text)
+        # The AI SDK's chat rethrows the error: the stream is not read further.
+        self.error = chunk["errorText"]
+        self.stopped = True
 
     # -- tool parts --------------------------------------------------------
 
-    def _find_tool(
-        self, tool_call_id: Any, *, dynamic: bool | None = None
-    ) -> dict[str, Any] | None:
-        # The current step first, then the whole message, newest first.
-        start = self._step_parts_start()
-        for part in self._parts[start:]:
-            if (
-                is_tool_part(part)
-                and part.get("toolCallId") == tool_call_id
-                and (dynamic is None or (part["type"] == "dynamic-tool") == dynamic)
-            ):
+    def _current_step_tool(self, tool_call_id: Any, kind: str | None) -> dict[str, Any] | None:
+        """The tool part in the current step (``kind``: ``"static"``,
+        ``"dynamic"`` or ``None`` for either)."""
+        for part in self._parts[self._step_parts_start() :]:
+            if not is_tool_part(part) or part.get("toolCallId") != tool_call_id:
+                continue
+            if kind is None or (part["type"] == "dynamic-tool") == (kind == "dynamic"):
                 return part
-        if dynamic is not None:
-            return None
-        found: dict[str, Any] | None = None
-        for part in reversed(self._parts):
-            if is_tool_part(part) and part.get("toolCallId") == tool_call_id:
-                found = part
-                break
+        return None
+
+    def _invocation(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
+        tool_call_id = chunk["toolCallId"]
+        found = self._current_step_tool(tool_call_id, None)
+        if found is None:
+            for part in reversed(self._parts):
+                if is_tool_part(part) and part.get("toolCallId") == tool_call_id:
+                    found = part
+                    break
+        if found is None:
+            self._fail(f"No tool invocation found for tool call ID {tool_call_id!r}")
         return found
 
     def _update_tool(
         self,
-        *,
         dynamic: bool,
-        tool_name: Any,
-        tool_call_id: Any,
-        state: str,
-        chunk: Mapping[str, Any],
+        options: dict[str, Any],
         existing: dict[str, Any] | None = None,
-        input: Any = _UNSET,
-        output: Any = _UNSET,
-        error_text: Any = _UNSET,
-        raw_input: Any = _UNSET,
-        preliminary: Any = _UNSET,
-        title: Any = _UNSET,
-        tool_metadata: Any = _UNSET,
     ) -> dict[str, Any]:
-        part = existing if existing is not None else self._find_tool(tool_call_id, dynamic=dynamic)
+        """``updateToolPart``/``updateDynamicToolPart`` of the AI SDK.
+
+        ``options`` holds ``toolName``, ``toolCallId``, ``state`` and any of
+        the optional fields; a missing key is JS ``undefined``.
+        """
+        kind = "dynamic" if dynamic else "static"
+        part = (
+            existing
+            if existing is not None
+            else self._current_step_tool(options["toolCallId"], kind)
+        )
+        state = options["state"]
+        metadata_key = (
+            "resultProviderMetadata" if state in _RESULT_STATES else "callProviderMetadata"
+        )
         if part is not None:
             self._dirty_inputs.pop(id(part), None)
-        provider_executed = chunk.get("providerExecuted", _UNSET)
-        provider_metadata = chunk.get("providerMetadata")
-        is_result = state in ("output-available", "output-error")
-        if part is not None:
             part["state"] = state
             if dynamic:
-                part["toolName"] = tool_name
-            _set(part, "input", input)
-            _set(part, "output", output)
-            _set(part, "errorText", error_text)
-            if dynamic:
-                if raw_input is not _UNSET:
-                    part["rawInput"] = raw_input
+                part["toolName"] = options.get("toolName")
             else:
-                _set(part, "rawInput", raw_input)
-            _set(part, "preliminary", preliminary)
-            if title is not _UNSET:
-                part["title"] = title
-            if tool_metadata is not _UNSET:
-                part["toolMetadata"] = tool_metadata
-            if provider_executed is not _UNSET and provider_executed is not None:
-                part["providerExecuted"] = provider_executed
-            if provider_metadata is not None:
-                part["resultProviderMetadata" if is_result else "callProviderMetadata"] = (
-                    provider_metadata
-                )
+                part["type"] = f"tool-{options.get('toolName')}"
+            for key in ("input", "output", "errorText", "rawInput"):
+                _set(part, key, options)
+            if options.get("inputEncoding") is not None:
+                part["inputEncoding"] = options["inputEncoding"]
+            else:
+                part.pop("inputEncoding", None)
+            _set(part, "preliminary", options)
+            for key in ("title", "toolMetadata"):
+                if key in options:
+                    part[key] = options[key]
+            if options.get("providerExecuted") is not None:
+                part["providerExecuted"] = options["providerExecuted"]
+            if options.get("providerMetadata") is not None:
+                part[metadata_key] = options["providerMetadata"]
             return part
-        part = (
-            {"type": "dynamic-tool", "toolName": tool_name}
-            if dynamic
-            else {"type": f"tool-{tool_name}"}
-        )
-        part["toolCallId"] = tool_call_id
+        if dynamic:
+            part = {"type": "dynamic-tool", "toolName": options.get("toolName")}
+        else:
+            part = {"type": f"tool-{options.get('toolName')}"}
+        part["toolCallId"] = options["toolCallId"]
         part["state"] = state
-        for key, value in (
-            ("title", title),
-            ("toolMetadata", tool_metadata),
-            ("input", input),
-            ("output", output),
-            ("rawInput", _UNSET if dynamic else raw_input),
-            ("errorText", error_text),
-            ("providerExecuted", provider_executed),
-            ("preliminary", preliminary),
-        ):
-            if value is not _UNSET and (value is not None or key != "providerExecuted"):
-                part[key] = value
-        if provider_metadata is not None:
-            part["resultProviderMetadata" if is_result else "callProviderMetadata"] = (
-                provider_metadata
+        keys: tuple[str, ...] = (
+            "input",
+            "inputEncoding",
+            "output",
+            "errorText",
+            "preliminary",
+            "providerExecuted",
+            "title",
+            "toolMetadata",
+        )
+        if not dynamic:
+            keys = (
+                "title",
+                "toolMetadata",
+                "input",
+                "inputEncoding",
+                "output",
+                "rawInput",
+                "errorText",
+                "providerExecuted",
+                "preliminary",
             )
+        for key in keys:
+            if key in options and (key != "inputEncoding" or options[key] is not None):
+                part[key] = options[key]
+        if options.get("providerMetadata") is not None:
+            part[metadata_key] = options["providerMetadata"]
         self._parts.append(part)
         return part
 
     def _on_tool_input_start(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        if not isinstance(tool_call_id, str):
-            return
         dynamic = bool(chunk.get("dynamic"))
-        self._partial_tools[tool_call_id] = {
+        self._partial_tools[chunk["toolCallId"]] = {
             "text": _Buffered(),
-            "toolName": chunk.get("toolName"),
             "dynamic": dynamic,
-            "title": chunk.get("title", _UNSET),
-            "toolMetadata": chunk.get("toolMetadata", _UNSET),
+            **_pick(chunk, "toolName", "inputEncoding", "title", "toolMetadata"),
         }
-        self._update_tool(
-            dynamic=dynamic,
-            tool_name=chunk.get("toolName"),
-            tool_call_id=tool_call_id,
-            state="input-streaming",
-            chunk=chunk,
-            title=chunk.get("title", _UNSET),
-            tool_metadata=chunk.get("toolMetadata", _UNSET),
+        options = _pick(
+            chunk,
+            "toolCallId",
+            "toolName",
+            "inputEncoding",
+            "providerExecuted",
+            "title",
+            "toolMetadata",
+            "providerMetadata",
         )
+        self._update_tool(dynamic, {**options, "state": "input-streaming"})
 
     def _on_tool_input_delta(self, chunk: dict[str, Any]) -> None:
-        partial = self._partial_tools.get(chunk.get("toolCallId"))  # type: ignore[arg-type]
-        delta = chunk.get("inputTextDelta")
-        if partial is None or not isinstance(delta, str):
-            self._drop("tool-input-delta", "Received tool-input-delta for a missing tool call")
+        partial = self._partial_tools.get(chunk["toolCallId"])
+        if partial is None:
+            self._fail(f"Received tool-input-delta for missing tool call {chunk['toolCallId']!r}")
             return
         buffer: _Buffered = partial["text"]
-        buffer.pieces.append(delta)
-        part = self._update_tool(
-            dynamic=partial["dynamic"],
-            tool_name=partial["toolName"],
-            tool_call_id=chunk["toolCallId"],
-            state="input-streaming",
-            chunk={},
-            title=partial["title"],
-            tool_metadata=partial["toolMetadata"],
-        )
-        # Parsed when a snapshot is taken, not on every delta.
-        self._dirty_inputs[id(part)] = (part, buffer)
+        buffer.pieces.append(chunk["inputTextDelta"])
+        options = {
+            "toolCallId": chunk["toolCallId"],
+            "state": "input-streaming",
+            **_pick(partial, "toolName", "inputEncoding", "title", "toolMetadata"),
+        }
+        part = self._update_tool(partial["dynamic"], options)
+        # The input is re-parsed when it is next read, not on every delta.
+        self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"))
 
     def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
-        self._update_tool(
-            dynamic=bool(chunk.get("dynamic")),
-            tool_name=chunk.get("toolName"),
-            tool_call_id=chunk.get("toolCallId"),
-            state="input-available",
-            chunk=chunk,
-            input=chunk.get("input", _UNSET),
-            title=chunk.get("title", _UNSET),
-            tool_metadata=chunk.get("toolMetadata", _UNSET),
+        options = _pick(
+            chunk,
+            "toolCallId",
+            "toolName",
+            "input",
+            "providerExecuted",
+            "providerMetadata",
+            "title",
+            "toolMetadata",
         )
+        self._update_tool(bool(chunk.get("dynamic")), {**options, "state": "input-available"})
 
     def _on_tool_input_error(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        start = self._step_parts_start()
-        existing = next(
-            (
-                p
-                for p in self._parts[start:]
-                if is_tool_part(p) and p.get("toolCallId") == tool_call_id
-            ),
-            None,
+        existing = self._current_step_tool(chunk["toolCallId"], None)
+        dynamic = (
+            existing["type"] == "dynamic-tool"
+            if existing is not None
+            else bool(chunk.get("dynamic"))
         )
-        dynamic = existing["type"] == "dynamic-tool" if existing else bool(chunk.get("dynamic"))
-        raw = chunk.get("input", _UNSET)
-        self._update_tool(
-            dynamic=dynamic,
-            tool_name=chunk.get("toolName"),
-            tool_call_id=tool_call_id,
-            state="output-error",
-            chunk=chunk,
-            input=raw if dynamic else _UNSET,
-            raw_input=_UNSET if dynamic else raw,
-            error_text=chunk.get("errorText", _UNSET),
-            tool_metadata=chunk.get("toolMetadata", _UNSET),
+        options = _pick(
+            chunk,
+            "toolCallId",
+            "toolName",
+            "input",
+            "errorText",
+            "providerExecuted",
+            "providerMetadata",
+            "toolMetadata",
         )
-
-    def _invocation(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
-        part = self._find_tool(chunk.get("toolCallId"))
-        if part is None:
-            self._drop(
-                f"no-tool:{chunk['type']}",
-                f"No tool invocation found for tool call ID {chunk.get('toolCallId')!r}",
-            )
-        return part
+        self._update_tool(dynamic, {**options, "state": "output-error"})
 
     def _on_approval_request(self, chunk: dict[str, Any]) -> None:
         part = self._invocation(chunk)
@@ -539,7 +658,13 @@ class UIMessageAccumulator:
             return
         self._flush()
         part["state"] = "approval-requested"
-        approval: dict[str, Any] = {"id": chunk.get("approvalId")}
+        approval: dict[str, Any] = {"id": chunk["approvalId"]}
+        if chunk.get("approvalDescriptor") is not None:
+            approval["descriptor"] = chunk["approvalDescriptor"]
+        if "inputSchemaInput" in chunk:
+            approval["inputSchemaInput"] = chunk["inputSchemaInput"]
+        if chunk.get("reason") is not None:
+            approval["requestReason"] = chunk["reason"]
         if chunk.get("isAutomatic") is True:
             approval["isAutomatic"] = True
         if chunk.get("signature") is not None:
@@ -547,7 +672,7 @@ class UIMessageAccumulator:
         part["approval"] = approval
 
     def _on_approval_response(self, chunk: dict[str, Any]) -> None:
-        approval_id = chunk.get("approvalId")
+        approval_id = chunk["approvalId"]
         part = next(
             (
                 p
@@ -559,18 +684,11 @@ class UIMessageAccumulator:
             None,
         )
         if part is None:
-            self._drop(
-                "approval-response", f"No tool invocation found for approval ID {approval_id!r}"
-            )
+            self._fail(f"No tool invocation found for approval ID {approval_id!r}")
             return
-        previous = part["approval"]
-        approval: dict[str, Any] = {"id": approval_id, "approved": chunk.get("approved")}
+        approval = {**part["approval"], "id": approval_id, "approved": chunk["approved"]}
         if chunk.get("reason") is not None:
             approval["reason"] = chunk["reason"]
-        if previous.get("isAutomatic") is True:
-            approval["isAutomatic"] = True
-        if previous.get("signature") is not None:
-            approval["signature"] = previous["signature"]
         part["state"] = "approval-responded"
         part["approval"] = approval
         if chunk.get("providerExecuted") is not None:
@@ -590,21 +708,22 @@ class UIMessageAccumulator:
         self._flush()
         dynamic = part["type"] == "dynamic-tool"
         is_error = chunk["type"] == "tool-output-error"
-        self._update_tool(
-            dynamic=dynamic,
-            tool_name=_tool_name(part),
-            tool_call_id=chunk.get("toolCallId"),
-            state="output-error" if is_error else "output-available",
-            chunk=chunk,
-            existing=part,
-            input=part.get("input", _UNSET),
-            output=_UNSET if is_error else chunk.get("output", _UNSET),
-            error_text=chunk.get("errorText", _UNSET) if is_error else _UNSET,
-            raw_input=part.get("rawInput", _UNSET) if is_error and not dynamic else _UNSET,
-            preliminary=_UNSET if is_error else chunk.get("preliminary", _UNSET),
-            title=part.get("title", _UNSET),
-            tool_metadata=part.get("toolMetadata", _UNSET),
-        )
+        options: dict[str, Any] = {
+            "toolCallId": chunk["toolCallId"],
+            "toolName": _tool_name(part),
+            "state": "output-error" if is_error else "output-available",
+            **_pick(part, "input", "title"),
+            **_pick(chunk, "providerExecuted", "providerMetadata"),
+            **_pick(chunk, *(("errorText",) if is_error else ("output", "preliminary"))),
+        }
+        if is_error and not dynamic and "rawInput" in part:
+            options["rawInput"] = part["rawInput"]
+        tool_metadata = chunk.get("toolMetadata")
+        if tool_metadata is None:
+            tool_metadata = part.get("toolMetadata")
+        if tool_metadata is not None:
+            options["toolMetadata"] = tool_metadata
+        self._update_tool(dynamic, options, existing=part)
 
 
 def _hashable(value: Any) -> Any:

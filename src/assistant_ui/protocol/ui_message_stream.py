@@ -298,7 +298,9 @@ class _PendingTool:
 
 # Chunk types the reference decoder ignores on purpose (the AI SDK's own
 # message accumulator uses them): not worth a warning.
-_IGNORED: Final = frozenset({"reasoning-file", "custom", "message-metadata", "reset-step"})
+_IGNORED: Final = frozenset(
+    {"reasoning-file", "custom", "message-metadata", "reset-step", "steering-message"}
+)
 
 _TextKind = Literal["text", "reasoning"]
 
@@ -341,7 +343,7 @@ class UIMessageStreamDecoder:
         self._warnings = warnings if warnings is not None else WarningSink()
         self._w = PartWriter()
         self._done = False
-        self._ui = UIMessageAccumulator(previous_message, warnings=self._warnings)
+        self._ui = UIMessageAccumulator(previous_message, strict=strict, warnings=self._warnings)
         self._message_id: str | None = None
         self._step_opened_by_start = False
         self._text_parts: dict[_TextKind, dict[Hashable, int]] = {"text": {}, "reasoning": {}}
