@@ -226,6 +226,69 @@ def test_approval_steps_and_wire_shapes_per_runtime() -> None:
     assert "output" not in b
 
 
+def ui_stream_reply(*chunks: dict[str, Any]) -> Reply:
+    body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
+    result = decode_stream(body.encode(), encoding="ui-message-stream")
+    return Reply(result.message, result.ui_message)
+
+
+def test_a_server_approval_request_is_answered_in_the_ai_sdk_shape() -> None:
+    conv = Conversation(runtime="ai-sdk", thread_id="chat")
+    request = ui_stream_reply(
+        {"type": "start", "messageId": "srv1"},
+        {"type": "start-step"},
+        {
+            "type": "tool-input-available",
+            "toolCallId": "c1",
+            "toolName": "rm",
+            "input": {"p": "/x"},
+        },
+        {"type": "tool-approval-request", "approvalId": "ap1", "toolCallId": "c1"},
+        {"type": "finish-step"},
+        {"type": "finish", "finishReason": "tool-calls"},
+    )
+    steps = drive(conv.send("clean up"), request, [ToolOutcome("c1", approval=Approval(True))])
+    run = steps[1]
+    assert isinstance(run, RunTools)
+    # the server runs the tool: only a decision is asked for
+    assert run.calls == (ToolCall("c1", "rm", {"p": "/x"}, None, {"id": "ap1"}, True),)
+    body = steps[2].body
+    assert body["messageId"] == "srv1"  # the id the server gave the message
+    assert body["messages"][-1] == {
+        "id": "srv1",
+        "role": "assistant",
+        "parts": [
+            {"type": "step-start"},
+            {
+                "type": "tool-rm",
+                "toolCallId": "c1",
+                "state": "approval-responded",
+                "input": {"p": "/x"},
+                "approval": {"id": "ap1", "approved": True},
+            },
+        ],
+    }
+
+
+def test_a_server_approval_denied_in_the_data_stream_shape_sends_the_error_result() -> None:
+    conv = Conversation(runtime="data-stream")
+    steps = drive(
+        conv.send("clean up"),
+        ui_stream_reply(
+            {"type": "start"},
+            {"type": "tool-input-available", "toolCallId": "c1", "toolName": "rm", "input": {}},
+            {"type": "tool-approval-request", "approvalId": "ap1", "toolCallId": "c1"},
+            {"type": "finish", "finishReason": "tool-calls"},
+        ),
+        [ToolOutcome("c1", approval=Approval(False))],
+    )
+    tool_message = steps[2].body["messages"][-1]
+    assert tool_message["content"][0]["output"] == {
+        "type": "error-json",
+        "value": {"error": "Tool approval denied"},
+    }
+
+
 def test_no_approval_callback_leaves_the_call_pending() -> None:
     guarded = Tool.from_function(get_weather.function, needs_approval=True)  # type: ignore[arg-type]
     conv = Conversation(runtime="data-stream", tools=[guarded])
@@ -741,6 +804,41 @@ async def test_streaming_variant_yields_events_with_a_live_snapshot(
     assert conv.last_result is not None
     assert seen[-1] == conv.last_result.text
     assert all(seen[i + 1].startswith(seen[i]) for i in range(len(seen) - 1))
+
+
+async def test_leaving_the_streaming_variant_early_keeps_a_cancelled_reply(
+    demo_server: Any, thread_id: str
+) -> None:
+    async with AssistantClient(demo_server.url) as client:
+        conv = Conversation(runtime="data-stream", thread_id=thread_id)
+        events = aiter_flow(conv, conv.send("long"), client.threads(thread_id))
+        async for event in events:
+            if isinstance(event, TextDelta):
+                break
+        await events.aclose()
+    last = conv.messages[-1]
+    assert last["role"] == "assistant"
+    assert last["parts"][0]["text"]
+    assert last["status"] == {"type": "incomplete", "reason": "cancelled"}
+    assert not conv.in_flight
+
+
+def test_sync_driver_runs_async_tools_and_callbacks(demo_server: Any, thread_id: str) -> None:
+    @tool(needs_approval=True)
+    async def get_weather(city: str) -> str:
+        """Async tool."""
+        await asyncio.sleep(0)
+        return f"sunny in {city}"
+
+    async def approve(call: ToolCall) -> bool:
+        return True
+
+    with AssistantClient(demo_server.url) as client:
+        conv = Conversation(runtime="data-stream", thread_id=thread_id, tools=[get_weather])
+        flow = conv.send("weather in Lisbon")
+        result = run_flow_sync(conv, flow, client.threads(thread_id), approve=approve)
+    assert result.tool_calls[0]["result"] == "sunny in Lisbon"
+    assert result.requests == 2
 
 
 @pytest.mark.parametrize("runtime", ["data-stream", "ai-sdk"])

@@ -37,7 +37,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -1066,7 +1066,7 @@ async def aiter_flow(
     thread: Any,
     *,
     approve: ApprovalCallback | None = None,
-) -> AsyncIterator[Event]:
+) -> AsyncGenerator[Event, None]:
     """Drives ``flow`` asynchronously, yielding every decoded event.
 
     Requests go through ``thread.stream_request(body, path=..., encoding=...,
@@ -1107,7 +1107,7 @@ def iter_flow(
     thread: Any,
     *,
     approve: ApprovalCallback | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     """The sync twin of :func:`aiter_flow` (``thread.stream_request_sync``;
     several tool calls run in a thread pool)."""
     approve = approve if approve is not None else conversation.approve
@@ -1125,9 +1125,9 @@ def iter_flow(
                     conversation.watch(_live_view(stream))
                     yield from stream
                     outcome: Any = Reply(stream.get_final_message(), _ui_message_of(stream))
-            elif len(step.calls) == 1:
-                outcome = [_answer_sync(step.calls[0], approve)]
             else:
+                # Always in workers: an async tool or callback is run with
+                # asyncio.run, which refuses a thread that has a running loop.
                 with ThreadPoolExecutor(max_workers=len(step.calls)) as pool:
                     outcome = list(pool.map(lambda c: _answer_sync(c, approve), step.calls))
         except BaseException as exc:
