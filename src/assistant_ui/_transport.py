@@ -200,6 +200,7 @@ def transport_errors(url: str, *, mid_stream: MidStreamHandler | None = None) ->
 
 def _before_response(exc: httpx.HTTPError, url: str) -> AssistantUIError:
     detail = str(exc) or type(exc).__name__
+    url = _full_url(exc, url)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"timed out talking to {url} ({type(exc).__name__}): {detail}", request_url=url
@@ -211,3 +212,12 @@ def _before_response(exc: httpx.HTTPError, url: str) -> AssistantUIError:
         "is the server running and base_url right?",
         request_url=url,
     )
+
+
+def _full_url(exc: httpx.HTTPError, fallback: str) -> str:
+    # The endpoint path is all we know before the request is built; once it
+    # is, httpx's exception carries the absolute URL.
+    try:
+        return str(exc.request.url)
+    except RuntimeError:
+        return fallback

@@ -11,6 +11,7 @@ client the object opened.
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 from types import TracebackType
 from typing import Any
 
@@ -194,10 +195,8 @@ class AssistantClient:
         if loop is not None:
             self._closing = loop.create_task(client.aclose())
             return
-        try:
+        # RuntimeError: its pooled connections belong to an event loop that
+        # has ended (an earlier asyncio.run()); they cannot be closed from
+        # another loop, and the client is marked closed all the same.
+        with suppress(RuntimeError):
             asyncio.run(client.aclose())
-        except RuntimeError:
-            # Its pooled connections belong to an event loop that has ended
-            # (an earlier asyncio.run()); they cannot be closed from another
-            # loop, and the client is marked closed all the same.
-            pass

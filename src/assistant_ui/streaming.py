@@ -233,8 +233,8 @@ class StreamCore:
         if self.parser is not None:
             self.parser.fail(_error_status(detail, code="network"))
         return StreamInterruptedError(
-            f"the connection to {self.url} broke while the reply was streaming ({detail}); "
-            "what arrived is kept in .partial_message",
+            f"the connection to {self.http.request.url} broke while the reply was "
+            f"streaming ({detail}); what arrived is kept in .partial_message",
             partial_message=self.current_message,
             state=self.state,
         )

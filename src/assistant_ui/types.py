@@ -16,8 +16,9 @@ All of these are plain dicts at runtime, so anything the library returns can
 be sent straight back in the next request.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: TypedDict reads NotRequired
+# from evaluated annotations, and string annotations would make every key
+# required at runtime (``__required_keys__``).
 import sys
 from typing import Any, Literal
 
