@@ -346,3 +346,15 @@ def test_bad_base_url_is_rejected(base_url: Any) -> None:
     with pytest.raises(InvalidRequestError) as info:
         AssistantClient(base_url)
     assert info.value.field == "base_url"
+
+
+@twins
+async def test_messages_draw_no_deprecation_warning(
+    json_server: BackgroundServer, sync: bool
+) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        async with AssistantClient(json_server.url) as client:
+            await call(client.threads("t"), "chat", sync, messages=[USER])

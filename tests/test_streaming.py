@@ -406,3 +406,26 @@ async def test_stream_request_posts_any_body_to_any_path(recorder: Recorder) -> 
                 assert sstream.state == {"n": 2}
     assert message["parts"][0]["text"] == "hi"
     assert recorder.requests[0].body == request
+
+
+@twins
+async def test_ui_message_stream_reply_keeps_the_ai_sdk_message(
+    recorder: Recorder, sync: bool
+) -> None:
+    body = [
+        b'data: {"type":"start","messageId":"m1"}\n\n',
+        b'data: {"type":"text-start","id":"1"}\n\n',
+        b'data: {"type":"text-delta","id":"1","delta":"Hi"}\n\n',
+        b'data: {"type":"text-end","id":"1"}\n\n',
+        b'data: {"type":"finish","finishReason":"stop"}\n\n',
+        b"data: [DONE]\n\n",
+    ]
+    headers = {"x-vercel-ai-ui-message-stream": "v1"}
+    with serve(recorder, body, media_type="text/event-stream", headers=headers) as server:
+        async with AssistantClient(server.url) as client:
+            response = await chat(client.threads("t"), sync, messages=[USER])
+    assert response.encoding == "ui-message-stream"
+    assert response.output_text == "Hi"
+    assert response.ui_message is not None
+    assert response.ui_message["id"] == "m1"
+    assert response.ui_message["parts"][-1]["text"] == "Hi"

@@ -42,6 +42,8 @@ class ChatResponse:
         usage: token usage of the final finish frame, if the server sent it.
         finish_reason: the final finish reason, if the server sent one.
         warnings: dropped-input warnings from the decoder.
+        ui_message: the AI SDK UIMessage (PROTOCOLS.md 3.9) when the reply
+            was a UI message stream, else ``None``.
     """
 
     def __init__(
@@ -56,6 +58,7 @@ class ChatResponse:
         usage: dict[str, Any] | None = None,
         finish_reason: str | None = None,
         warnings: Sequence[str] = (),
+        ui_message: dict[str, Any] | None = None,
     ) -> None:
         self.http_response = http_response
         self._content = content
@@ -66,6 +69,7 @@ class ChatResponse:
         self.usage = usage
         self.finish_reason = finish_reason
         self.warnings = list(warnings)
+        self.ui_message = ui_message
 
     # -- the httpx.Response surface -------------------------------------
 

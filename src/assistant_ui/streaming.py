@@ -335,6 +335,7 @@ class StreamCore:
             usage=acc.usage if acc is not None else None,
             finish_reason=acc.finish_reason if acc is not None else None,
             warnings=self.warnings.messages,
+            ui_message=parser.ui_message if parser is not None else None,
         )
 
 
@@ -452,6 +453,12 @@ class ChatStream:
         """The assistant-transport state so far."""
         return self._core.state
 
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        parser = self._core.parser
+        return parser.ui_message if parser is not None else None
+
     def until_done(self) -> None:
         """Reads the reply to its end."""
         for _ in self:
@@ -568,6 +575,12 @@ class AsyncChatStream:
     def state(self) -> Any:
         """The assistant-transport state so far."""
         return self._core.state
+
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        parser = self._core.parser
+        return parser.ui_message if parser is not None else None
 
     async def until_done(self) -> None:
         """Reads the reply to its end."""
