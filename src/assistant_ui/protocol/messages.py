@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from ..errors import InvalidRequestError
+from .ui_message import ui_message_to_parts
 
 __all__ = [
     "TOOL_NOT_COMPLETED",
@@ -602,106 +603,37 @@ def to_ui_messages(messages: Iterable[Any]) -> list[Message]:
     return [to_ui_message(m) for m in normalize_messages(messages)]
 
 
-def _status_of_state(state: Any) -> dict[str, Any]:
-    if state == "streaming":
-        return {"status": {"type": "running"}}
-    if state == "done":
-        return {"status": {"type": "complete", "reason": "unknown"}}
-    return {}
-
-
-def _from_ui_tool(part: Mapping[str, Any]) -> Part:
-    kind = str(part["type"])
-    name = str(part.get("toolName", "")) if kind == "dynamic-tool" else kind[5:]
-    state = part.get("state")
-    raw_input = part.get("input")
-    args = raw_input if isinstance(raw_input, Mapping) else {}
-    out: Part = {
-        "type": "tool-call",
-        "toolCallId": part.get("toolCallId", ""),
-        "toolName": name,
-        "args": copy.deepcopy(args),
-        "argsText": args_text(raw_input) if raw_input is not None else "",
-        "state": "partial-call" if state == "input-streaming" else "call",
-    }
-    approval = part.get("approval")
-    if state == "output-available":
-        output = copy.deepcopy(part.get("output"))
-        if isinstance(output, Mapping) and "__aui_modelContent" in output:
-            out["modelContent"] = output["__aui_modelContent"]
-            output = output.get("value")
-        out.update(state="result", result=output, isError=False)
-    elif state == "output-error":
-        out.update(state="result", result={"error": part.get("errorText", "")}, isError=True)
-    elif state == "output-denied":
-        reason = approval.get("reason") if isinstance(approval, Mapping) else None
-        out.update(state="result", result={"error": reason or "Tool approval denied"}, isError=True)
-    if approval is not None:
-        out["approval"] = copy.deepcopy(approval)
-    return out
-
-
-def _from_ui_part(part: Mapping[str, Any], role: str) -> Part | None:
+def _from_ui_user_part(part: Mapping[str, Any]) -> Part | None:
     kind = str(part.get("type", ""))
-    meta = {"providerMetadata": part["providerMetadata"]} if "providerMetadata" in part else {}
-    if kind in ("text", "reasoning"):
-        return {
-            "type": kind,
-            "text": part.get("text", ""),
-            **_status_of_state(part.get("state")),
-            **meta,
-        }
-    if kind in ("file", "reasoning-file"):
-        if role == "user" and kind == "file":
-            return _model_user_part(
-                {
-                    "type": "file",
-                    "data": part.get("url", ""),
-                    "mediaType": part.get("mediaType"),
-                    **({"filename": part["filename"]} if part.get("filename") else {}),
-                }
-            )
-        return {"type": "file", "data": part.get("url", ""), "mimeType": part.get("mediaType")}
+    if kind == "text":
+        return {"type": "text", "text": part.get("text", "")}
+    if kind == "file":
+        filename = {"filename": part["filename"]} if part.get("filename") else {}
+        file = {"type": "file", "data": part.get("url", ""), "mediaType": part.get("mediaType")}
+        return _model_user_part({**file, **filename})
     if kind.startswith("data-"):
         return {"type": "data", "name": kind[5:], "data": copy.deepcopy(part.get("data"))}
-    if kind == "custom":
-        return {"type": "data", "name": part.get("kind", ""), "data": part.get("providerMetadata")}
-    if kind == "source-url":
-        out: Part = {"type": "source", "sourceType": "url", "id": part.get("sourceId", "")}
-        out["url"] = part.get("url", "")
-        if part.get("title"):
-            out["title"] = part["title"]
-        return out
-    if kind == "source-document":
-        out = {"type": "source", "sourceType": "document", "id": part.get("sourceId", "")}
-        out["title"] = part.get("title", "")
-        out["mediaType"] = part.get("mediaType") or "application/octet-stream"
-        if part.get("filename"):
-            out["filename"] = part["filename"]
-        return out
-    if kind.startswith("tool-") or kind == "dynamic-tool":
-        return _from_ui_tool(part)
-    return None  # step-start and unknown parts have no counterpart
+    return None
 
 
 def from_ui_message(ui_message: Mapping[str, Any]) -> Message:
-    """Our message from an AI SDK ``UIMessage`` (PROTOCOLS.md 3.9, last
-    paragraph): ``step-start`` is dropped and a repeated tool call id keeps
-    its first part."""
+    """Our message from an AI SDK ``UIMessage``.
+
+    Assistant parts are mapped as assistant-ui shows them (PROTOCOLS.md 3.9,
+    last paragraph, :func:`~.ui_message.ui_message_to_parts`). User parts
+    undo :func:`to_ui_message`: a ``file`` whose media type is the one its
+    URL implies becomes an ``image`` part again, an mp3/wav data URL an
+    ``audio`` part, ``data-<name>`` a data part.
+    """
     role = ui_message.get("role", "user")
-    out: Message = {"id": ui_message.get("id"), "role": role, "parts": []}
+    out: Message = {"id": ui_message.get("id"), "role": role}
     if role != "assistant" and isinstance(ui_message.get("metadata"), Mapping):
         out["metadata"] = copy.deepcopy(ui_message["metadata"])
-    seen: set[str] = set()
-    for part in ui_message.get("parts") or ():
-        converted = _from_ui_part(part, role)
-        if converted is None:
-            continue
-        if converted["type"] == "tool-call":
-            if converted["toolCallId"] in seen:
-                continue
-            seen.add(converted["toolCallId"])
-        out["parts"].append(converted)
+    if role == "assistant":
+        out["parts"] = ui_message_to_parts(ui_message)
+    else:
+        converted = (_from_ui_user_part(p) for p in ui_message.get("parts") or ())
+        out["parts"] = [p for p in converted if p is not None]
     return out
 
 
