@@ -583,6 +583,43 @@ def test_resumable_stream_replays_the_same_bytes(demo_server, thread_id):
     assert text_of(data_stream_frames(replay.text)).startswith("After thinking it over")
 
 
+def test_assistant_transport_resume_replays_a_run_the_client_left(demo_server, thread_id):
+    state = {"messages": []}
+    body = assistant_transport_body("wait for it", state, thread_id)
+    with httpx.stream(
+        "POST", demo_server.url + "/assistant/resumable", json=body, timeout=10
+    ) as response:
+        run_id = response.headers["x-resumable-stream-id"]
+        assert next(response.iter_lines()).startswith("aui-state:")
+    # Resumable: the producer keeps running after the client left (4.2).
+    preflight = post(demo_server, "/assistant/resume-state", {"threadId": thread_id})
+    assert preflight.json() == {"runId": run_id, "state": state}
+    resume_body = {"commands": [], "runId": run_id, "threadId": thread_id}
+    with httpx.stream(
+        "POST", demo_server.url + "/assistant/resume", json=resume_body, timeout=10
+    ) as replay:
+        lines = replay.iter_lines()
+        received = [next(lines)]
+        while "it" not in received[-1]:
+            received.append(next(lines))
+        # The run waits until cancelled; stop it so the replay ends.
+        assert post(demo_server, "/api/cancel", {"threadId": thread_id}).json() == {
+            "cancelled": True
+        }
+        received += list(lines)
+    frames = data_stream_frames("\n".join(received))
+    assert text_of(frames) == "Working on it"
+    operations = [op for code, value in frames if code == "aui-state" for op in value]
+    assert apply_ops({"messages": []}, operations)["messages"] == [
+        {"role": "user", "content": "wait for it"},
+        {"role": "assistant", "content": "Working on it"},
+    ]
+    assert thread_id not in demo_server.log.disconnects
+    # Finished: nothing left to resume.
+    assert post(demo_server, "/assistant/resume-state", {"threadId": thread_id}).status_code == 204
+    assert post(demo_server, "/assistant/resume", {"threadId": thread_id}).status_code == 204
+
+
 def test_resuming_an_unknown_stream_is_404(demo_server):
     response = httpx.get(f"{demo_server.url}/api/chat/resume/nope", timeout=10)
     assert response.status_code == 404

@@ -30,6 +30,15 @@ body, see :mod:`.turns`):
     Replays a resumable stream from byte 0; 404 when unknown.
 ``GET /api/chat/{chatId}/stream``
     AI SDK reconnect: replays the chat's active resumable stream, 204 if none.
+``POST /assistant/resumable``
+    As ``/assistant``, resumable; the run id is the stream id.
+``POST /assistant/resume-state``
+    Assistant-transport ``resumeStateApi`` (4.3): ``{"threadId"}`` ->
+    ``{"runId", "state"}`` (the state the run started from), 204 if the
+    thread has no run in progress.
+``POST /assistant/resume``
+    Assistant-transport ``resumeApi``: replays the run named by ``runId`` (or
+    the thread's run in progress) from its start, 204 if there is none.
 ``GET /status/{threadId}``
     ``{"isRunning": bool}``.
 ``GET /api/health``
@@ -44,6 +53,7 @@ cancellation flag) and every ``/api/cancel``. The pace of a run is the app's
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import uuid
@@ -99,6 +109,7 @@ class _Backend:
     issued_calls: dict[str, tuple[str, Any]] = field(default_factory=dict)
     resumable_encodings: dict[str, str] = field(default_factory=dict)
     chat_streams: dict[str, str] = field(default_factory=dict)
+    run_states: dict[str, Any] = field(default_factory=dict)
     _resumable: Any = None
 
     def resumable_context(self) -> Any:
@@ -143,6 +154,9 @@ def create_app(
         Route("/assistant", _assistant, methods=["POST"]),
         Route("/api/cancel", _cancel, methods=["POST"]),
         Route("/api/chat/resumable", _chat_resumable, methods=["POST"]),
+        Route("/assistant/resumable", _assistant_resumable, methods=["POST"]),
+        Route("/assistant/resume-state", _assistant_resume_state, methods=["POST"]),
+        Route("/assistant/resume", _assistant_resume, methods=["POST"]),
         Route("/api/chat/resume/{stream_id}", _resume, methods=["GET"]),
         Route("/api/chat/{chat_id}/stream", _reconnect, methods=["GET"]),
         Route("/status/{thread_id}", _status, methods=["GET"]),
@@ -284,7 +298,8 @@ def _extra_headers(encoding: str) -> dict[str, str]:
 def _stream_response(backend: _Backend, turn: Turn, encoding: str, delay: float) -> Response:
     track_state = turn.flavour == "assistant-transport"
     callback = _make_callback(backend, turn, delay, track_state=track_state)
-    stream = create_run(callback, state=turn.state if track_state else None)
+    # Deep-copied: assistant-stream applies the run's operations to this value.
+    stream = create_run(callback, state=copy.deepcopy(turn.state) if track_state else None)
     response: Response
     if encoding == "data-stream":
         response = DataStreamResponse(stream)
@@ -347,14 +362,19 @@ async def _health(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
-async def _chat_resumable(request: Request) -> Response:
+async def _start_resumable(
+    request: Request, default_encoding: str | None = None, *, state: bool = False
+) -> Response:
     try:
-        turn, encoding, delay = await _prepare(request)
+        turn, encoding, delay = await _prepare(request, default_encoding)
     except _BadRequest as exc:
         return _bad_request(str(exc))
+    if state:
+        turn.flavour = "assistant-transport"
     backend = _backend(request)
     stream_id = uuid.uuid4().hex
     backend.resumable_encodings[stream_id] = encoding
+    backend.run_states[stream_id] = copy.deepcopy(turn.state)
     if turn.thread_id:
         backend.chat_streams[turn.thread_id] = stream_id
     track_state = turn.flavour == "assistant-transport"
@@ -368,17 +388,62 @@ async def _chat_resumable(request: Request) -> Response:
     return response
 
 
+async def _chat_resumable(request: Request) -> Response:
+    return await _start_resumable(request)
+
+
+async def _assistant_resumable(request: Request) -> Response:
+    return await _start_resumable(request, "data-stream", state=True)
+
+
 async def _replay(backend: _Backend, stream_id: str) -> Response:
     encoding = backend.resumable_encodings.get(stream_id, "data-stream")
     response: Response = await create_resume_assistant_stream_response(
         context=backend.resumable_context(),
         stream_id=stream_id,
-        encoder=DataStreamEncoder()
-        if encoding == "data-stream"
-        else _encoder(encoding, Turn("ui-message")),
+        encoder=_encoder(encoding, Turn("ui-message")),
         headers=_extra_headers(encoding),
     )
     return response
+
+
+async def _active_run(backend: _Backend, thread_id: Any) -> str | None:
+    """The thread's resumable run that is still being produced, if any."""
+    stream_id = backend.chat_streams.get(thread_id) if isinstance(thread_id, str) else None
+    if stream_id is None or await backend.resumable_context().status(stream_id) != "streaming":
+        return None
+    return stream_id
+
+
+async def _assistant_resume_state(request: Request) -> Response:
+    """Assistant-transport ``resumeStateApi`` (PROTOCOLS.md 4.3 step 1)."""
+    try:
+        body = await _record(request)
+    except _BadRequest as exc:
+        return _bad_request(str(exc))
+    backend = _backend(request)
+    thread_id = body.get("threadId") if isinstance(body, dict) else None
+    stream_id = await _active_run(backend, thread_id)
+    if stream_id is None:
+        return Response(status_code=204)
+    return JSONResponse({"runId": stream_id, "state": backend.run_states.get(stream_id)})
+
+
+async def _assistant_resume(request: Request) -> Response:
+    """Assistant-transport ``resumeApi`` (4.3 step 2): replays the run from its start."""
+    try:
+        body = await _record(request)
+    except _BadRequest as exc:
+        return _bad_request(str(exc))
+    backend = _backend(request)
+    body = body if isinstance(body, dict) else {}
+    run_id = body.get("runId")
+    if isinstance(run_id, str) and run_id in backend.resumable_encodings:
+        return await _replay(backend, run_id)
+    stream_id = await _active_run(backend, body.get("threadId"))
+    if stream_id is None:
+        return Response(status_code=204)
+    return await _replay(backend, stream_id)
 
 
 async def _resume(request: Request) -> Response:
@@ -389,7 +454,7 @@ async def _resume(request: Request) -> Response:
 async def _reconnect(request: Request) -> Response:
     await _record(request)
     backend = _backend(request)
-    stream_id = backend.chat_streams.get(request.path_params["chat_id"])
-    if stream_id is None or await backend.resumable_context().status(stream_id) != "streaming":
+    stream_id = await _active_run(backend, request.path_params["chat_id"])
+    if stream_id is None:
         return Response(status_code=204)
     return await _replay(backend, stream_id)

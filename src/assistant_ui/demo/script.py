@@ -35,6 +35,7 @@ state proxy, which emits ``set`` and ``append-text`` operations.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import re
 import secrets
@@ -177,12 +178,14 @@ async def run_script(controller: Any, turn: Turn, options: ScriptOptions) -> Non
         RuntimeError: the user asked the assistant to ``crash``.
     """
     reply = _Reply(controller, options)
-    if options.track_state and not (
-        isinstance(turn.state, dict) and isinstance(turn.state.get("messages"), list)
-    ):
-        base = dict(turn.state) if isinstance(turn.state, dict) else {}
-        base["messages"] = []
-        controller.state = base
+    if options.track_state:
+        valid = isinstance(turn.state, dict) and isinstance(turn.state.get("messages"), list)
+        # A resumable run's controller starts without the request's state.
+        if not valid or controller.state is None:
+            base = copy.deepcopy(turn.state) if isinstance(turn.state, dict) else {}
+            if not valid:
+                base["messages"] = []
+            controller.state = base
     for outcome in turn.tool_results:
         reply.state_add(
             {
