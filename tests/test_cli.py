@@ -191,6 +191,10 @@ def test_unreachable_server_is_one_line(tmp_path):
     assert lines[0].startswith("aui: error:")
     debug = aui("--debug", "chat", url, "hi")
     assert "Traceback" in debug.stderr
+    # The flag also works after the command, and the scheme may be left out.
+    debug = aui("chat", url.removeprefix("http://"), "hi", "--debug")
+    assert "Traceback" in debug.stderr
+    assert debug.stderr.strip().splitlines()[-1].startswith("aui: error: could not talk to")
 
 
 def test_http_error_status_is_one_line(demo_server):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import sys
 import traceback
@@ -433,8 +434,10 @@ def _cancel(session: ChatSession, stream: Any) -> dict[str, Any] | None:
 
 def _split_url(url: str, runtime: str) -> tuple[str, str]:
     """Base URL and chat path: a URL with a path names the endpoint itself."""
+    if "://" not in url:
+        url = "http://" + url  # "localhost:8000" is what people type
     parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CLIError(f"not an http(s) URL: {url!r} (try http://localhost:8000)")
     base = f"{parts.scheme}://{parts.netloc}"
     path = parts.path.rstrip("/")
@@ -607,15 +610,25 @@ def _parser() -> argparse.ArgumentParser:
         prog="aui",
         description="Talk to assistant-ui chat backends from the terminal.",
     )
+    # Accepted before or after the command; SUPPRESS keeps a subcommand's
+    # default from overwriting a flag given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
+    common.add_argument(
+        "--plain", action="store_true", default=argparse.SUPPRESS, help="no colours or styles"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--plain", action="store_true", help="no colours or styles")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add = functools.partial(commands.add_parser, parents=[common])
 
-    demo = commands.add_parser("demo", help="a scripted conversation with the embedded backend")
+    demo = add("demo", help="a scripted conversation with the embedded backend")
     demo.add_argument("--delay", type=float, default=0.02, help="seconds between text chunks")
     demo.set_defaults(handler=cmd_demo)
 
-    serve = commands.add_parser(
+    serve = add(
         "serve",
         help="run the embedded demo backend",
         description="Run the embedded demo backend (needs the [demo] extra). Routes: POST "
@@ -634,7 +647,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", help="uvicorn log level")
     serve.set_defaults(handler=cmd_serve)
 
-    chat = commands.add_parser(
+    chat = add(
         "chat",
         help="chat with a backend",
         description="Chat with an assistant-ui backend. URL is the base URL (the chat path "
@@ -656,7 +669,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="print events as JSON lines")
     chat.set_defaults(handler=cmd_chat)
 
-    decode = commands.add_parser("decode", help="decode a captured response body")
+    decode = add("decode", help="decode a captured response body")
     decode.add_argument("file", metavar="FILE", help="the body ('-' for stdin)")
     decode.add_argument("--encoding", choices=_ENCODINGS, help="the encoding (else detected)")
     decode.add_argument(
