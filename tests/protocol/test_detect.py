@@ -195,3 +195,23 @@ def test_sniffer_decision_does_not_depend_on_split(body: bytes, size: int) -> No
 def test_json_body_detection_sample() -> None:
     body = json.dumps({"detail": [{"loc": ["body"], "msg": "field required"}]}, indent=2).encode()
     assert sniff(body, "any") == "json"
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ('[{"type":"set","path":[],"value":{"big":"', "object-stream"),
+        (
+            '{"type":"update-state","operations":[{"type":"set","path":[],"value":"',
+            "assistant-transport",
+        ),
+        ('{"type":"data-snapshot","data":{"path":[1],"x":"', "ui-message-stream"),
+        ('{"id":"c","object":"chat.completion.chunk","choices":[{"delta":{"content":"', "openai"),
+        ('{"value":"', "ui-message-stream"),
+    ],
+)
+def test_first_sse_event_longer_than_the_limit_decides_on_its_start(
+    first: str, expected: str
+) -> None:
+    body = b": heartbeat\n\ndata: " + first.encode() + b"x" * (SNIFF_LIMIT + 10)
+    assert EncodingSniffer(mode="sse").feed(body) == expected

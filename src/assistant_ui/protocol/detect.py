@@ -29,6 +29,7 @@ possible within it, or the body ends first, it decides on what is there.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Final, Literal
@@ -73,6 +74,8 @@ SniffMode = Literal["sse", "lines", "any", "json"]
 _DATA_STREAM_LINE: Final = re.compile(r"(?:[0-9a-k]|aui-[a-z-]+):")
 _SSE_FIELD_LINE: Final = re.compile(r"(?:data|event|id|retry)?:")
 _EOL: Final = re.compile(r"\r\n?|\n")
+_TYPE_FIELD: Final = re.compile(r'\{\s*"type"\s*:\s*"([^"\\]*)"')
+_OPENAI_MARK: Final = re.compile(r'"object"\s*:\s*"chat\.completion\.chunk"')
 _JSON_START: Final = frozenset('{["-0123456789tfn')
 
 # First-event rules of PROTOCOLS.md 2.8 step 3.
@@ -331,11 +334,30 @@ class EncodingSniffer:
             return "data-stream"
         return self._default
 
+    def _classify_cut_event(self) -> str:
+        # The first event is longer than the limit (an object-stream or
+        # assistant-transport state snapshot can be): decide on its start.
+        # Only the top-level markers encoders write first are trusted.
+        for raw in _EOL.split(self._prefix.decode("utf-8", "ignore")):
+            if raw.startswith("data:"):
+                data = raw[5:].lstrip(" ")
+                if data.startswith("["):
+                    return "object-stream"
+                if _OPENAI_MARK.search(data):
+                    return "openai"
+                kind = _TYPE_FIELD.match(data)
+                if kind is not None:
+                    probe = classify_sse_data(json.dumps({"type": kind.group(1)}))
+                    if probe is not None:
+                        return probe
+                break
+        return sse_fallback(self._default)
+
     def _decide_at_limit(self) -> str:
         if self._mode == "json":
             return "json"
         if self._mode == "sse":
-            return sse_fallback(self._default)
+            return self._classify_cut_event()
         # Too long to be a JSON error reply worth recognising: decide on the
         # first non-blank line, which may itself be cut at the limit.
         self._json_candidate = False
