@@ -27,6 +27,7 @@ from assistant_ui.conversation import (
     CANCELLED_BY_NEW_MESSAGE,
     Approval,
     Conversation,
+    ConversationMethods,
     Reply,
     RunTools,
     SendRequest,
@@ -39,6 +40,7 @@ from assistant_ui.conversation import (
 from assistant_ui.decoding import decode_stream
 from assistant_ui.errors import InvalidRequestError, StreamDecodeError, UsageError
 from assistant_ui.protocol.events import TextDelta
+from assistant_ui.thread import ThreadClient
 from assistant_ui.tools import Tool, ToolReply, tool
 
 RUNTIMES = ["data-stream", "ai-sdk", "assistant-transport", "sync-server"]
@@ -893,3 +895,59 @@ async def test_a_raising_tool_becomes_an_error_result_and_the_run_goes_on(
         "type": "error-json",
         "value": {"error": "weather service down"},
     }
+
+
+# ---------------------------------------------------------------------------
+# The thread-facing methods, on the real ThreadClient
+
+
+class ConversationThread(ThreadClient, ConversationMethods):
+    """What ThreadClient becomes once the lead wires the conversation in."""
+
+    def __init__(self, client: AssistantClient, thread_id: str, **options: Any) -> None:
+        super().__init__(client, thread_id)
+        self.conversation = Conversation(thread_id=thread_id, **options)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+async def test_thread_methods_send_edit_regenerate_reset(
+    demo_server: Any, thread_id: str, runtime: str
+) -> None:
+    async with AssistantClient(demo_server.url) as client:
+        thread = ConversationThread(client, thread_id, runtime=runtime, tools=[get_weather])
+        first = await thread.send("weather in Oslo")
+        assert first.requests == 2
+        assert "Oslo" in first.text
+        user_id = thread.messages[0]["id"]
+        second = await thread.send([{"type": "text", "text": "hello there"}])
+        assert second.text
+        assert len(thread.messages) == 4
+        edited = await thread.edit(thread.messages[2]["id"], "hello again")
+        assert [m["role"] for m in thread.messages] == ["user", "assistant", "user", "assistant"]
+        assert thread.messages[2]["parts"] == [{"type": "text", "text": "hello again"}]
+        assert thread.messages[0]["id"] == user_id
+        assert edited.text
+        again = await thread.regenerate()
+        assert len(thread.messages) == 4
+        assert thread.messages[-1]["id"] == again.message["id"]
+        events = [e async for e in thread.send_stream("one more")]
+        assert any(isinstance(e, TextDelta) for e in events)
+        assert len(thread.messages) == 6
+        thread.reset()
+        assert thread.messages == []
+    sent = [r.body for r in demo_server.log.requests_for(thread_id)]
+    assert len(sent) == 6  # 2 for the tool run, then one each
+
+
+def test_thread_methods_sync_twins(demo_server: Any, thread_id: str) -> None:
+    with AssistantClient(demo_server.url) as client:
+        thread = ConversationThread(client, thread_id, runtime="ai-sdk", tools=[get_weather])
+        result = thread.send_sync({"role": "user", "content": "weather in Rome"})
+        assert result.requests == 2
+        assert any(isinstance(e, TextDelta) for e in thread.send_stream_sync("hi"))
+        thread.regenerate_sync()
+        thread.edit_sync(thread.messages[0]["id"], "weather in Nice")
+        last = thread.conversation.last_result
+        assert last is not None
+        assert "Nice" in last.text
+        assert thread.state is None
