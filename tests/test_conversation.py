@@ -38,7 +38,13 @@ from assistant_ui.conversation import (
     run_flow_sync,
 )
 from assistant_ui.decoding import decode_stream
-from assistant_ui.errors import InvalidRequestError, StreamDecodeError, UsageError
+from assistant_ui.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    RemoteStreamError,
+    StreamDecodeError,
+    UsageError,
+)
 from assistant_ui.protocol.events import TextDelta
 from assistant_ui.thread import ThreadClient
 from assistant_ui.tools import Tool, ToolReply, tool
@@ -951,3 +957,54 @@ def test_thread_methods_sync_twins(demo_server: Any, thread_id: str) -> None:
         assert last is not None
         assert "Nice" in last.text
         assert thread.state is None
+
+
+def test_an_approval_given_by_hand_then_resume_runs_the_tool() -> None:
+    guarded = Tool.from_function(get_weather.function, needs_approval=True)  # type: ignore[arg-type]
+    conv = Conversation(runtime="data-stream", tools=[guarded])
+    stopped = drive(
+        conv.send("weather"),
+        tool_call_reply(("a", "get_weather", {"city": "Oslo"})),
+        [ToolOutcome("a")],
+    )[-1]
+    assert stopped.status["type"] == "requires-action"
+    conv.respond_to_approval("a", True)
+    flow = conv.resume_tools()
+    run = next(flow)
+    assert isinstance(run, RunTools)
+    assert run.calls[0].needs_approval is False  # already decided
+    request = flow.send([ToolOutcome("a", reply=guarded.run({"city": "Oslo"}))])
+    assert request.body["messages"][-1]["content"][0]["output"]["value"] == {
+        "city": "Oslo",
+        "temperature": 18,
+    }
+    with pytest.raises(InvalidRequestError):
+        conv.respond_to_approval("nope", True)
+
+
+async def test_a_server_error_frame_raises_and_keeps_the_partial_reply(
+    demo_server: Any, thread_id: str
+) -> None:
+    async with AssistantClient(demo_server.url) as client:
+        thread = ConversationThread(client, thread_id, runtime="data-stream")
+        with pytest.raises(RemoteStreamError):
+            await thread.send("please fail")
+        last = thread.messages[-1]
+        assert last["role"] == "assistant"
+        assert last["parts"]
+        assert last["status"]["type"] == "incomplete"
+        assert last["status"]["reason"] == "error"
+        assert not thread.conversation.in_flight
+        result = await thread.send("hello")  # the thread is still usable
+    assert result.status["type"] == "complete"
+
+
+async def test_an_http_error_keeps_the_user_message_and_frees_the_thread(
+    demo_server: Any, thread_id: str
+) -> None:
+    async with AssistantClient(demo_server.url) as client:
+        thread = ConversationThread(client, thread_id, runtime="data-stream", path="/nope")
+        with pytest.raises(NotFoundError):
+            await thread.send("hello")
+        assert [m["role"] for m in thread.messages] == ["user"]
+        assert not thread.conversation.in_flight
