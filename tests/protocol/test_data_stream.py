@@ -185,7 +185,9 @@ def test_step_and_message_finish_close_open_args_only() -> None:
         ]
     )
     kinds = [e["type"] for e in events]
-    assert kinds.index("tool-call-args-text-finish") < kinds.index("step-finish")
+    # As in the reference: the finish event first, then the arguments close.
+    assert kinds.index("step-finish") + 1 == kinds.index("text-delta", kinds.index("step-finish"))
+    assert kinds.index("tool-call-args-text-finish") == kinds.index("step-finish") + 2
     step = next(e for e in events if e["type"] == "step-finish")
     assert step["usage"] == {"inputTokens": 0, "outputTokens": 0}
     assert step["isContinued"] is False

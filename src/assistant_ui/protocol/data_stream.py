@@ -580,16 +580,20 @@ class DataStreamDecoder:
         for call in self._tools.values():
             self._close_args(call, out)
 
+    # The reference closes open arguments in the same step, but its
+    # args-finish chunks go out a microtask later, after the finish event;
+    # the order is kept so event consumers see what the reference emits.
+
     def _step_finish(self, value: dict[str, Any], out: list[Event]) -> None:
-        self._close_open_args(out)
         reason, usage = _finish_fields(value)
         out.append(
             StepFinish(
                 finish_reason=reason, usage=usage, is_continued=value.get("isContinued") is True
             )
         )
+        self._close_open_args(out)
 
     def _message_finish(self, value: dict[str, Any], out: list[Event]) -> None:
-        self._close_open_args(out)
         reason, usage = _finish_fields(value)
         out.append(MessageFinish(finish_reason=reason, usage=usage))
+        self._close_open_args(out)
