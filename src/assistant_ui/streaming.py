@@ -124,6 +124,7 @@ class StreamCore:
         self.cancelled = False
         self.finished = False
         self.closed = False
+        self._is_text: dict[int, bool] = {}
 
     # -- request and response -------------------------------------------
 
@@ -242,11 +243,14 @@ class StreamCore:
     def text_of(self, event: Event) -> str | None:
         """The delta of a text part's text event, else ``None`` (reasoning
         and tool-argument deltas are not text)."""
-        if not isinstance(event, TextDelta) or self.parser is None or len(event.path) != 1:
+        if type(event) is not TextDelta or self.parser is None or len(event.path) != 1:
             return None
-        if self.parser.accumulator.part_type(event.path[0]) != "text":
-            return None
-        return event.text_delta
+        # A part never changes type, so one lookup per part, not per delta.
+        index = event.path[0]
+        is_text = self._is_text.get(index)
+        if is_text is None:
+            is_text = self._is_text[index] = self.parser.accumulator.part_type(index) == "text"
+        return event.text_delta if is_text else None
 
     # -- cancel and close -------------------------------------------------
 
