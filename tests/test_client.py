@@ -358,3 +358,22 @@ async def test_messages_draw_no_deprecation_warning(
         warnings.simplefilter("error", DeprecationWarning)
         async with AssistantClient(json_server.url) as client:
             await call(client.threads("t"), "chat", sync, messages=[USER])
+
+
+@pytest.mark.parametrize(
+    ("name", "twin"),
+    [
+        ("chat", "chat_sync"),
+        ("chat", "stream"),
+        ("chat", "stream_sync"),
+        ("stream_request", "stream_request_sync"),
+        ("cancel", "cancel_sync"),
+    ],
+)
+def test_twins_take_the_same_parameters(name: str, twin: str) -> None:
+    import inspect
+
+    def parameters(method: str) -> list[inspect.Parameter]:
+        return list(inspect.signature(getattr(ThreadClient, method)).parameters.values())
+
+    assert parameters(name) == parameters(twin)
