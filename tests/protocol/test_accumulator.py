@@ -596,15 +596,17 @@ def test_state_is_seeded_and_updated_without_touching_the_seed() -> None:
     assert acc.state == {"messages": [{"text": "Hi there"}]}
 
 
-def test_strict_state_error_raises_and_keeps_earlier_operations() -> None:
+def test_strict_state_error_raises_and_keeps_earlier_events_only() -> None:
     acc = MessageAccumulator(initial_state={}, strict=True, warnings=quiet())
+    acc.apply(UpdateState(operations=[{"type": "set", "path": ["kept"], "value": 1}]))
     ops = [
         {"type": "set", "path": ["a"], "value": "x"},
         {"type": "append-text", "path": ["missing"], "value": "y"},
     ]
     with pytest.raises(StreamDecodeError, match=re.escape("Expected string at path [missing]")):
         acc.apply(UpdateState(operations=ops))
-    assert acc.state == {"a": "x"}
+    # As in the reference: the failing event's earlier operations are lost too.
+    assert acc.state == {"kept": 1}
 
 
 def test_lenient_state_error_skips_the_operation() -> None:
@@ -870,12 +872,13 @@ def _random_events(rng: random.Random, count: int) -> list[Event]:
         elif roll < 0.93:
             events.append(ErrorEvent(error="boom", code=rng.choice([None, "c"])))
         else:
-            target = rng.choice([["a"], ["a", "b"], ["l", "0"], ["s"]])
-            op_type = rng.choice(["set", "append-text"])
-            value = {"v": [1]} if op_type == "set" else "z"
-            events.append(
-                UpdateState(operations=[{"type": op_type, "path": target, "value": value}])
-            )
+            operations: list[dict[str, Any]] = []
+            for _ in range(rng.randint(1, 3)):
+                target = rng.choice([["a"], ["a", "b"], ["l", "0"], ["l", "1"], ["s"]])
+                op_type = rng.choice(["set", "append-text"])
+                value = {"v": [1]} if op_type == "set" else "z"
+                operations.append({"type": op_type, "path": target, "value": value})
+            events.append(UpdateState(operations=operations))
     return events
 
 
@@ -999,17 +1002,16 @@ const strip = (m) => JSON.parse(JSON.stringify(m, (k, v) =>
   k === "timing" || k === "content" ? undefined : v));
 const out = [];
 for (const c of cases) {
-  let last;
+  const initialMessage = unstable_createInitialMessage({ unstable_state: c.initialState });
+  let last = initialMessage;
   try {
-    const acc = new AssistantMessageAccumulator({
-      initialMessage: unstable_createInitialMessage({ unstable_state: c.initialState }),
-      strict: c.strict });
+    const acc = new AssistantMessageAccumulator({ initialMessage, strict: c.strict });
     const source = new ReadableStream({ start(ctrl) {
       for (const chunk of c.chunks) ctrl.enqueue(chunk); ctrl.close(); } });
     const reader = source.pipeThrough(acc).getReader();
     for (;;) { const { done, value } = await reader.read(); if (done) break; last = value; }
     out.push({ message: strip(last) });
-  } catch (e) { out.push({ error: String(e.message ?? e) }); }
+  } catch (e) { out.push({ error: String(e.message ?? e), message: strip(last) }); }
 }
 process.stdout.write(JSON.stringify(out));
 """
@@ -1066,6 +1068,9 @@ def test_matches_the_reference_accumulator_on_random_sequences() -> None:
                 for event in case["events"]:
                     acc.apply(event)
             assert info.value.reason == reference["error"], case["chunks"]
+            # The partial message: what the reference had emitted before failing.
+            mine = _forget_generated_ids(json.loads(json.dumps(acc.snapshot())))
+            assert mine == _forget_generated_ids(reference["message"]), case["chunks"]
             continue
         for event in case["events"]:
             acc.apply(event)

@@ -4,6 +4,7 @@ texts, immutability of inputs, and the copy-on-write tree."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -113,17 +114,37 @@ def test_spec_table(
     assert seed == before  # never mutated
 
 
-def test_strict_error_keeps_the_operations_before_it() -> None:
+def test_strict_error_undoes_the_whole_batch() -> None:
+    # The reference stores the state only once every operation of the event
+    # applied, so the operations before the failing one are lost too.
     ops = [
         {"type": "set", "path": ["a"], "value": 1},
         {"type": "append-text", "path": ["a"], "value": "x"},
         {"type": "set", "path": ["b"], "value": 2},
     ]
     with pytest.raises(StreamDecodeError) as info:
-        apply_operations({}, ops, strict=True)
+        apply_operations({"z": 0}, ops, strict=True)
     assert info.value.reason == "Expected string at path [a]"
     assert str(info.value) == "Expected string at path [a]"
-    assert info.value.state == {"a": 1}
+    assert info.value.state == {"z": 0}
+
+
+def test_strict_failure_keeps_earlier_batches_and_undoes_in_place_changes() -> None:
+    tree = StateTree({"m": [{"t": "a"}]}, strict=True)
+    append = {"type": "append-text", "path": ["m", "0", "t"], "value": "b"}
+    tree.apply([append, {"type": "set", "path": ["m", "1"], "value": {}}])
+    # This batch mutates owned containers and the rope in place, then fails.
+    failing = [
+        append,
+        {"type": "set", "path": ["m", "2"], "value": 1},
+        {"type": "set", "path": ["m", "0", "new"], "value": 1},
+        {"type": "set", "path": ["m", "9"], "value": 1},
+    ]
+    with pytest.raises(StreamDecodeError, match="out of bounds"):
+        tree.apply(failing)
+    assert tree.value == {"m": [{"t": "ab"}, {}]}
+    tree.apply([append])
+    assert tree.value == {"m": [{"t": "abb"}, {}]}
 
 
 def test_lenient_skips_the_failing_operation_and_reports_it() -> None:
@@ -289,3 +310,19 @@ def test_one_tree_equals_one_call_per_operation(seed: Any, ops: list[dict[str, A
         tree.apply([op])
         folded = apply_operations(folded, [op], warnings=WarningSink(emit=False))
         assert tree.value == folded
+
+
+@given(values, st.lists(operations, max_size=4))
+def test_strict_batches_apply_whole_or_not_at_all(seed: Any, batches: list[list[Any]]) -> None:
+    tree = StateTree(seed, strict=True)
+    for batch in batches:
+        before = tree.value
+        try:
+            expected = apply_operations(before, batch, strict=True)
+        except StreamDecodeError as exc:
+            with pytest.raises(StreamDecodeError, match=re.escape(exc.reason)):
+                tree.apply(batch)
+            assert tree.value == before
+        else:
+            tree.apply(batch)
+            assert tree.value == expected

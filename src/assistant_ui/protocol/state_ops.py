@@ -12,9 +12,12 @@ segments must be canonical non-negative integers, the length itself
 appends, beyond it is an error (lenient: clamped, i.e. appended);
 ``append-text`` needs an existing string; ``__proto__``, ``constructor``
 and ``prototype`` are refused; unknown operation types are errors. Strict:
-the first error raises :class:`~assistant_ui.errors.StreamDecodeError`,
-keeping the operations before it. Lenient: the failing operation is
-skipped with a warning.
+the first error raises :class:`~assistant_ui.errors.StreamDecodeError`.
+Lenient: the failing operation is
+skipped with a warning. (The reference stores the state only after all
+operations of one event applied, so a strict failure also drops the
+operations before it in the same event; :meth:`StateTree.apply` does the
+same.)
 
 Strategy (performance): :class:`StateTree` owns the state it builds.
 Containers are copied the first time an operation writes through them
@@ -162,7 +165,7 @@ class StateTree:
         warnings: where skipped operations and clamped indices are reported.
     """
 
-    __slots__ = ("_clamp_warned", "_root", "_strict", "_warnings")
+    __slots__ = ("_clamp_warned", "_root", "_strict", "_undo", "_warnings")
 
     def __init__(
         self, initial: Any = None, *, strict: bool = False, warnings: WarningSink | None = None
@@ -171,6 +174,10 @@ class StateTree:
         self._strict = strict
         self._warnings = warnings if warnings is not None else WarningSink()
         self._clamp_warned = False
+        # In-place changes of the batch being applied, newest last, so that a
+        # strict failure can put everything back: (container, key, old value)
+        # or (rope, number of pieces before the append).
+        self._undo: list[tuple[Any, Any, Any]] | None = None
 
     @property
     def value(self) -> Any:
@@ -186,24 +193,45 @@ class StateTree:
         return _unown(self._root)
 
     def apply(self, operations: Iterable[Any]) -> None:
-        """Applies operations in order.
+        """Applies one batch of operations (one ``update-state`` event) in order.
 
         Raises:
             StreamDecodeError: in strict mode, at the first operation that
-                cannot be applied; the operations before it stay applied
-                (the error's ``state`` is the state at that point).
+                cannot be applied. The whole batch is then undone, as in the
+                reference, whose strict accumulator only stores the state
+                once every operation of the event applied; earlier batches
+                stay. The error's ``state`` is the state after undoing.
         """
+        root_before = self._root
+        self._undo = [] if self._strict else None
         for operation in operations:
             try:
                 self._apply_one(operation)
             except _OperationError as exc:
                 reason = str(exc)
-                if self._strict:
+                if self._undo is not None:
+                    self._rollback(root_before, self._undo)
+                    self._undo = None
                     raise StreamDecodeError(reason, state=self.value) from None
                 self._warnings.warn(
                     f"state-op-skipped:{reason}",
                     f"Skipped a state operation that cannot be applied: {reason}",
                 )
+
+        self._undo = None
+
+    def _rollback(self, root: Any, undo: list[tuple[Any, Any, Any]]) -> None:
+        for target, key, old in reversed(undo):
+            if isinstance(target, _Rope):
+                del target.pieces[key:]
+            elif old is _ABSENT:
+                if isinstance(target, list):
+                    target.pop()
+                else:
+                    del target[key]
+            else:
+                target[key] = old
+        self._root = root
 
     def _apply_one(self, operation: Any) -> None:
         if not isinstance(operation, Mapping):
@@ -256,6 +284,8 @@ class StateTree:
             updated = value
         else:
             if isinstance(current, _Rope):
+                if self._undo is not None:
+                    self._undo.append((current, len(current.pieces), None))
                 current.pieces.append(_js_string(value))
                 updated = current
             elif isinstance(current, str):
@@ -268,6 +298,12 @@ class StateTree:
             owned: _OwnedDict | _OwnedList
             if isinstance(container, (_OwnedDict, _OwnedList)):
                 owned = container
+                if self._undo is not None:
+                    if isinstance(owned, list):
+                        old = owned[key] if key < len(owned) else _ABSENT
+                    else:
+                        old = owned.get(key, _ABSENT)
+                    self._undo.append((owned, key, old))
             elif isinstance(container, dict):
                 owned = _OwnedDict(container)
             else:
@@ -302,8 +338,9 @@ def apply_operations(
 
     Raises:
         StreamDecodeError: strict mode only, with the reference's message
-            (e.g. ``"Expected string at path [missing]"``); its ``state`` is
-            the state after the operations that did apply.
+            (e.g. ``"Expected string at path [missing]"``). Strict is all or
+            nothing, as the reference applies one event's operations: the
+            error's ``state`` is the input state.
     """
     tree = StateTree(state, strict=strict, warnings=warnings)
     tree.apply(operations)
