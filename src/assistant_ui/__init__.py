@@ -1,5 +1,23 @@
-"""Python client for assistant-ui chat backends."""
+"""Python client for assistant-ui chat backends.
 
+Quick use::
+
+    from assistant_ui import AssistantClient
+
+    async with AssistantClient(base_url="http://127.0.0.1:8000") as client:
+        thread = client.threads("thread-1")
+        response = await thread.chat(messages=[
+            {"role": "user", "content": [{"type": "text", "text": "Hello!"}]}
+        ])
+        print(response.output_text)
+
+See the README for streaming, conversations, frontend tools and the ``aui``
+command line.
+"""
+
+from ._transport import DEFAULT_TIMEOUT
+from .client import AssistantClient
+from .decoding import DecodeResult, decode_stream
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -23,6 +41,9 @@ from .errors import (
     UnprocessableEntityError,
     UsageError,
 )
+from .response import ChatResponse
+from .streaming import AsyncChatStream, ChatStream
+from .thread import ThreadClient
 
 __version__ = "0.2.0"
 
@@ -30,10 +51,16 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AssistantClient",
     "AssistantUIError",
+    "AsyncChatStream",
     "AuthenticationError",
     "BadRequestError",
+    "ChatResponse",
+    "ChatStream",
     "ConflictError",
+    "DEFAULT_TIMEOUT",
+    "DecodeResult",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidRequestError",
@@ -46,7 +73,9 @@ __all__ = [
     "StreamError",
     "StreamInterruptedError",
     "StreamWarning",
+    "ThreadClient",
     "UnprocessableEntityError",
     "UsageError",
     "__version__",
+    "decode_stream",
 ]
