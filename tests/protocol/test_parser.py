@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from typing import Any
 
@@ -260,3 +261,96 @@ def test_sse_decode_error_is_located_at_the_event() -> None:
     assert info.value.offset == len(first)
     assert info.value.encoding == "ui-message-stream"
     assert info.value.partial_message is not None
+
+
+# --- detection on what the published Python encoders (assistant-stream 0.0.36) send ---
+
+
+async def _served(response_factory: Any) -> tuple[dict[str, str], list[bytes]]:
+    """Headers and body reads of one reply from an in-process ASGI app."""
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def endpoint(request: Request) -> Response:
+        response: Response = response_factory()
+        return response
+
+    app = Starlette(routes=[Route("/", endpoint, methods=["POST"])])
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+        client.stream("POST", "/") as response,
+    ):
+        return dict(response.headers), [chunk async for chunk in response.aiter_raw()]
+
+
+async def _python_run(run: Any) -> None:
+    run.append_text("Hello ")
+    run.append_text("wörld")
+    tool = await run.add_tool_call("get_weather", "call_1")
+    tool.append_args_text('{"city": "NYC"}')
+    tool.set_response({"temp": 70})
+
+
+@pytest.mark.parametrize(
+    ("module", "cls", "encoding"),
+    [
+        ("assistant_stream.serialization.data_stream", "DataStreamResponse", "data-stream"),
+        (
+            "assistant_stream.serialization.assistant_transport",
+            "AssistantTransportResponse",
+            "assistant-transport",
+        ),
+    ],
+)
+async def test_python_encoders_are_detected_from_headers_and_body(
+    module: str, cls: str, encoding: str
+) -> None:
+    from assistant_stream import create_run
+
+    response_class = getattr(importlib.import_module(module), cls)
+    headers, reads = await _served(lambda: response_class(create_run(_python_run)))
+    assert "x-vercel-ai-data-stream" not in headers  # the Python encoder sends no marker
+    p = parser(headers=headers, strict=True)
+    for chunk in reads:
+        p.feed(chunk)
+    p.close()
+    assert p.encoding == encoding
+    assert text_parts(p.message) == ["Hello wörld"]
+    tool = next(part for part in p.message["parts"] if part["type"] == "tool-call")
+    assert tool["args"] == {"city": "NYC"}
+    assert tool["result"] == {"temp": 70}
+
+
+async def test_python_openai_stream_is_detected() -> None:
+    from assistant_stream import create_run
+    from assistant_stream.serialization.openai_stream import OpenAIStreamResponse
+
+    async def run(controller: Any) -> None:
+        controller.append_text("Hi")
+
+    headers, reads = await _served(lambda: OpenAIStreamResponse(create_run(run), heartbeat=False))
+    p = parser(headers=headers)
+    for chunk in reads:
+        p.feed(chunk)
+    p.close()
+    assert p.encoding == "openai"
+    assert text_parts(p.message) == ["Hi"]
+
+
+async def test_streamed_plain_text_is_detected() -> None:
+    from starlette.responses import StreamingResponse
+
+    async def words() -> Any:
+        for word in ("0: not", " a frame ", "✓"):
+            yield word.encode()
+
+    headers, reads = await _served(lambda: StreamingResponse(words(), media_type="text/plain"))
+    p = parser(headers=headers)
+    for chunk in reads:
+        p.feed(chunk)
+    p.close()
+    assert p.encoding == "plain-text"
+    assert text_parts(p.message) == ["0: not a frame ✓"]
