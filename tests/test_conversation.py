@@ -477,22 +477,24 @@ def _backend_app(received: list[dict[str, Any]]) -> Any:
     from starlette.routing import Route
 
     def question(body: dict[str, Any]) -> str:
-        for command in body.get("commands") or []:
-            if command.get("type") == "add-message":
-                return "".join(p.get("text", "") for p in command["message"]["parts"])
         for message in reversed(body.get("messages") or []):
             if message.get("role") == "user":
                 parts = message.get("content", message.get("parts")) or []
                 return "".join(p.get("text", "") for p in parts if p.get("type") == "text")
+        for command in body.get("commands") or []:
+            if command.get("type") == "add-message":
+                return "".join(p.get("text", "") for p in command["message"]["parts"])
         return ""
 
     def results(body: dict[str, Any]) -> list[Any]:
-        found = [
-            c["result"] for c in body.get("commands") or [] if c.get("type") == "add-tool-result"
-        ]
-        messages = body.get("messages") or []
+        messages = body.get("messages")
+        if messages is None:  # assistant-transport: the results are commands
+            commands = body.get("commands") or []
+            return [c["result"] for c in commands if c.get("type") == "add-tool-result"]
+        found: list[Any] = []
         if messages and messages[-1].get("role") == "tool":
-            found += [p["output"]["value"] for p in messages[-1]["content"]]
+            for part in messages[-1]["content"]:
+                found.append(part["output"]["value"] if "output" in part else part["result"])
         if messages and messages[-1].get("role") == "assistant" and "trigger" in body:
             for part in messages[-1].get("parts", []):
                 if part.get("state") == "output-available":
@@ -645,6 +647,38 @@ def expected_followup(runtime: str, first: dict[str, Any], conv: Conversation) -
             (c["toolCallId"], "output-available", c["args"], r)
             for c, r in zip(calls, results, strict=True)
         ]
+    elif runtime == "sync-server":
+        # the seed's body: the branch as legacy messages, also as commands
+        legacy_calls = [
+            {
+                "type": "tool-call",
+                "toolCallId": c["toolCallId"],
+                "toolName": "get_weather",
+                "args": c["args"],
+            }
+            for c in calls
+        ]
+        legacy_results = [
+            {
+                "type": "tool-result",
+                "toolCallId": c["toolCallId"],
+                "toolName": "get_weather",
+                "result": r,
+            }
+            for c, r in zip(calls, results, strict=True)
+        ]
+        assert first["messages"] == [
+            {"role": "user", "content": [{"type": "text", "text": "weather in Paris and Berlin"}]},
+            {"role": "assistant", "content": [{"type": "text", "text": text}, *legacy_calls]},
+            {"role": "tool", "content": legacy_results},
+        ]
+        assert first["unstable_assistantMessageId"] == assistant["id"]
+        assert [c["type"] for c in first["commands"]] == [
+            "add-message",
+            "add-message",
+            "add-tool-result",
+            "add-tool-result",
+        ]
     else:
         commands = [
             {
@@ -702,6 +736,11 @@ async def test_multi_step_with_two_concurrent_tool_calls(
             }
         ]
         assert first_user["id"] == thread_id
+    elif runtime == "sync-server":
+        assert first_user["messages"] == [
+            {"role": "user", "content": [{"type": "text", "text": "weather in Paris and Berlin"}]}
+        ]
+        assert first_user["threadId"] == thread_id
     else:
         assert first_user["commands"][0]["message"]["parts"] == [
             {"type": "text", "text": "weather in Paris and Berlin"}
@@ -767,7 +806,8 @@ async def test_an_approval_accepted_and_one_denied(
             "reason": "Berlin is off limits",
         }
     else:
-        assert [(c["result"], c["isError"]) for c in follow_up["commands"]] == [
+        results = [c for c in follow_up["commands"] if c["type"] == "add-tool-result"]
+        assert [(c["result"], c["isError"]) for c in results] == [
             ({"city": "Paris"}, False),
             ({"error": "Berlin is off limits"}, True),
         ]

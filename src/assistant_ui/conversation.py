@@ -51,6 +51,7 @@ from .protocol.messages import (
     new_id,
     normalize_message,
     normalize_messages,
+    to_model_messages,
     to_ui_message,
 )
 from .protocol.requests import (
@@ -635,12 +636,9 @@ class Conversation:
         assistant_id = self._messages[-1]["id"] if continuing else self._new_id()
         requests = 0
         try:
-            if user is not None and self.runtime in ("assistant-transport", "sync-server"):
+            if user is not None and self.runtime == "assistant-transport":
                 command = add_message_command(user, parent_id=parent_id, source_id=source_id)
                 if command is not None:
-                    if self.runtime == "sync-server" and source_id is None:
-                        # The original client's commands carry no parentId/sourceId.
-                        del command["parentId"], command["sourceId"]
                     self.pending_commands.append(command)
             proceed = True
             if continuing:
@@ -773,7 +771,7 @@ class Conversation:
             part["status"] = {"type": "complete", "reason": "stop"}
         if self.runtime == "ai-sdk":
             self._update_ui_part(message, part)
-        elif reply is not None and self.runtime in ("assistant-transport", "sync-server"):
+        elif reply is not None and self.runtime == "assistant-transport":
             self.pending_commands.append(
                 add_tool_result_command(
                     tool_call_id=part["toolCallId"],
@@ -846,11 +844,16 @@ class Conversation:
             else:
                 from .protocol.sync_server import build_chat_body
 
+                # The seed's body: the whole branch as legacy ``messages``
+                # (the original client also converts them into commands),
+                # after any queued commands.
                 body = build_chat_body(
                     self.thread_id or "",
-                    commands=commands,
+                    messages=to_model_messages(self._messages, legacy=True),
+                    commands=commands or None,
                     system=options["system"],
                     tools=tool_definitions(tools) if tools else None,
+                    unstable_assistantMessageId=assistant_id,
                     runConfig=options["run_config"],
                     state=self.state,
                     extra=options["body"] or None,
