@@ -338,3 +338,18 @@ def test_set_tool_output_needs_the_tool_part_and_an_approval_request() -> None:
         set_tool_output(ui, "missing", output=1)
     with pytest.raises(InvalidRequestError, match="no approval request"):
         set_tool_output(ui, "c", approval=True)
+
+
+def test_no_message_until_a_chunk_writes_one() -> None:
+    # The AI SDK puts the reply into its list at the first write: a stream
+    # that fails before that (here: an error chunk) leaves no message.
+    acc = UIMessageAccumulator(warnings=WarningSink(emit=False))
+    acc.apply({"type": "start-step"})
+    assert acc.message is None
+    acc.apply({"type": "error", "errorText": "boom"})
+    assert acc.message is None
+    acc = UIMessageAccumulator(warnings=WarningSink(emit=False))
+    acc.apply({"type": "start", "messageId": "m"})
+    assert acc.message == {"id": "m", "role": "assistant", "parts": []}
+    continued = UIMessageAccumulator({"id": "a", "role": "assistant", "parts": []})
+    assert continued.message is not None

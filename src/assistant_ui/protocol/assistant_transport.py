@@ -27,11 +27,11 @@ Strategy:
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
+from .data_stream import js_json_stringify, parse_json
 from .events import (
     MISSING,
     Annotations,
@@ -55,7 +55,6 @@ from .ui_message_stream import (
     PartWriter,
     ToolCallState,
     generate_id,
-    js_stringify,
 )
 
 __all__ = ["AssistantTransportDecoder"]
@@ -142,7 +141,7 @@ def _is_legacy(chunk: dict[str, Any], legacy_stream: bool) -> bool:
 def _error_text(value: Any) -> str:
     if value is None:
         return "unknown error"
-    return value if isinstance(value, str) else js_stringify(value)
+    return value if isinstance(value, str) else js_json_stringify(value)
 
 
 class AssistantTransportDecoder:
@@ -198,8 +197,8 @@ class AssistantTransportDecoder:
             self._close_legacy()
             return self._w.drain()
         try:
-            chunk = json.loads(data)
-        except ValueError:
+            chunk = parse_json(data)
+        except (ValueError, RecursionError):
             return self._invalid("unparseable", data)
         if not isinstance(chunk, dict):
             return self._invalid("not-an-object", data)

@@ -11,11 +11,11 @@ well-formed is decided where it is applied (:mod:`.state_ops`).
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Literal
 
 from ..errors import StreamDecodeError
 from .base import WarningSink
+from .data_stream import parse_json
 from .events import Event, UpdateState
 from .framing import SSEEvent
 
@@ -55,8 +55,8 @@ class ObjectStreamDecoder:
             self._done = True
             return []
         try:
-            operations: Any = json.loads(event.data)
-        except ValueError:
+            operations: Any = parse_json(event.data)
+        except (ValueError, RecursionError):
             operations = None
         if not isinstance(operations, list):
             self._reject("object stream event is not a JSON array of operations", "not-array")

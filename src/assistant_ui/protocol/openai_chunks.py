@@ -22,14 +22,14 @@ mode and a warning otherwise.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
+from .data_stream import js_json_stringify, parse_json
 from .events import ErrorEvent, Event, MessageFinish
 from .framing import SSEEvent
-from .ui_message_stream import MISSING_DONE, PartWriter, js_stringify
+from .ui_message_stream import MISSING_DONE, PartWriter
 
 __all__ = ["OpenAIChunkDecoder"]
 
@@ -87,8 +87,8 @@ class OpenAIChunkDecoder:
         if event.data == "[DONE]":
             return self._finish()
         try:
-            chunk = json.loads(event.data)
-        except ValueError:
+            chunk = parse_json(event.data)
+        except (ValueError, RecursionError):
             chunk = None
         if not isinstance(chunk, dict):
             self._warnings.warn("openai:invalid", f"Dropped invalid chunk: {event.data[:200]}")
@@ -99,7 +99,7 @@ class OpenAIChunkDecoder:
             code = error.get("code") if isinstance(error, dict) else None
             self._w.out.append(
                 ErrorEvent(
-                    error=message if isinstance(message, str) else js_stringify(message),
+                    error=message if isinstance(message, str) else js_json_stringify(message),
                     code=code if isinstance(code, str) else None,
                 )
             )

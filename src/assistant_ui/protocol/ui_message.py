@@ -43,6 +43,7 @@ from typing import Any, Final
 
 from ..errors import InvalidRequestError
 from .base import WarningSink
+from .data_stream import js_json_stringify
 from .partial_json import parse_partial_json
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
 
 _ID_ALPHABET: Final = string.digits + string.ascii_uppercase + string.ascii_lowercase
 _UNSET: Final = object()
+_ABSENT: Final = object()
 
 
 def _new_message_id() -> str:
@@ -112,6 +114,12 @@ def _list(v: Any) -> bool:
     return isinstance(v, list)
 
 
+def _present(v: Any) -> bool:
+    # zod's unknown() is "nonoptional" in a union member: the key must
+    # exist; a JSON null is fine. Missing keys reach the check as _ABSENT.
+    return v is not _ABSENT
+
+
 _FINISH_REASONS: Final = frozenset(
     {"stop", "length", "content-filter", "tool-calls", "error", "interrupted", "other"}
 )
@@ -137,11 +145,11 @@ _SCHEMA: Final[dict[str, tuple[dict[str, Check], dict[str, Check]]]] = {
     ),
     "tool-input-delta": ({"toolCallId": _str, "inputTextDelta": _str}, {}),
     "tool-input-available": (
-        {"toolCallId": _str, "toolName": _str},
+        {"toolCallId": _str, "toolName": _str, "input": _present},
         {"providerExecuted": _bool, "dynamic": _bool, "title": _str},
     ),
     "tool-input-error": (
-        {"toolCallId": _str, "toolName": _str, "errorText": _str},
+        {"toolCallId": _str, "toolName": _str, "input": _present, "errorText": _str},
         {"providerExecuted": _bool, "dynamic": _bool, "title": _str},
     ),
     "tool-approval-request": (
@@ -153,7 +161,7 @@ _SCHEMA: Final[dict[str, tuple[dict[str, Check], dict[str, Check]]]] = {
         {"reason": _str, "providerExecuted": _bool},
     ),
     "tool-output-available": (
-        {"toolCallId": _str},
+        {"toolCallId": _str, "output": _present},
         {"providerExecuted": _bool, "dynamic": _bool, "preliminary": _bool},
     ),
     "tool-output-error": (
@@ -176,10 +184,10 @@ _SCHEMA: Final[dict[str, tuple[dict[str, Check], dict[str, Check]]]] = {
     "start": ({}, {"messageId": _str}),
     "finish": ({}, {"finishReason": lambda v: v in _FINISH_REASONS}),
     "abort": ({}, {"reason": _str}),
-    "message-metadata": ({}, {}),
+    "message-metadata": ({"messageMetadata": _present}, {}),
 }
 _DATA_SCHEMA: Final[tuple[dict[str, Check], dict[str, Check]]] = (
-    {},
+    {"data": _present},
     {"id": _str, "transient": _bool},
 )
 
@@ -194,12 +202,27 @@ def _schema_error(chunk: Mapping[str, Any]) -> str | None:
         return f"unknown chunk type {chunk_type!r}"
     required, optional = schema
     for key, check in required.items():
-        if not check(chunk.get(key)):
+        if not check(chunk.get(key, _ABSENT)):
             return f"{chunk_type}: invalid or missing {key!r}"
     for key, check in optional.items():
         if key in chunk and not check(chunk[key]):
             return f"{chunk_type}: invalid {key!r}"
     return None
+
+
+def _writes(chunk_type: str, chunk: Mapping[str, Any]) -> bool:
+    """Whether the AI SDK calls ``write()`` for this (applied) chunk, which
+    puts a new message into the chat's list."""
+    if chunk_type in ("start-step", "finish-step", "reset-step", "abort", "error"):
+        # reset-step only writes when it removed parts, which needs a write first
+        return False
+    if chunk_type == "start":
+        return chunk.get("messageId") is not None or chunk.get("messageMetadata") is not None
+    if chunk_type in ("finish", "message-metadata"):
+        return chunk.get("messageMetadata") is not None
+    if chunk_type.startswith("data-"):
+        return not chunk.get("transient")
+    return True
 
 
 class _Buffered:
@@ -278,6 +301,9 @@ class UIMessageAccumulator:
         self._partial_tools: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, input text, encoding): parsed at the next read
         self._dirty_inputs: dict[int, tuple[dict[str, Any], _Buffered, Any]] = {}
+        self.written = previous is not None and previous.get("role") == "assistant"
+        """Whether the AI SDK would have written the message to its list by
+        now (a continued message always is)."""
         self.stopped = False
         """True once no more chunks are applied (see :attr:`error`)."""
         self.error: str | None = None
@@ -328,11 +354,20 @@ class UIMessageAccumulator:
         if problem is not None:
             self._fail(f"Invalid UI message chunk ({problem})")
             return
-        handler = self._handlers.get(chunk["type"])
+        chunk_type = chunk["type"]
+        handler = self._handlers.get(chunk_type)
         if handler is not None:
             handler(dict(chunk))
-        elif chunk["type"].startswith("data-"):
+        elif chunk_type.startswith("data-"):
             self._on_data(dict(chunk))
+        if not self.stopped and _writes(chunk_type, chunk):
+            self.written = True
+
+    @property
+    def message(self) -> dict[str, Any] | None:
+        """:meth:`snapshot`, or ``None`` while the AI SDK would not have put
+        the message in its list yet (nothing written, nothing continued)."""
+        return self.snapshot() if self.written else None
 
     def snapshot(self) -> dict[str, Any]:
         """A fresh, JSON-compatible copy of the UIMessage so far."""
@@ -760,7 +795,7 @@ def _status(state: Any) -> dict[str, Any] | None:
 def _tool_to_canonical(part: Mapping[str, Any]) -> dict[str, Any]:
     raw_input = part.get("input")
     args = raw_input if isinstance(raw_input, dict) else {}
-    args_text = json.dumps(args, separators=(",", ":"), ensure_ascii=False)
+    args_text = js_json_stringify(args)
     state = part.get("state")
     if state == "input-streaming":
         # The AI SDK's repaired partial input: show it as still open.

@@ -29,7 +29,6 @@ assistant-transport decoder.
 
 from __future__ import annotations
 
-import json
 import random
 import string
 from collections.abc import Callable, Hashable
@@ -38,6 +37,7 @@ from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
+from .data_stream import js_json_stringify, parse_json
 from .events import (
     MISSING,
     Data,
@@ -62,7 +62,6 @@ __all__ = [
     "ToolCallState",
     "UIMessageStreamDecoder",
     "generate_id",
-    "js_stringify",
     "parse_json_object",
 ]
 
@@ -80,29 +79,18 @@ def generate_id() -> str:
     return "".join(random.choices(_ID_ALPHABET, k=7))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# JSON.parse knows no NaN/Infinity; Python's parser would accept them.
-_JSON: Final = json.JSONDecoder(parse_constant=_reject_constant)
-
-
 def parse_json_object(text: str) -> dict[str, Any] | None:
-    """The SSE data as a JSON object with a string ``type``, or ``None``."""
+    """The SSE data as a JSON object with a string ``type``, or ``None``.
+
+    Parsed as the reference's secure parser does (no ``NaN``, no
+    ``__proto__`` keys)."""
     try:
-        value = _JSON.decode(text)
-    except ValueError:
+        value = parse_json(text)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
         return None
     return value
-
-
-def js_stringify(value: Any) -> str:
-    """Compact JSON the way ``JSON.stringify`` writes it (no spaces, no
-    ASCII escaping of other characters)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _usage(value: Any) -> dict[str, Any]:
@@ -310,7 +298,7 @@ def _key(value: Any) -> Hashable:
     # distinct map key without colliding with a string.
     if value is None or isinstance(value, str):
         return value
-    return ("json", js_stringify(value))
+    return ("json", js_json_stringify(value))
 
 
 class UIMessageStreamDecoder:
@@ -392,9 +380,11 @@ class UIMessageStreamDecoder:
         return self._done
 
     @property
-    def ui_message(self) -> dict[str, Any]:
-        """A snapshot of the AI SDK UIMessage built so far (PROTOCOLS.md 3.9)."""
-        return self._ui.snapshot()
+    def ui_message(self) -> dict[str, Any] | None:
+        """A snapshot of the AI SDK UIMessage built so far (PROTOCOLS.md 3.9),
+        or ``None`` when the AI SDK would have no message for this reply (the
+        stream failed or ended before any chunk wrote one)."""
+        return self._ui.message
 
     @property
     def ui_accumulator(self) -> UIMessageAccumulator:
@@ -528,7 +518,7 @@ class UIMessageStreamDecoder:
         if text is None:
             text = "unknown error"
         elif not isinstance(text, str):
-            text = js_stringify(text)
+            text = js_json_stringify(text)
         self._w.out.append(ErrorEvent(error=text))
 
     # -- text and reasoning -----------------------------------------------
@@ -658,7 +648,9 @@ class UIMessageStreamDecoder:
             value = chunk["input"]
             # The final input wins over the buffered deltas; an unparsable
             # input of a tool-input-error is kept as the raw text.
-            tool.deltas = [value if is_error and isinstance(value, str) else js_stringify(value)]
+            tool.deltas = [
+                value if is_error and isinstance(value, str) else js_json_stringify(value)
+            ]
         if is_error:
             text = chunk.get("errorText")
             tool.results.append((text if isinstance(text, str) else "", True, False))
