@@ -80,8 +80,11 @@ class Tool:
     description: str | None = None
     needs_approval: bool = False
     provider_options: dict[str, Any] | None = None
-    _model: Any = field(default=None, repr=False)
-    _converters: dict[str, Callable[[Any], Any]] = field(default_factory=dict, repr=False)
+    # How JSON arguments become Python values; set by from_function.
+    _model: Any = field(default=None, repr=False, compare=False)
+    _converters: dict[str, Callable[[Any], Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_function(
