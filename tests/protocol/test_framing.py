@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +15,7 @@ from assistant_ui.protocol.framing import BOMStripper, Line, LineSplitter, SSEEv
 def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
     points = sorted({c for c in cuts if 0 < c < len(data)})
     bounds = [0, *points, len(data)]
-    return [data[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def lines_of(chunks: list[bytes], **kwargs: int) -> tuple[list[Line], Line | None]:
@@ -97,6 +99,16 @@ def test_line_over_the_limit_raises_with_its_offset() -> None:
     assert info.value.offset == 3
 
 
+def test_lines_before_an_overlong_line_are_returned_first() -> None:
+    splitter = LineSplitter(max_line_bytes=4)
+    assert [line.text for line in splitter.feed(b"ab\ncd\n123456")] == ["ab", "cd"]
+    with pytest.raises(LineTooLongError) as info:
+        splitter.feed(b"7\n")
+    assert info.value.offset == 6
+    with pytest.raises(LineTooLongError):
+        splitter.flush()
+
+
 def test_sse_fields_comments_and_dispatch() -> None:
     body = b": hi\nevent: x\nid: 7\nretry: 15\ndata: a\ndata:b\nfoo: bar\n\n"
     events, dropped = events_of([body])
@@ -128,7 +140,7 @@ def test_sse_event_over_the_limit_raises() -> None:
 
 
 SSE_BODY = (
-    "\ufeff: heartbeat\r\n\r\ndata: {\"a\":1}\r\n\r\nevent: e\rdata: x\u2028y\r\r"
+    '\ufeff: heartbeat\r\n\r\ndata: {"a":1}\r\n\r\nevent: e\rdata: x\u2028y\r\r'
     "data: \u00e9\U0001f44b\ndata\n\nid: 3\ndata: last\n\n"
 ).encode()
 
@@ -139,7 +151,5 @@ def test_any_split_gives_the_same_sse_events(cuts: list[int]) -> None:
 
 
 @given(st.binary(max_size=300), st.lists(st.integers(min_value=1, max_value=299), max_size=20))
-def test_any_split_of_random_bytes_gives_the_same_lines(
-    data: bytes, cuts: list[int]
-) -> None:
+def test_any_split_of_random_bytes_gives_the_same_lines(data: bytes, cuts: list[int]) -> None:
     assert lines_of(split_at(data, cuts)) == lines_of([data])

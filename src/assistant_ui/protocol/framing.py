@@ -100,7 +100,7 @@ class LineSplitter:
         LineTooLongError: from ``feed`` as soon as a line passes the limit.
     """
 
-    __slots__ = ("_line_start", "_max", "_offset", "_pending", "_skip_lf")
+    __slots__ = ("_error", "_line_start", "_max", "_offset", "_pending", "_skip_lf")
 
     def __init__(
         self, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, start_offset: int = 0
@@ -110,10 +110,27 @@ class LineSplitter:
         self._max = max_line_bytes
         self._offset = start_offset  # body offset of the next byte fed
         self._line_start = start_offset
+        self._error: LineTooLongError | None = None
 
     def feed(self, data: bytes) -> list[Line]:
-        """Returns every line that ``data`` completes."""
+        """Returns every line that ``data`` completes.
+
+        When a line passes the limit after other lines completed in the same
+        read, those lines are returned first and the error is raised by the
+        next call, so that nothing received before the bad line is lost.
+        """
+        if self._error is not None:
+            raise self._error
         lines: list[Line] = []
+        try:
+            self._split(data, lines)
+        except LineTooLongError as exc:
+            if not lines:
+                raise
+            self._error = exc
+        return lines
+
+    def _split(self, data: bytes, lines: list[Line]) -> None:
         pos = 0
         if self._skip_lf and data:
             self._skip_lf = False
@@ -140,10 +157,11 @@ class LineSplitter:
             if len(self._pending) > self._max:
                 self._too_long(len(self._pending))
         self._offset += len(data)
-        return lines
 
     def flush(self) -> Line | None:
         """Ends the input; returns the unterminated last line, if any."""
+        if self._error is not None:
+            raise self._error
         if not self._pending:
             return None
         raw = bytes(self._pending)
