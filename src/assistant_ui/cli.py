@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .errors import AssistantUIError, InvalidRequestError, StreamError
+from .errors import AssistantUIError, StreamError
 
 if TYPE_CHECKING:
     from .client import AssistantClient
@@ -159,6 +159,11 @@ class EventRenderer:
         self.json_lines = json_lines
         self.parts: list[_PartView] = []
 
+    def new_response(self) -> None:
+        """A new response starts: its parts are numbered from 0 again."""
+        self.out.end_line()
+        self.parts.clear()
+
     def handle(self, event: Event) -> None:
         """Shows one event."""
         if self.json_lines:
@@ -258,39 +263,10 @@ def message_text(message: dict[str, Any] | None) -> str:
 # -- chat --------------------------------------------------------------------------
 
 
-def _user_message(text: str) -> dict[str, Any]:
-    return {"role": "user", "content": [{"type": "text", "text": text}]}
-
-
-def _legacy_assistant(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """A reply in the seed's ``content`` form (the sync-server history): an
-    assistant message with its text and tool calls, then a tool message with
-    the results the client added."""
-    content: list[dict[str, Any]] = []
-    results: list[dict[str, Any]] = []
-    for part in message.get("parts", []):
-        kind = part.get("type")
-        if kind == "text" and part.get("text"):
-            content.append({"type": "text", "text": part["text"]})
-        elif kind == "tool-call":
-            call = {"toolCallId": part["toolCallId"], "toolName": part["toolName"]}
-            content.append({"type": "tool-call", **call, "args": part.get("args", {})})
-            if "result" in part:
-                results.append(
-                    {"type": "tool-result", **call, "result": part["result"],
-                     "isError": bool(part.get("isError"))}
-                )  # fmt: skip
-    out = [{"role": "assistant", "content": content}] if content else []
-    if results:
-        out.append({"role": "tool", "content": results})
-    return out
-
-
-class ChatSession:
-    """One conversation with a backend, in any request flavour.
-
-    Keeps the history (or, for assistant-transport, the state) and builds each
-    request body the way that flavour's frontend does.
+class Chat:
+    """One conversation with a backend, driven through the library's
+    :class:`~assistant_ui.conversation.Conversation` (history, state, request
+    shapes and the frontend tool loop all live there).
 
     Args:
         thread: the thread to talk on.
@@ -298,6 +274,7 @@ class ChatSession:
             ``assistant-transport``.
         system: a system prompt sent with every request.
         encoding: force the reply encoding instead of detecting it.
+        tools: frontend tools the conversation may run (``assistant_ui.tool``).
     """
 
     def __init__(
@@ -309,126 +286,82 @@ class ChatSession:
         encoding: str | None = None,
         tools: Any = None,
     ) -> None:
-        if runtime not in _RUNTIMES:
-            raise InvalidRequestError(f"must be one of {', '.join(_RUNTIMES)}", field="runtime")
+        from .conversation import Conversation
+
         self.thread = thread
-        self.runtime = runtime
-        self.system = system
-        self.encoding = encoding
-        self.tools = tools
-        self.history: list[dict[str, Any]] = []
-        """Our messages (user messages in ``content`` form, replies as accumulated)."""
-        self.state: Any = None
+        self.conversation = Conversation(
+            runtime=runtime, thread_id=thread.thread_id, system=system, encoding=encoding,
+            tools=tools,
+        )  # fmt: skip
 
-    def _wire_history(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        for message in self.history:
-            if message.get("role") == "assistant":
-                out.extend(_legacy_assistant(message))
-            else:
-                out.append(message)
-        return out
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The conversation so far, in the library's parts shape."""
+        return self.conversation.messages
 
-    def open(self, new_messages: Sequence[dict[str, Any]]) -> Any:
-        """Starts a request with ``new_messages`` appended; returns the (sync) stream."""
-        from .protocol import requests
-        from .protocol.messages import add_message_command, to_ui_messages
+    def last_reply(self) -> dict[str, Any] | None:
+        messages = self.conversation.messages
+        return messages[-1] if messages and messages[-1].get("role") == "assistant" else None
 
-        self.history.extend(new_messages)
-        thread = self.thread
-        if self.runtime == "sync-server":
-            return thread.stream_sync(
-                messages=self._wire_history(), system=self.system, tools=self._tool_defs()
-            )
-        if self.runtime == "data-stream":
-            body = requests.data_stream_body(
-                messages=self.history, system=self.system, tools=self.tools,
-                thread_id=thread.thread_id, state=self.state,
-            )  # fmt: skip
-        elif self.runtime == "ai-sdk":
-            body = requests.ai_sdk_body(
-                chat_id=thread.thread_id, messages=to_ui_messages(self.history),
-                system=self.system, tools=self.tools,
-            )  # fmt: skip
-        else:
-            commands = [c for m in new_messages if (c := add_message_command(m)) is not None]
-            body = requests.assistant_transport_body(
-                commands=commands, state=self.state, system=self.system,
-                thread_id=thread.thread_id,
-            )  # fmt: skip
-        return thread.stream_request_sync(body, encoding=self.encoding, initial_state=self.state)
+    def cancel_on_server(self) -> None:
+        """Asks a sync-server backend to stop the run (the reply is already closed)."""
+        if self.conversation.runtime == "sync-server":
+            # A courtesy: the connection is closed already, which stops most servers.
+            with contextlib.suppress(AssistantUIError):
+                self.thread.cancel_sync()
 
-    def _tool_defs(self) -> dict[str, Any] | None:
-        if not self.tools:
-            return None
-        from .protocol.requests import tool_definitions
 
-        return tool_definitions(self.tools)
+class _AnnouncingThread:
+    """The thread, as the conversation driver sees it, telling the renderer
+    where each response of a run begins (a tool loop makes several)."""
 
-    def record(self, message: dict[str, Any] | None, state: Any) -> None:
-        """Keeps the reply (possibly partial) and the new state."""
-        if message is not None:
-            self.history.append(message)
-        if state is not None:
-            self.state = state
+    def __init__(self, thread: ThreadClient, on_request: Callable[[], None]) -> None:
+        self._thread = thread
+        self._on_request = on_request
+
+    def stream_request_sync(self, body: Any, **options: Any) -> Any:
+        self._on_request()
+        return self._thread.stream_request_sync(body, **options)
 
 
 def run_turn(
-    session: ChatSession,
-    new_messages: Sequence[dict[str, Any]],
+    chat: Chat,
+    content: Any,
     renderer: EventRenderer,
     *,
     should_stop: Callable[[Event], bool] | None = None,
 ) -> dict[str, Any] | None:
-    """Sends one request, shows the reply live, records it; returns the message.
+    """Sends ``content``, shows the reply live (tool loop included); returns it.
 
-    Ctrl-C stops the reply: the stream is closed, the server is asked to
-    cancel (sync-server), the partial message is kept, and
-    ``KeyboardInterrupt`` propagates to the caller. ``should_stop`` does the
-    same from code (without the exception) when it returns true for an event.
+    Ctrl-C stops the reply: the stream is closed, a sync-server backend is
+    asked to cancel, the partial reply is kept (status
+    ``incomplete``/``cancelled``) and ``KeyboardInterrupt`` propagates.
+    ``should_stop`` does the same from code, without the exception, when it
+    returns true for an event.
     """
-    renderer.parts.clear()
-    stream = session.open(new_messages)
-    message: dict[str, Any] | None = None
+    from .conversation import iter_flow
+
+    flow = chat.conversation.send(content)
+    events = iter_flow(
+        chat.conversation, flow, _AnnouncingThread(chat.thread, renderer.new_response)
+    )
     try:
-        with stream:
-            try:
-                for event in stream:
-                    renderer.handle(event)
-                    if should_stop is not None and should_stop(event):
-                        message = _cancel(session, stream)
-                        session.record(message, None)
-                        renderer.finish(message)
-                        return message
-            except KeyboardInterrupt:
-                message = _cancel(session, stream)
-                renderer.finish(message)
-                raise
-            except StreamError as exc:
-                message = exc.partial_message
-                session.record(message, getattr(exc, "state", None))
-                raise
-            message = stream.current_message
-            session.record(message, stream.state)
+        for event in events:
+            renderer.handle(event)
+            if should_stop is not None and should_stop(event):
+                events.close()  # the conversation keeps the partial reply
+                chat.cancel_on_server()
+                break
     except KeyboardInterrupt:
-        session.record(message, None)
+        events.close()
+        chat.cancel_on_server()
+        renderer.finish(chat.last_reply())
         raise
+    except StreamError:
+        renderer.finish(chat.last_reply())
+        raise
+    message = chat.last_reply()
     renderer.finish(message)
-    return message
-
-
-def _cancel(session: ChatSession, stream: Any) -> dict[str, Any] | None:
-    stream.close()
-    if session.runtime == "sync-server":
-        # The reply is already closed; the cancel endpoint is a courtesy.
-        with contextlib.suppress(AssistantUIError):
-            session.thread.cancel_sync()
-    message: dict[str, Any] | None = stream.current_message
-    if message is not None:
-        message = dict(message)
-        status = message.get("status") or {}
-        if status.get("type") == "running":
-            message["status"] = {"type": "incomplete", "reason": "cancelled"}
     return message
 
 
@@ -469,24 +402,24 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
     headers = _parse_headers(args.header)
     thread_id = args.thread or f"aui-{uuid.uuid4().hex[:12]}"
     with _client(base, headers, path) as client:
-        session = ChatSession(
+        chat = Chat(
             client.threads(thread_id), runtime=args.runtime, system=args.system,
             encoding=args.encoding,
         )  # fmt: skip
         renderer = EventRenderer(out, json_lines=args.json)
         if args.message is not None:
             try:
-                message = run_turn(session, [_user_message(args.message)], renderer)
+                message = run_turn(chat, args.message, renderer)
             except KeyboardInterrupt:
                 return 1
             # A reply that ended in an error chunk (or was cut short) fails the command.
             status = (message or {}).get("status") or {}
             return 1 if status.get("type") == "incomplete" else 0
-        return _repl(session, renderer, out, args.url)
+        return _repl(chat, renderer, out, args.url)
 
 
-def _repl(session: ChatSession, renderer: EventRenderer, out: Output, url: str) -> int:
-    out.line(f"Chatting with {url} (thread {session.thread.thread_id}).", "dim")
+def _repl(chat: Chat, renderer: EventRenderer, out: Output, url: str) -> int:
+    out.line(f"Chatting with {url} (thread {chat.thread.thread_id}).", "dim")
     out.line("Ctrl-C stops a reply; Ctrl-D or /quit leaves.", "dim")
     while True:
         try:
@@ -502,7 +435,7 @@ def _repl(session: ChatSession, renderer: EventRenderer, out: Output, url: str) 
         if not text.strip():
             continue
         try:
-            run_turn(session, [_user_message(text)], renderer)
+            run_turn(chat, text, renderer)
         except KeyboardInterrupt:
             out.line("[cancelled]", "yellow")
         except AssistantUIError as exc:

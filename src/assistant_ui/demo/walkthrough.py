@@ -1,11 +1,11 @@
 """The scripted conversation ``aui demo`` holds with the embedded backend.
 
-It goes through the library's public client (``AssistantClient``,
-``client.threads``, ``thread.stream_sync``, ``thread.cancel_sync``) in the
-original sync-server flavour, and shows in turn: streamed text, reasoning, a
-frontend tool (``get_weather``) run here in Python and the follow-up request
-that carries its result, and a run cancelled half-way. Then it prints the
-whole thread.
+It goes through the library's public API (``AssistantClient``,
+``client.threads``, the conversation's ``send`` with its frontend tool loop,
+``thread.cancel_sync``) in the original sync-server flavour, and shows in
+turn: streamed text, reasoning, a frontend tool (``get_weather``) run here in
+Python and the follow-up request that carries its result, and a run
+cancelled half-way. Then it prints the whole thread.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..tools import tool
 
 if TYPE_CHECKING:
-    from ..cli import ChatSession, EventRenderer, Output
+    from ..cli import Output
     from ..client import AssistantClient
     from ..protocol.events import Event
 
@@ -23,6 +23,9 @@ __all__ = ["get_weather", "run_demo"]
 
 # Enough of the long reply to see it stream before it is cancelled.
 _TEXT_DELTAS_BEFORE_CANCEL = 12
+
+# Where get_weather reports that it ran (set by run_demo for its output).
+_announce: list[Output] = []
 
 
 @tool
@@ -33,63 +36,40 @@ def get_weather(city: str) -> dict[str, Any]:
         city: the city name, e.g. "Paris".
     """
     # A real frontend tool would ask a weather service; the demo stays offline.
-    return {"city": city, "temperature": 18, "condition": "sunny"}
-
-
-def answer_tool_calls(session: ChatSession, tools: dict[str, Any]) -> int:
-    """Runs the frontend tools the last reply asked for, in Python.
-
-    Writes each result onto its tool-call part of the last assistant message
-    (as the frontends do before they resend); returns how many ran.
-    """
-    if not session.history or session.history[-1].get("role") != "assistant":
-        return 0
-    ran = 0
-    for part in session.history[-1].get("parts", []):
-        if part.get("type") != "tool-call" or "result" in part:
-            continue
-        local = tools.get(part.get("toolName"))
-        if local is None:
-            continue
-        reply = local.run(part.get("args") or {})
-        part["result"] = reply.result
-        part["isError"] = reply.is_error
-        part["state"] = "result"
-        ran += 1
-    return ran
-
-
-def _say(session: ChatSession, renderer: EventRenderer, out: Output, text: str) -> None:
-    from ..cli import _user_message, run_turn
-
-    out.line(f"you> {text}", "bold")
-    run_turn(session, [_user_message(text)], renderer)
+    weather = {"city": city, "temperature": 18, "condition": "sunny"}
+    for out in _announce:
+        out.line(f"(ran get_weather(city={city!r}) here, in Python: {weather}; sending it)", "dim")
+    return weather
 
 
 def run_demo(client: AssistantClient, out: Output) -> None:
-    """Holds the scripted conversation on a new thread and prints the thread."""
-    from ..cli import ChatSession, EventRenderer, run_turn
+    """Holds the scripted conversation on a new thread and prints the thread.
 
-    tools = {get_weather.name: get_weather}
-    session = ChatSession(client.threads("aui-demo"), tools=list(tools.values()))
+    The frontend tool loop is the library's (``Conversation`` with
+    ``tools=[get_weather]``): the reply that asks for the weather ends
+    ``requires-action``, the tool runs here, and the conversation sends its
+    result in a follow-up request whose answer continues the same message.
+    """
+    from ..cli import Chat, EventRenderer, run_turn
+
+    chat = Chat(client.threads("aui-demo"), tools=[get_weather])
     renderer = EventRenderer(out)
+    _announce[:] = [out]
+
+    def say(text: str, **options: Any) -> None:
+        out.line(f"you> {text}", "bold")
+        run_turn(chat, text, renderer, **options)
 
     out.line("\n1. Streaming text", "bold magenta")
-    _say(session, renderer, out, "Hello! Who are you?")
+    say("Hello! Who are you?")
 
     out.line("\n2. Reasoning before the answer", "bold magenta")
-    _say(session, renderer, out, "Think about why the sky is blue")
+    say("Think about why the sky is blue")
 
-    out.line("\n3. A frontend tool, run here in Python", "bold magenta")
-    _say(session, renderer, out, "What's the weather in Paris?")
-    ran = answer_tool_calls(session, tools)
-    out.line(
-        f"(ran {ran} get_weather call{'s' if ran != 1 else ''} locally; sending the result)", "dim"
-    )
-    run_turn(session, [], renderer)
+    out.line("\n3. A frontend tool, run here in Python, and the follow-up", "bold magenta")
+    say("What's the weather in Paris?")
 
     out.line("\n4. A cancelled run", "bold magenta")
-    out.line("you> Write something long", "bold")
     seen = 0
 
     def enough(event: Event) -> bool:
@@ -98,23 +78,18 @@ def run_demo(client: AssistantClient, out: Output) -> None:
             seen += 1
         return seen >= _TEXT_DELTAS_BEFORE_CANCEL
 
-    run_turn(
-        session,
-        [{"role": "user", "content": [{"type": "text", "text": "Write something long"}]}],
-        renderer,
-        should_stop=enough,
-    )
+    say("Write something long", should_stop=enough)
 
     out.line("\nThe thread:", "bold magenta")
-    for message in session.history:
+    for message in chat.messages:
         out.print(_summary(message))
 
 
 def _summary(message: dict[str, Any]) -> str:
-    from ..cli import message_text
-
     role = message.get("role", "?")
-    text = " ".join(message_text(message).split())
+    parts = message.get("parts") or []
+    # Each part on its own: a tool loop continues the message in a new part.
+    text = " ".join(" ".join(p.get("text", "").split()) for p in parts if p.get("type") == "text")
     if len(text) > 70:
         text = text[:67] + "..."
     extras = []
