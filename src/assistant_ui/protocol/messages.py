@@ -583,8 +583,12 @@ def to_ui_message(message: Any) -> Message:
     (1.4.2: outputs, errors, approvals and denials). A message without an
     ``id`` gets a fresh 16-character one.
     """
-    msg = normalize_message(message)
-    role = "assistant" if msg["role"] == "assistant" else msg["role"]
+    return _ui_message_of(normalize_message(message))
+
+
+def _ui_message_of(msg: Message) -> Message:
+    """:func:`to_ui_message` of a message already normalised (and copied)."""
+    role = msg["role"]
     out: Message = {"id": msg.get("id") or new_id(), "role": role}
     if role != "assistant" and isinstance(msg.get("metadata"), Mapping):
         out["metadata"] = copy.deepcopy(msg["metadata"])
@@ -600,7 +604,7 @@ def to_ui_message(message: Any) -> Message:
 def to_ui_messages(messages: Iterable[Any]) -> list[Message]:
     """:func:`to_ui_message` for a whole conversation (seed tool messages
     folded in first)."""
-    return [to_ui_message(m) for m in normalize_messages(messages)]
+    return [_ui_message_of(m) for m in normalize_messages(messages)]
 
 
 def _from_ui_user_part(part: Mapping[str, Any]) -> Part | None:
