@@ -22,7 +22,9 @@ from differential_support import (
     conformance_cases,
     conformance_job_id,
     cut_job_id,
+    cut_modes,
     cut_points,
+    fuzz_job_id,
     load_local_module,
     load_manifest,
     make_job,
@@ -77,7 +79,7 @@ def reference(corpus: dict[str, Stream]) -> dict[str, dict[str, Any]]:
         for stream in corpus.values()
         if stream.strict
     ]
-    # The connection cut at every frame and inside every frame, both modes.
+    # The connection cut at every frame and inside every frame.
     jobs += [
         make_job(
             cut_job_id(stream.id, length, strict),
@@ -89,6 +91,19 @@ def reference(corpus: dict[str, Stream]) -> dict[str, dict[str, Any]]:
         for stream in corpus.values()
         if stream.strict
         for length in cut_points(stream)
+        for strict in cut_modes(stream)
+    ]
+    # Seeded grammar-generated streams with malformed input, both modes.
+    jobs += [
+        make_job(
+            fuzz_job_id(stream.id, strict),
+            stream.encoding,
+            stream.body,
+            strict=strict,
+            initial_state=None,
+            lines_per_read=True,
+        )
+        for stream in load_local_module("gen_fuzz_corpus").fuzz_streams()
         for strict in (True, False)
     ]
     for case in conformance_cases():

@@ -127,6 +127,7 @@ def make_job(
     strict: bool,
     initial_state: Any,
     chunk_size: int | None = None,
+    lines_per_read: bool = False,
     ui_message: bool = False,
 ) -> dict[str, Any]:
     job: dict[str, Any] = {
@@ -139,6 +140,8 @@ def make_job(
     }
     if chunk_size is not None:
         job["chunkSize"] = chunk_size
+    if lines_per_read:
+        job["linesPerRead"] = True
     return job
 
 
@@ -179,3 +182,18 @@ def cut_points(stream: Stream) -> list[int]:
 
 def cut_job_id(stream_id: str, length: int, strict: bool) -> str:
     return f"cut:{stream_id}:{length}:{'strict' if strict else 'lenient'}"
+
+
+def fuzz_job_id(stream_id: str, strict: bool) -> str:
+    return f"fuzz:{stream_id}:{'strict' if strict else 'lenient'}"
+
+
+def cut_modes(stream: Stream) -> tuple[bool, ...]:
+    """Modes (strict?) to decode the cuts of ``stream`` in.
+
+    Only the assistant-transport decoders treat a cut body differently per
+    mode (a missing ``[DONE]``: strict fatal, lenient warning); the corpus
+    bodies are well-formed otherwise, so the other encodings are cut in
+    strict mode only, which halves the reference's work.
+    """
+    return (True, False) if stream.encoding == "assistant-transport" else (True,)

@@ -9,7 +9,8 @@
 // AssistantMessageAccumulator, exactly as the assistant-ui runtimes pipe a
 // fetch body. `message` is the last message the accumulator emitted (the
 // partial message when the pipeline failed), `error` the failure text or null.
-// `chunkSize` splits the body into reads of that many bytes (default: one read).
+// `chunkSize` splits the body into reads of that many bytes (default: one read),
+// `linesPerRead: true` into one read per line.
 // With `uiMessage: true` a UI-message-stream body is also read by the AI SDK's
 // own chat client (`AbstractChat`, under `useChat`), giving the UIMessage it builds.
 import {
@@ -28,21 +29,46 @@ const DECODERS = {
   "plain-text": () => new PlainTextDecoder(),
 };
 
-// The body ends one macrotask after its last read, as a network body does
-// (the connection closes after the last bytes arrived). Closing in the same
-// tick would make a decoder that fails at the end (incomplete line, missing
-// [DONE]) error the pipeline while frames it already decoded still sit in
-// the stream queues: JS streams discard those, so the partial message would
-// lose the last frames depending on read sizes.
-const byteStream = (bytes, chunkSize) =>
-  new ReadableStream({
-    async start(controller) {
-      const step = chunkSize && chunkSize > 0 ? chunkSize : Math.max(bytes.length, 1);
-      for (let i = 0; i < bytes.length; i += step) controller.enqueue(bytes.slice(i, i + step));
-      await new Promise((resolve) => setImmediate(resolve));
-      controller.close();
+// Reads arrive one macrotask apart and the body ends one macrotask after
+// the last read, as with a network body. When a decoder fails (a fatal
+// line, an incomplete last line, a missing [DONE]) the pipeline errors, and
+// JS streams discard the frames that were decoded but still queued: frames
+// decoded in the same tick as the failure would be missing from the partial
+// message, depending on read sizes. Spacing the reads keeps that artefact
+// out of the comparison; `linesPerRead` splits the body after every line
+// ending, so that every frame before a fatal one is accumulated.
+const splitBody = (bytes, chunkSize, linesPerRead) => {
+  if (linesPerRead) {
+    const pieces = [];
+    let start = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0x0a) {
+        pieces.push(bytes.slice(start, i + 1));
+        start = i + 1;
+      }
+    }
+    if (start < bytes.length) pieces.push(bytes.slice(start));
+    return pieces;
+  }
+  const step = chunkSize && chunkSize > 0 ? chunkSize : Math.max(bytes.length, 1);
+  const pieces = [];
+  for (let i = 0; i < bytes.length; i += step) pieces.push(bytes.slice(i, i + step));
+  return pieces;
+};
+
+const nextMacrotask = () => new Promise((resolve) => setImmediate(resolve));
+
+const byteStream = (bytes, chunkSize, linesPerRead = false) => {
+  const pieces = splitBody(bytes, chunkSize, linesPerRead);
+  let index = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (index > 0) await nextMacrotask();
+      if (index < pieces.length) controller.enqueue(pieces[index++]);
+      else controller.close();
     },
   });
+};
 
 // The reference reports dropped input through console.warn; collect it per job.
 let currentWarnings = null;
@@ -64,7 +90,7 @@ async function decode(job) {
   let error = null;
   currentWarnings = [];
   try {
-    const messages = byteStream(new Uint8Array(bytes), job.chunkSize)
+    const messages = byteStream(new Uint8Array(bytes), job.chunkSize, job.linesPerRead)
       .pipeThrough(makeDecoder(strict))
       .pipeThrough(new AssistantMessageAccumulator({ initialMessage, strict }));
     const reader = messages.getReader();
@@ -148,3 +174,4 @@ const results = [];
 // Sequential on purpose: console.warn capture is per job.
 for (const job of jobs) results.push(await decode(job));
 process.stdout.write(JSON.stringify(results));
+if (process.env.AUI_REFERENCE_TIMING) originalWarn(`${jobs.length} jobs in ${Math.round(performance.now())} ms`);
