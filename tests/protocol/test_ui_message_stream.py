@@ -459,3 +459,48 @@ def test_ui_message_of_the_spec_example() -> None:
             {"type": "text", "text": "It is 20C. 🌤", "state": "done"},
         ],
     }
+
+
+def test_ui_message_continues_the_previous_assistant_message() -> None:
+    previous = {
+        "id": "a1",
+        "role": "assistant",
+        "parts": [
+            {
+                "type": "tool-f",
+                "toolCallId": "c",
+                "state": "output-available",
+                "input": {},
+                "output": 1,
+            }
+        ],
+    }
+    dec = UIMessageStreamDecoder(warnings=WarningSink(emit=False), previous_message=previous)
+    events = run(
+        sse(
+            {"type": "start-step"},
+            {"type": "text-delta", "id": "t", "delta": "x"},
+            {"type": "text-start", "id": "t"},
+            {"type": "text-delta", "id": "t", "delta": "ok"},
+        ),
+        decoder=dec,
+    )
+    # the canonical decoder knows no message id here (no `start`): generated
+    assert events[0]["type"] == "step-start"
+    assert len(events[0]["messageId"]) == 7
+    assert dec.ui_message["id"] == "a1"
+    # the text-delta before text-start is what the AI SDK cannot accept:
+    # lenient skips it, strict stops the UIMessage there
+    assert [p["type"] for p in dec.ui_message["parts"]] == ["tool-f", "step-start", "text"]
+    strict = UIMessageStreamDecoder(
+        strict=True, warnings=WarningSink(emit=False), previous_message=previous
+    )
+    run(
+        sse(
+            {"type": "start-step"},
+            {"type": "text-delta", "id": "t", "delta": "x"},
+            {"type": "text-start", "id": "t"},
+        ),
+        decoder=strict,
+    )
+    assert [p["type"] for p in strict.ui_message["parts"]] == ["tool-f", "step-start"]

@@ -542,7 +542,9 @@ class UIMessageStreamDecoder:
             kind = "text"
             delta = chunk.get("textDelta")
             if delta is None:  # current name `delta`, legacy `textDelta`
-                delta = chunk.get("delta", "")
+                delta = chunk.get("delta")
+                if delta is None:
+                    delta = ""
         else:
             kind = "reasoning"
             delta = chunk.get("delta")
