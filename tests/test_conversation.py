@@ -27,7 +27,6 @@ from assistant_ui.conversation import (
     CANCELLED_BY_NEW_MESSAGE,
     Approval,
     Conversation,
-    ConversationMethods,
     Reply,
     RunTools,
     SendRequest,
@@ -46,7 +45,6 @@ from assistant_ui.errors import (
     UsageError,
 )
 from assistant_ui.protocol.events import TextDelta
-from assistant_ui.thread import ThreadClient
 from assistant_ui.tools import Tool, ToolReply, tool
 
 RUNTIMES = ["data-stream", "ai-sdk", "assistant-transport", "sync-server"]
@@ -947,20 +945,12 @@ async def test_a_raising_tool_becomes_an_error_result_and_the_run_goes_on(
 # The thread-facing methods, on the real ThreadClient
 
 
-class ConversationThread(ThreadClient, ConversationMethods):
-    """What ThreadClient becomes once the lead wires the conversation in."""
-
-    def __init__(self, client: AssistantClient, thread_id: str, **options: Any) -> None:
-        super().__init__(client, thread_id)
-        self.conversation = Conversation(thread_id=thread_id, **options)
-
-
 @pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_thread_methods_send_edit_regenerate_reset(
     demo_server: Any, thread_id: str, runtime: str
 ) -> None:
     async with AssistantClient(demo_server.url) as client:
-        thread = ConversationThread(client, thread_id, runtime=runtime, tools=[get_weather])
+        thread = client.threads(thread_id, runtime=runtime, tools=[get_weather])
         first = await thread.send("weather in Oslo")
         assert first.requests == 2
         assert "Oslo" in first.text
@@ -987,7 +977,7 @@ async def test_thread_methods_send_edit_regenerate_reset(
 
 def test_thread_methods_sync_twins(demo_server: Any, thread_id: str) -> None:
     with AssistantClient(demo_server.url) as client:
-        thread = ConversationThread(client, thread_id, runtime="ai-sdk", tools=[get_weather])
+        thread = client.threads(thread_id, runtime="ai-sdk", tools=[get_weather])
         result = thread.send_sync({"role": "user", "content": "weather in Rome"})
         assert result.requests == 2
         assert any(isinstance(e, TextDelta) for e in thread.send_stream_sync("hi"))
@@ -1026,7 +1016,7 @@ async def test_a_server_error_frame_raises_and_keeps_the_partial_reply(
     demo_server: Any, thread_id: str
 ) -> None:
     async with AssistantClient(demo_server.url) as client:
-        thread = ConversationThread(client, thread_id, runtime="data-stream")
+        thread = client.threads(thread_id, runtime="data-stream")
         with pytest.raises(RemoteStreamError):
             await thread.send("please fail")
         last = thread.messages[-1]
@@ -1043,7 +1033,7 @@ async def test_an_http_error_keeps_the_user_message_and_frees_the_thread(
     demo_server: Any, thread_id: str
 ) -> None:
     async with AssistantClient(demo_server.url) as client:
-        thread = ConversationThread(client, thread_id, runtime="data-stream", path="/nope")
+        thread = client.threads(thread_id, runtime="data-stream", path="/nope")
         with pytest.raises(NotFoundError):
             await thread.send("hello")
         assert [m["role"] for m in thread.messages] == ["user"]

@@ -107,7 +107,10 @@ class AssistantClient:
         Args:
             thread_id: the thread's id on the server (non-empty).
             **options: ``runtime`` (default: the client's), ``encoding`` (force
-                the reply encoding), ``strict`` (decode as the reference does).
+                the reply encoding), ``strict`` (decode as the reference does),
+                and the conversation options of :class:`ThreadClient`
+                (``tools``, ``approve``, ``system``, ``max_steps``, ``state``,
+                ...).
 
         Raises:
             InvalidRequestError: ``thread_id`` is empty or not a string.

@@ -28,6 +28,7 @@ from .protocol.sync_server import (
     encode_json_body,
     validate_thread_id,
 )
+from .conversation import Conversation, ConversationMethods
 from .response import ChatResponse
 from .streaming import AsyncChatStream, ChatStream, StreamCore
 
@@ -37,17 +38,36 @@ if TYPE_CHECKING:
 __all__ = ["ThreadClient"]
 
 
-class ThreadClient:
+class ThreadClient(ConversationMethods):
     """A client for one thread, from :meth:`AssistantClient.threads`.
+
+    Two levels of use:
+
+    - the seed's stateless calls: :meth:`chat`, :meth:`stream`,
+      :meth:`cancel` (and ``_sync`` twins) POST the sync-server body you
+      give them;
+    - a kept conversation (inherited from
+      :class:`~assistant_ui.conversation.ConversationMethods`):
+      :attr:`messages`, :attr:`state`, ``send``, ``send_stream``,
+      ``regenerate``, ``edit``, ``reset``, ``resume_tools`` and their sync
+      twins, which send the history in the shape of ``runtime`` and run
+      frontend tools.
 
     Args:
         client: the owning client (HTTP clients, headers, paths).
         thread_id: the server's thread id (non-empty).
-        runtime: the request flavour; ``"sync-server"`` (PROTOCOLS.md 1.6)
-            is the one this class speaks, others are built on
-            :meth:`stream_request`.
+        runtime: the request shape of the conversation methods:
+            ``"sync-server"`` (PROTOCOLS.md 1.6), ``"data-stream"`` (1.3),
+            ``"ai-sdk"`` (1.4) or ``"assistant-transport"`` (1.5).
         encoding: force the reply encoding instead of detecting it.
         strict: decode replies exactly as the reference does.
+        **conversation: options of the kept conversation, passed to
+            :class:`~assistant_ui.conversation.Conversation`: ``tools``
+            (functions made with ``@assistant_ui.tool``, ``Tool`` objects or
+            seed tool dicts), ``approve`` (approval callback), ``system``,
+            ``max_steps``, ``state``, ``messages`` (a history to start
+            from), ``path`` (endpoint override), ``call_settings``,
+            ``config``, ``run_config``, ``body``.
 
     Raises:
         InvalidRequestError: ``thread_id`` is empty or not a string.
@@ -61,12 +81,16 @@ class ThreadClient:
         runtime: str = "sync-server",
         encoding: str | None = None,
         strict: bool = False,
+        **conversation: Any,
     ) -> None:
         self.client = client
         self.thread_id = validate_thread_id(thread_id)
         self.runtime = runtime
         self.encoding = encoding
         self.strict = strict
+        self.conversation = Conversation(
+            runtime=runtime, thread_id=thread_id, encoding=encoding, strict=strict, **conversation
+        )
 
     def __repr__(self) -> str:
         return f"<ThreadClient {self.thread_id!r} runtime={self.runtime!r}>"
