@@ -17,6 +17,7 @@ command line.
 
 from ._transport import DEFAULT_TIMEOUT
 from .client import AssistantClient
+from .conversation import Approval, Conversation, SendResult, ToolCall
 from .decoding import DecodeResult, decode_stream
 from .errors import (
     APIConnectionError,
@@ -44,6 +45,7 @@ from .errors import (
 from .response import ChatResponse
 from .streaming import AsyncChatStream, ChatStream
 from .thread import ThreadClient
+from .tools import Tool, ToolReply, tool
 
 __version__ = "0.2.0"
 
@@ -51,6 +53,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "Approval",
     "AssistantClient",
     "AssistantUIError",
     "AsyncChatStream",
@@ -59,6 +62,7 @@ __all__ = [
     "ChatResponse",
     "ChatStream",
     "ConflictError",
+    "Conversation",
     "DEFAULT_TIMEOUT",
     "DecodeResult",
     "IncompleteStreamError",
@@ -69,13 +73,18 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RemoteStreamError",
+    "SendResult",
     "StreamDecodeError",
     "StreamError",
     "StreamInterruptedError",
     "StreamWarning",
     "ThreadClient",
+    "Tool",
+    "ToolCall",
+    "ToolReply",
     "UnprocessableEntityError",
     "UsageError",
-    "__version__",
     "decode_stream",
+    "tool",
+    "__version__",
 ]

@@ -22,13 +22,13 @@ from ._transport import (
     status_error,
     transport_errors,
 )
+from .conversation import Conversation, ConversationMethods
 from .protocol.sync_server import (
     build_cancel_body,
     build_chat_body,
     encode_json_body,
     validate_thread_id,
 )
-from .conversation import Conversation, ConversationMethods
 from .response import ChatResponse
 from .streaming import AsyncChatStream, ChatStream, StreamCore
 
