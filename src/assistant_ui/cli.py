@@ -505,9 +505,11 @@ def cmd_decode(args: argparse.Namespace, out: Output) -> int:
 
 def _demo_app(delay: float, cors_origins: Sequence[str] | None = None) -> Any:
     from .demo import MissingDemoExtraError, create_app
+    from .demo.recording import DemoLog
 
     try:
-        return create_app(delay=delay, cors_origins=cors_origins)
+        # The request log is for tests; a server left running keeps the newest only.
+        return create_app(delay=delay, cors_origins=cors_origins, log=DemoLog(max_entries=200))
     except MissingDemoExtraError as exc:
         raise CLIError(str(exc)) from exc
 

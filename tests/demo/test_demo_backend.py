@@ -785,3 +785,14 @@ def test_runner_and_package_import_without_assistant_stream():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "pip install 'assistant-ui-sync-server-api[demo]'" in result.stdout
+
+
+def test_a_bounded_log_keeps_the_newest_entries():
+    from assistant_ui.demo.recording import DemoLog
+
+    log = DemoLog(max_entries=2)
+    for thread in ("a", "b", "c"):
+        log.record_disconnect(thread)
+    assert log.disconnects == ["b", "c"]
+    assert log.wait_for(lambda seen: "c" in seen.disconnects, timeout=0)
+    assert not log.wait_for(lambda seen: "a" in seen.disconnects, timeout=0.01)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,13 +42,18 @@ class RecordedRequest:
 
 
 class DemoLog:
-    """Thread-safe record of everything the demo backend saw."""
+    """Thread-safe record of everything the demo backend saw.
 
-    def __init__(self) -> None:
+    Args:
+        max_entries: keep only the newest entries of each kind (``aui serve``
+            runs for days; tests keep everything with the default ``None``).
+    """
+
+    def __init__(self, max_entries: int | None = None) -> None:
         self._lock = threading.Condition()
-        self._requests: list[RecordedRequest] = []
-        self._disconnects: list[str | None] = []
-        self._cancels: list[str | None] = []
+        self._requests: deque[RecordedRequest] = deque(maxlen=max_entries)
+        self._disconnects: deque[str | None] = deque(maxlen=max_entries)
+        self._cancels: deque[str | None] = deque(maxlen=max_entries)
 
     def record_request(self, request: RecordedRequest) -> None:
         with self._lock:

@@ -266,7 +266,7 @@ async def _ask_for_weather(reply: _Reply, text: str) -> None:
     for city in cities:
         args = {"city": city}
         tool = await reply.controller.add_tool_call("get_weather")
-        reply.options.issued_calls[tool.tool_call_id] = ("get_weather", args)
+        _remember(reply.options.issued_calls, tool.tool_call_id, ("get_weather", args))
         reply.state_tool_call(tool.tool_call_id, "get_weather", args)
         encoded = json.dumps(args)
         # Stream the arguments in two pieces, as a model would.
@@ -276,6 +276,18 @@ async def _ask_for_weather(reply: _Reply, text: str) -> None:
         tool.append_args_text(encoded[half:])
         await _delivered(tool)
         # No result: the client runs get_weather and sends the result back.
+
+
+# Follow-ups arrive within minutes; a long-running server forgets older calls.
+_ISSUED_CALLS_KEPT = 1000
+
+
+def _remember(
+    calls: MutableMapping[str, tuple[str, Any]], call_id: str, call: tuple[str, Any]
+) -> None:
+    calls[call_id] = call
+    while len(calls) > _ISSUED_CALLS_KEPT:
+        del calls[next(iter(calls))]  # dicts keep insertion order: the oldest first
 
 
 async def _answer_follow_up(reply: _Reply, turn: Turn) -> None:
