@@ -57,6 +57,7 @@ from .framing import SSEEvent
 from .ui_message import UIMessageAccumulator
 
 __all__ = [
+    "MISSING_DONE",
     "NO_RESULT",
     "PartWriter",
     "ToolCallState",
@@ -69,6 +70,7 @@ NO_RESULT: Final = "<no result>"
 """Result of a tool call whose result value is missing (PROTOCOLS.md 3.5)."""
 
 MISSING_DONE: Final = "Stream ended abruptly without receiving [DONE] marker"
+"""The reference's error text for an SSE body that ends without ``[DONE]``."""
 
 _ID_ALPHABET: Final = string.digits + string.ascii_uppercase + string.ascii_lowercase
 _ZERO_USAGE: Final = {"inputTokens": 0, "outputTokens": 0}
