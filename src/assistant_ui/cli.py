@@ -51,7 +51,6 @@ _ENCODINGS = (
     "openai",
     "object-stream",
 )
-_DEMO_EXTRA = "pip install 'assistant-ui-sync-server-api[demo]'"
 
 
 class CLIError(Exception):
