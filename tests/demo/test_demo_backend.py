@@ -796,3 +796,63 @@ def test_a_bounded_log_keeps_the_newest_entries():
     assert log.disconnects == ["b", "c"]
     assert log.wait_for(lambda seen: "c" in seen.disconnects, timeout=0)
     assert not log.wait_for(lambda seen: "a" in seen.disconnects, timeout=0.01)
+
+
+async def test_ui_message_stream_encoder_maps_every_chunk_kind():
+    from assistant_stream.assistant_stream_chunk import (
+        AnnotationsChunk,
+        DataChunk,
+        ErrorChunk,
+        FileChunk,
+        StepFinishChunk,
+        StepStartChunk,
+        ToolCallBeginChunk,
+        ToolCallDeltaChunk,
+        ToolResultChunk,
+        UpdateStateChunk,
+    )
+
+    from assistant_ui.demo.ui_message_stream import UIMessageStreamEncoder
+
+    async def chunks():
+        yield StepStartChunk(message_id="m")
+        yield FileChunk(data="data:image/png;base64,AA==", mime_type="image/png")
+        yield DataChunk(data={"progress": 1})
+        yield AnnotationsChunk(annotations=[{"a": 1}])
+        yield UpdateStateChunk(operations=[{"type": "set", "path": [], "value": 1}])
+        yield ToolCallBeginChunk(tool_call_id="c1", tool_name="broken")
+        yield ToolCallDeltaChunk(tool_call_id="c1", args_text_delta="{not json")
+        yield ToolCallBeginChunk(tool_call_id="c2", tool_name="fails")
+        yield ToolResultChunk(tool_call_id="c2", result={"why": "no"}, is_error=True)
+        yield StepFinishChunk(finish_reason="stop")
+        yield StepStartChunk(message_id="m")
+        yield ErrorChunk(error="boom")
+
+    pieces = [p async for p in UIMessageStreamEncoder("m1").encode_stream(chunks())]
+    events = sse_frames("".join(pieces))
+    assert events[-1] == "[DONE]"
+    assert [e["type"] for e in events[:-1]] == [
+        "start",
+        "start-step",
+        "file",
+        "data-demo",
+        "message-metadata",
+        "tool-input-start",
+        "tool-input-delta",
+        "tool-input-start",
+        "tool-input-available",
+        "tool-output-error",
+        "tool-input-error",
+        "finish-step",
+        "start-step",
+        "error",
+        "finish-step",
+        "finish",
+    ]
+    by_type = {e["type"]: e for e in events[:-1]}
+    assert by_type["start"] == {"type": "start", "messageId": "m1"}
+    assert by_type["file"] == {"type": "file", "url": "data:image/png;base64,AA==",
+                               "mediaType": "image/png"}  # fmt: skip
+    assert by_type["tool-output-error"]["errorText"] == '{"why": "no"}'
+    assert by_type["tool-input-error"]["input"] == "{not json"
+    assert by_type["finish"] == {"type": "finish", "finishReason": "error"}

@@ -94,6 +94,8 @@ class _Translator:
         try:
             value = json.loads(text) if text.strip() else {}
         except ValueError:
+            # The AI SDK settles such a call with the error: nothing left to answer.
+            self._unanswered.discard(call_id)
             return [
                 {
                     "type": "tool-input-error",
