@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant_ui.protocol.partial_json import parse_partial_json
+from assistant_ui.protocol.partial_json import PartialJSONCompleter, parse_partial_json
 
 UNCHANGED = "<unchanged>"
 
@@ -169,3 +169,46 @@ def test_failure_is_permanent_once_text_starts(text: str) -> None:
             assert not ok, (text[:failed_at], text[:end])
         elif not ok:
             failed_at = end
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        containers.map(json.dumps),
+        st.lists(st.sampled_from(_ALPHABET), max_size=24).map("".join),
+    ),
+    st.lists(st.integers(0, 60), max_size=6),
+)
+def test_completer_fed_in_steps_equals_a_fresh_parse(text: str, cuts: list[int]) -> None:
+    # The completer resumes its repair scan where it stopped (an unfinished
+    # escape, number or literal must be picked up again correctly).
+    completer = PartialJSONCompleter()
+    for end in [*sorted(min(c, len(text)) for c in cuts), len(text)]:
+        prefix = text[:end]
+        completed = completer.complete(prefix)
+        expected, ok = parse_partial_json(prefix)
+        if not ok:
+            assert completed is None, prefix
+        else:
+            assert completed is not None, prefix
+            assert completed[1] == expected
+            assert json.loads(completed[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ['{"s":"a\\', '{"s":"a\\"b'],  # escaped quote after a cut backslash
+        ['{"s":"\\u0', '{"s":"\\u00e9x'],  # unicode escape cut in the middle
+        ['{"n":1', '{"n":12', '{"n":12.5e', '{"n":12.5e3}'],
+        ['{"b":tr', '{"b":true', '{"b":true,"c":nu', '{"b":true,"c":null}'],
+        ['{"k\\', '{"k\\"":1'],  # escaped quote inside a key
+        ["[1 ", "[1 ,2"],
+    ],
+)
+def test_completer_resumes_inside_tokens(steps: list[str]) -> None:
+    completer = PartialJSONCompleter()
+    for prefix in steps:
+        completed = completer.complete(prefix)
+        assert completed is not None
+        assert completed[1] == parse_partial_json(prefix)[0]

@@ -26,6 +26,7 @@ produced; they are measurements, not protocol (3.7).
 from __future__ import annotations
 
 import bisect
+import json
 import random
 from collections.abc import Callable
 from typing import Any, Final
@@ -49,7 +50,7 @@ from .events import (
     ToolResult,
     UpdateState,
 )
-from .partial_json import parse_partial_json
+from .partial_json import PartialJSONCompleter
 from .state_ops import StateTree, copy_json
 
 __all__ = ["MessageAccumulator", "generate_step_id"]
@@ -132,30 +133,36 @@ class _ToolArgs:
 
     - for a text that parses, the value depends on the whole text only, not
       on how it was split into deltas;
-    - a text that does not parse (``parse_partial_json`` says no value) is
-      either whitespace only, where ``args`` is still the initial ``{}``, or
-      one whose failure is permanent: the repair cuts the text at its last
-      completable position, that position never moves back as text is
-      added, so once the kept prefix holds something JSON cannot continue
-      (garbage, ``01``, a bad escape, a scalar root) every longer text fails
-      too. (Tested as a property in tests/protocol/test_accumulator.py.)
+    - a text that does not parse (no value) is either whitespace only, where
+      ``args`` is still the initial ``{}``, or one whose failure is
+      permanent: the repair cuts the text at its last completable position,
+      that position never moves back as text is added, so once the kept
+      prefix holds something JSON cannot continue (garbage, ``01``, a bad
+      escape, a scalar root) every longer text fails too. (A property test
+      in tests/protocol/test_partial_json.py checks this.)
 
     So among the delta boundaries after the first non-whitespace character,
     "parses" is true up to some boundary and false after it. When the whole
     text fails, the reference's value is the parse at the last boundary that
     still parsed, found here by binary search over the recorded boundaries;
     from then on the value is frozen without parsing again.
+
+    Cost: the repair scan resumes where it stopped (each character is
+    scanned once over the whole stream); each read parses the text once with
+    the C JSON decoder. The value is kept as the JSON text it decodes from,
+    so handing out a fresh copy is one more C decode, not a Python deep copy.
     """
 
     __slots__ = (
         "_boundaries",
         "_broken",
-        "_cache",
-        "_cached_len",
-        "_good",
+        "_completer",
+        "_fresh",
+        "_good_json",
         "_good_len",
         "_joined",
         "_pieces",
+        "_read_len",
         "length",
     )
 
@@ -164,11 +171,12 @@ class _ToolArgs:
         self._joined = ""
         self.length = 0
         self._boundaries: list[int] = []  # text length after each non-empty delta
-        self._good: Any = {}  # last value that parsed, and the length it parsed at
-        self._good_len = 0
+        self._completer = PartialJSONCompleter()
+        self._good_json = "{}"  # JSON text of the last value that parsed ...
+        self._good_len = 0  # ... and the text length it parsed at
+        self._fresh: Any = None  # a decoded value nobody holds yet, if any
         self._broken = False
-        self._cache: Any = {}
-        self._cached_len = 0
+        self._read_len = 0  # text length at the last read
 
     def append(self, delta: str) -> None:
         if delta:
@@ -183,21 +191,21 @@ class _ToolArgs:
         return self._joined
 
     def value(self) -> Any:
-        """The parsed ``args`` (internal object: copy before handing out)."""
-        if self._cached_len == self.length:
-            return self._cache
-        if not self._broken:
+        """``args``: a fresh object the caller may keep and change."""
+        if self._read_len != self.length and not self._broken:
             text = self.text()
-            value, ok = parse_partial_json(text)
-            if ok:
-                self._good, self._good_len = value, self.length
+            completed = self._completer.complete(text)
+            if completed is not None:
+                self._good_json, self._fresh = completed
+                self._good_len = self.length
             else:
                 first = len(text) - len(text.lstrip(_JSON_WHITESPACE))
                 if first < len(text):  # not whitespace only: the failure is permanent
                     self._broken = True
                     self._find_last_good(text, first)
-        self._cache, self._cached_len = self._good, self.length
-        return self._cache
+        self._read_len = self.length
+        fresh, self._fresh = self._fresh, None
+        return fresh if fresh is not None else json.loads(self._good_json)
 
     def _find_last_good(self, text: str, first: int) -> None:
         lo = bisect.bisect_right(self._boundaries, max(self._good_len, first))
@@ -205,9 +213,10 @@ class _ToolArgs:
         while lo < hi:
             mid = (lo + hi) // 2
             end = self._boundaries[mid]
-            value, ok = parse_partial_json(text[:end])
-            if ok:
-                self._good, self._good_len = value, end
+            completed = PartialJSONCompleter().complete(text[:end])
+            if completed is not None:
+                self._good_json, self._fresh = completed
+                self._good_len = end
                 lo = mid + 1
             else:
                 hi = mid
@@ -242,7 +251,7 @@ class _ToolCallPart:
         }
         out.update(self.head)
         out["argsText"] = self.args.text()
-        out["args"] = copy_json(self.args.value())
+        out["args"] = self.args.value()
         out.update(self.parent)
         if self.approval is not MISSING:
             out["approval"] = copy_json(self.approval)

@@ -1,7 +1,8 @@
 """Best-effort parse of incomplete JSON: streamed tool-call arguments.
 
-Strategy (PROTOCOLS.md 3.5): first try a standard parse of the whole text;
-if that fails, *repair* the text and parse again. Only an object or an array
+Strategy (PROTOCOLS.md 3.5): first try a standard parse of the whole text
+(only when it ends like an object or array can); if that fails, *repair*
+the text and parse again. Only an object or an array
 counts as a value; anything else (a string, a number, ``null``, garbage)
 gives no value, and the caller keeps the arguments it had.
 
@@ -45,6 +46,7 @@ def _reject_constant(name: str) -> Any:
 
 
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
+_JSON_WHITESPACE: Final = " \t\n\r"
 
 
 def _loads(text: str) -> tuple[Any, bool]:
@@ -66,17 +68,62 @@ def parse_partial_json(text: str) -> tuple[Any, bool]:
         when there is no such value (whitespace only, a scalar, or text the
         repair cannot turn into valid JSON).
     """
-    if not text:
-        return {}, True
-    value, ok = _loads(text)
-    if ok:
-        # A complete scalar stays a scalar after repair: no value.
-        return (value, True) if isinstance(value, (dict, list)) else (None, False)
-    repaired = _repair(text)
-    value, ok = _loads(repaired)
-    if ok and isinstance(value, (dict, list)):
-        return value, True
-    return None, False
+    completed = PartialJSONCompleter().complete(text)
+    return (completed[1], True) if completed is not None else (None, False)
+
+
+class PartialJSONCompleter:
+    """:func:`parse_partial_json` for a text that only grows.
+
+    The repair scan resumes where the previous call stopped, so feeding a
+    text of n characters in k growing steps scans it once (O(n) in total),
+    plus one C-speed standard parse per call.
+
+    Example::
+
+        completer = PartialJSONCompleter()
+        completer.complete('{"city": "Ber')  # ('{"city": "Ber"}', {"city": "Ber"})
+        completer.complete('{"city": "Berlin"')
+    """
+
+    __slots__ = ("_scanner",)
+
+    def __init__(self) -> None:
+        self._scanner = _Scanner()
+
+    def complete(self, text: str) -> tuple[str, Any] | None:
+        """The value of ``text`` and a JSON text that decodes to it.
+
+        Args:
+            text: the whole text so far; it must extend the text of the
+                previous call on this object.
+
+        Returns:
+            ``(json_text, value)`` where ``value`` is an object or array and
+            ``json_text`` decodes to an equal value, or ``None`` when there
+            is no value.
+        """
+        if not text:
+            return "{}", {}
+        # The reference tries a standard parse of the whole text first. The
+        # repair of a complete text cuts only trailing whitespace and closes
+        # nothing, so it gives the same value; we try the (C-speed) standard
+        # parse only when the text may be a complete object or array, and
+        # otherwise go straight to the (Python) repair scan.
+        end = len(text) - 1
+        while end >= 0 and text[end] in _JSON_WHITESPACE:
+            end -= 1
+        if text[end] in "}]":
+            value, ok = _loads(text)
+            if ok and isinstance(value, (dict, list)):
+                return text, value
+        repaired = self._scanner.repaired(text)
+        if repaired is None:
+            return None
+        value, ok = _loads(repaired)
+        if ok and isinstance(value, (dict, list)):
+            return repaired, value
+        return None
 
 
 # Scanner states (what the innermost open construct expects next).
@@ -111,189 +158,233 @@ _NUMBER_RUN: Final = re.compile(r"[0-9eE+.-]*")
 _HEX_UP_TO_4: Final = re.compile(r"[0-9a-fA-F]{0,4}")
 
 
-def _repair(text: str) -> str:
-    """The text cut at its last completable position, plus closers."""
-    n = len(text)
-    stack = [_ROOT]
-    last = -1  # index of the last character that keeps the prefix completable
-    literal_start = 0
-    key_start = key_end = 0  # span of the last object key's raw text
-    pos = 0
-    while pos < n:
-        state = stack[-1]
-        if state in (_ROOT, _OBJ_BEFORE_VALUE, _ARR_AFTER_COMMA, _ARR_START):
-            pattern = _VALUE_START_OR_CLOSE if state == _ARR_START else _VALUE_START
-            m = pattern.search(text, pos)
-            if m is None:
-                break
-            i = m.start()
-            char = text[i]
-            if char == "]":  # only matched in _ARR_START
-                last = i
-                stack.pop()
-                pos = i + 1
-                continue
-            # The container (or root) now waits for what follows this value.
-            stack[-1] = (
-                _FINISH
-                if state == _ROOT
-                else _OBJ_AFTER_VALUE
-                if state == _OBJ_BEFORE_VALUE
-                else _ARR_AFTER_VALUE
-            )
-            if (
-                char == "-"
-                and state == _OBJ_BEFORE_VALUE
-                and not _valid_key(text, key_start, key_end)
-            ):
-                # The reference decodes the key here (it tracks the path of
-                # the partial value) and gives up on a key that is not a
-                # valid JSON string. Any other value start keeps the key in
-                # the cut text, where the final parse rejects it anyway.
-                return ""
-            if char == "-" or "0" <= char <= "9":
-                stack.append(_NUMBER)
-                pos = i  # the number run below includes this character
-                continue
-            last = i
-            pos = i + 1
-            if char == '"':
-                stack.append(_STRING)
-            elif char == "{":
-                stack.append(_OBJ_START)
-            elif char == "[":
-                stack.append(_ARR_START)
-            else:
-                stack.append(_LITERAL)
-                literal_start = i
-        elif state == _STRING:
-            m = _STRING_SPECIAL.search(text, pos)
-            if m is None:
-                last = n - 1
-                break
-            i = m.start()
-            if i > pos:
-                last = i - 1
-            if text[i] == '"':
-                last = i
-                stack.pop()
-                pos = i + 1
-            elif i + 1 >= n:
-                break  # a lone backslash at the end: not completable yet
-            elif text[i + 1] != "u":
-                last = i + 1
-                pos = i + 2
-            else:
-                hex_digits = _HEX_UP_TO_4.match(text, i + 2).end() - (i + 2)  # type: ignore[union-attr]
-                if hex_digits == 4:
-                    last = i + 5
-                    pos = i + 6
-                else:
-                    # Incomplete: at the end we stop here; before a non-hex
-                    # character that character is read as string content.
-                    pos = i + 2 + hex_digits
-        elif state == _NUMBER:
-            end = _NUMBER_RUN.match(text, pos).end()  # type: ignore[union-attr]
-            digits_end = len(text[pos:end].rstrip("eE+-."))
-            if digits_end:
-                last = pos + digits_end - 1
-            if end >= n:
-                break
-            # The first character after the number ends it and is consumed.
-            stack.pop()
-            last = _close_position(stack, text[end], end, last)
-            _after_value(stack, text[end])
-            pos = end + 1
-        elif state == _LITERAL:
-            word = _LITERALS[text[literal_start]]
-            matched = pos - literal_start
-            while pos < n and matched < len(word) and text[pos] == word[matched]:
-                last = pos
-                pos += 1
-                matched += 1
-            if pos >= n:
-                break
-            stack.pop()
-            last = _close_position(stack, text[pos], pos, last)
-            _after_value(stack, text[pos])
-            pos += 1
-        elif state == _OBJ_START:
-            m = _KEY_OR_CLOSE.search(text, pos)
-            if m is None:
-                break
-            i = m.start()
-            if text[i] == '"':
-                stack[-1] = _OBJ_KEY
-                key_start = i + 1
-            else:
-                last = i
-                stack.pop()
-            pos = i + 1
-        elif state == _OBJ_AFTER_COMMA:
-            i = text.find('"', pos)
-            if i < 0:
-                break
-            stack[-1] = _OBJ_KEY
-            key_start = pos = i + 1
-        elif state == _OBJ_KEY:
-            m = _STRING_SPECIAL.search(text, pos)
-            if m is None:
-                break
-            i = m.start()
-            if text[i] == '"':
-                stack[-1] = _OBJ_AFTER_KEY
-                key_end = i
-                pos = i + 1
-            else:
-                pos = i + 2  # an escape: the next character cannot end the key
-        elif state == _OBJ_AFTER_KEY:
-            i = text.find(":", pos)
-            if i < 0:
-                break
-            stack[-1] = _OBJ_BEFORE_VALUE
-            pos = i + 1
-        elif state == _OBJ_AFTER_VALUE:
-            m = _COMMA_OR_BRACE.search(text, pos)
-            if m is None:
-                break
-            i = m.start()
-            if text[i] == ",":
-                stack[-1] = _OBJ_AFTER_COMMA
-            else:
-                last = i
-                stack.pop()
-            pos = i + 1
-        elif state == _ARR_AFTER_VALUE:
-            m = _COMMA_OR_BRACKET.search(text, pos)
-            if m is None:
-                # The reference counts any other character here as completable
-                # (harmless for whitespace; garbage then fails the final parse).
-                last = n - 1
-                break
-            i = m.start()
-            if i > pos:
-                last = i - 1
-            if text[i] == ",":
-                stack[-1] = _ARR_AFTER_COMMA
-            else:
-                last = i
-                stack.pop()
-            pos = i + 1
-        else:  # _FINISH: text after a complete top-level value is ignored
-            break
+class _Scanner:
+    """The repair scan, resumable: state is kept between calls."""
 
-    closers: list[str] = []
-    for state in reversed(stack):
-        if state == _STRING:
-            closers.append('"')
-        elif state in _OBJECT_STATES:
-            closers.append("}")
-        elif state in _ARRAY_STATES:
-            closers.append("]")
-        elif state == _LITERAL:
-            word = _LITERALS[text[literal_start]]
-            closers.append(word[n - literal_start :])
-    return text[: last + 1] + "".join(closers)
+    __slots__ = ("dead", "key_end", "key_start", "last", "literal_start", "pos", "stack")
+
+    def __init__(self) -> None:
+        self.stack = [_ROOT]
+        self.last = -1  # index of the last character that keeps the prefix completable
+        self.literal_start = 0
+        self.key_start = self.key_end = 0  # span of the last object key's raw text
+        self.pos = 0  # next character to look at
+        self.dead = False  # the reference gives up on this text and all longer ones
+
+    def repaired(self, text: str) -> str | None:
+        """``text`` cut at its last completable position, plus closers
+        (``None`` where the reference's repair fails outright)."""
+        if not self.dead:
+            self._scan(text)
+        if self.dead:
+            return None
+        n = len(text)
+        closers: list[str] = []
+        for state in reversed(self.stack):
+            if state == _STRING:
+                closers.append('"')
+            elif state in _OBJECT_STATES:
+                closers.append("}")
+            elif state in _ARRAY_STATES:
+                closers.append("]")
+            elif state == _LITERAL:
+                word = _LITERALS[text[self.literal_start]]
+                closers.append(word[n - self.literal_start :])
+        return text[: self.last + 1] + "".join(closers)
+
+    def _scan(self, text: str) -> None:
+        n = len(text)
+        stack = self.stack
+        last = self.last
+        literal_start = self.literal_start
+        key_start, key_end = self.key_start, self.key_end
+        pos = self.pos
+        # Every exit from this loop leaves ``pos`` where scanning must resume
+        # when more text arrives (at an unfinished escape, say), so that a
+        # text scanned in steps ends in the same state as scanned at once.
+        while pos < n:
+            state = stack[-1]
+            if state in (_ROOT, _OBJ_BEFORE_VALUE, _ARR_AFTER_COMMA, _ARR_START):
+                pattern = _VALUE_START_OR_CLOSE if state == _ARR_START else _VALUE_START
+                m = pattern.search(text, pos)
+                if m is None:
+                    pos = n  # characters that start nothing are skipped
+                    break
+                i = m.start()
+                char = text[i]
+                if char == "]":  # only matched in _ARR_START
+                    last = i
+                    stack.pop()
+                    pos = i + 1
+                    continue
+                if (
+                    char == "-"
+                    and state == _OBJ_BEFORE_VALUE
+                    and not _valid_key(text, key_start, key_end)
+                ):
+                    # The reference decodes the key here (it tracks the path
+                    # of the partial value) and gives up on a key that is not
+                    # a valid JSON string. Any other value start keeps the key
+                    # in the cut text, where the final parse rejects it anyway.
+                    self.dead = True
+                    return
+                # The container (or root) now waits for what follows this value.
+                stack[-1] = (
+                    _FINISH
+                    if state == _ROOT
+                    else _OBJ_AFTER_VALUE
+                    if state == _OBJ_BEFORE_VALUE
+                    else _ARR_AFTER_VALUE
+                )
+                if char == "-" or "0" <= char <= "9":
+                    stack.append(_NUMBER)
+                    pos = i  # the number run below includes this character
+                    continue
+                last = i
+                pos = i + 1
+                if char == '"':
+                    stack.append(_STRING)
+                elif char == "{":
+                    stack.append(_OBJ_START)
+                elif char == "[":
+                    stack.append(_ARR_START)
+                else:
+                    stack.append(_LITERAL)
+                    literal_start = i
+            elif state == _STRING:
+                m = _STRING_SPECIAL.search(text, pos)
+                if m is None:
+                    last = n - 1
+                    pos = n
+                    break
+                i = m.start()
+                if i > pos:
+                    last = i - 1
+                if text[i] == '"':
+                    last = i
+                    stack.pop()
+                    pos = i + 1
+                elif i + 1 >= n:
+                    pos = i  # a backslash at the end: decide when more arrives
+                    break
+                elif text[i + 1] != "u":
+                    last = i + 1
+                    pos = i + 2
+                else:
+                    hex_digits = _HEX_UP_TO_4.match(text, i + 2).end() - (i + 2)  # type: ignore[union-attr]
+                    if hex_digits == 4:
+                        last = i + 5
+                        pos = i + 6
+                    elif i + 2 + hex_digits >= n:
+                        pos = i  # an unfinished \\u escape at the end
+                        break
+                    else:
+                        # Cut short by a non-hex character, which is then
+                        # read as string content.
+                        pos = i + 2 + hex_digits
+            elif state == _NUMBER:
+                end = _NUMBER_RUN.match(text, pos).end()  # type: ignore[union-attr]
+                digits_end = len(text[pos:end].rstrip("eE+-."))
+                if digits_end:
+                    last = pos + digits_end - 1
+                pos = end
+                if end >= n:
+                    break
+                # The first character after the number ends it and is consumed.
+                stack.pop()
+                last = _close_position(stack, text[end], end, last)
+                _after_value(stack, text[end])
+                pos = end + 1
+            elif state == _LITERAL:
+                word = _LITERALS[text[literal_start]]
+                matched = pos - literal_start
+                while pos < n and matched < len(word) and text[pos] == word[matched]:
+                    last = pos
+                    pos += 1
+                    matched += 1
+                if pos >= n:
+                    break
+                stack.pop()
+                last = _close_position(stack, text[pos], pos, last)
+                _after_value(stack, text[pos])
+                pos += 1
+            elif state == _OBJ_START:
+                m = _KEY_OR_CLOSE.search(text, pos)
+                if m is None:
+                    pos = n
+                    break
+                i = m.start()
+                if text[i] == '"':
+                    stack[-1] = _OBJ_KEY
+                    key_start = i + 1
+                else:
+                    last = i
+                    stack.pop()
+                pos = i + 1
+            elif state == _OBJ_AFTER_COMMA:
+                i = text.find('"', pos)
+                if i < 0:
+                    pos = n
+                    break
+                stack[-1] = _OBJ_KEY
+                key_start = pos = i + 1
+            elif state == _OBJ_KEY:
+                m = _STRING_SPECIAL.search(text, pos)
+                if m is None:
+                    pos = n
+                    break
+                i = m.start()
+                if text[i] == '"':
+                    stack[-1] = _OBJ_AFTER_KEY
+                    key_end = i
+                    pos = i + 1
+                else:
+                    pos = i + 2  # an escape: the next character cannot end the key
+            elif state == _OBJ_AFTER_KEY:
+                i = text.find(":", pos)
+                if i < 0:
+                    pos = n
+                    break
+                stack[-1] = _OBJ_BEFORE_VALUE
+                pos = i + 1
+            elif state == _OBJ_AFTER_VALUE:
+                m = _COMMA_OR_BRACE.search(text, pos)
+                if m is None:
+                    pos = n
+                    break
+                i = m.start()
+                if text[i] == ",":
+                    stack[-1] = _OBJ_AFTER_COMMA
+                else:
+                    last = i
+                    stack.pop()
+                pos = i + 1
+            elif state == _ARR_AFTER_VALUE:
+                m = _COMMA_OR_BRACKET.search(text, pos)
+                if m is None:
+                    # The reference counts any other character here as
+                    # completable (harmless for whitespace; garbage then
+                    # fails the final parse).
+                    if pos < n:
+                        last = n - 1
+                    pos = n
+                    break
+                i = m.start()
+                if i > pos:
+                    last = i - 1
+                if text[i] == ",":
+                    stack[-1] = _ARR_AFTER_COMMA
+                else:
+                    last = i
+                    stack.pop()
+                pos = i + 1
+            else:  # _FINISH: text after a complete top-level value is ignored
+                pos = n
+                break
+        self.last = last
+        self.literal_start = literal_start
+        self.key_start, self.key_end = key_start, key_end
+        self.pos = pos
 
 
 def _valid_key(text: str, start: int, end: int) -> bool:
