@@ -345,3 +345,74 @@ async def test_legacy_flat_encoding_of_the_same_run_gives_the_same_parts() -> No
     assert content(old) == content(new)
     assert old["metadata"]["unstable_state"] == new["metadata"]["unstable_state"]
     assert old["metadata"]["unstable_data"] == new["metadata"]["unstable_data"]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-1, 3) | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_TYPES = [
+    "part-start",
+    "text-delta",
+    "part-finish",
+    "tool-call-args-text-finish",
+    "result",
+    "tool-call-approval",
+    "annotations",
+    "data",
+    "step-start",
+    "step-finish",
+    "message-finish",
+    "error",
+    "update-state",
+    "tool-call-begin",
+    "tool-call-delta",
+    "tool-result",
+    "reasoning-delta",
+    "source",
+    "other",
+]
+_FIELDS = {
+    "path": st.lists(st.integers(-1, 3), max_size=2) | _JSON_VALUES,
+    "part": st.fixed_dictionaries({"type": st.sampled_from(["text", "tool-call", "x"])})
+    | _JSON_VALUES,
+    "textDelta": st.text(max_size=3) | _JSON_VALUES,
+    "toolCallId": st.sampled_from(["a", "b"]) | _JSON_VALUES,
+    "toolName": st.sampled_from(["f"]) | _JSON_VALUES,
+    "argsTextDelta": st.text(max_size=3) | _JSON_VALUES,
+    "reasoningDelta": st.text(max_size=3) | _JSON_VALUES,
+    "parentId": st.none() | st.sampled_from(["p"]),
+    "data": _JSON_VALUES,
+    "result": _JSON_VALUES,
+    "isError": _JSON_VALUES,
+    "finishReason": st.sampled_from(["stop"]) | _JSON_VALUES,
+    "operations": _JSON_VALUES,
+    "approval": _JSON_VALUES,
+    "error": _JSON_VALUES,
+    "messageId": _JSON_VALUES,
+    "usage": _JSON_VALUES,
+}
+_CHUNK = st.builds(
+    lambda t, fields: {"type": t, **fields},
+    st.sampled_from(_TYPES),
+    st.fixed_dictionaries({}, optional=_FIELDS),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CHUNK, max_size=12), st.booleans())
+def test_arbitrary_chunks_never_raise_untyped_errors(chunks: list[Any], strict: bool) -> None:
+    try:
+        events = decode(sse(*chunks), strict=strict)
+    except StreamDecodeError:
+        assert strict  # only the legacy dialect's unknown/duplicate ids
+        return
+    # and the accumulator (lenient) can fold whatever came out
+    acc = MessageAccumulator(warnings=WarningSink(emit=False))
+    for event in events:
+        acc.apply(event)
+    acc.finish()
+    assert isinstance(acc.snapshot()["parts"], list)

@@ -504,3 +504,99 @@ def test_ui_message_continues_the_previous_assistant_message() -> None:
         decoder=strict,
     )
     assert [p["type"] for p in strict.ui_message["parts"]] == ["tool-f", "step-start"]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_TYPES = [
+    "start",
+    "start-step",
+    "finish-step",
+    "finish",
+    "abort",
+    "error",
+    "text-start",
+    "text-delta",
+    "text-end",
+    "reasoning-start",
+    "reasoning-delta",
+    "reasoning-end",
+    "source-url",
+    "source-document",
+    "source",
+    "file",
+    "reasoning-file",
+    "custom",
+    "tool-input-start",
+    "tool-input-delta",
+    "tool-input-available",
+    "tool-input-error",
+    "tool-output-available",
+    "tool-output-error",
+    "tool-output-denied",
+    "tool-approval-request",
+    "tool-approval-response",
+    "tool-call-start",
+    "tool-call-delta",
+    "tool-call-end",
+    "tool-result",
+    "data-x",
+    "message-metadata",
+    "reset-step",
+    "other",
+]
+_FIELDS = [
+    "id",
+    "delta",
+    "textDelta",
+    "toolCallId",
+    "toolName",
+    "input",
+    "output",
+    "inputTextDelta",
+    "errorText",
+    "approvalId",
+    "approved",
+    "reason",
+    "messageId",
+    "url",
+    "mediaType",
+    "sourceId",
+    "title",
+    "file",
+    "source",
+    "argsText",
+    "result",
+    "preliminary",
+    "dynamic",
+    "transient",
+    "data",
+    "finishReason",
+    "usage",
+]
+_CHUNK = st.builds(
+    lambda t, fields: {"type": t, **fields},
+    st.sampled_from(_TYPES),
+    st.dictionaries(
+        st.sampled_from(_FIELDS),
+        st.one_of(st.sampled_from(["c", "t", "a"]), _JSON_VALUES),
+        max_size=5,
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CHUNK, max_size=12), st.booleans())
+def test_arbitrary_chunks_never_raise_untyped_errors(chunks: list[Any], strict: bool) -> None:
+    dec = UIMessageStreamDecoder(strict=strict, warnings=WarningSink(emit=False))
+    try:
+        run(sse(*chunks), decoder=dec)
+    except StreamDecodeError:
+        assert strict  # lenient mode never fails on a complete body
+    message = dec.ui_message
+    assert message is None or isinstance(message["parts"], list)

@@ -182,7 +182,7 @@ _SCHEMA: Final[dict[str, tuple[dict[str, Check], dict[str, Check]]]] = {
     "finish-step": ({}, {}),
     "reset-step": ({}, {}),
     "start": ({}, {"messageId": _str}),
-    "finish": ({}, {"finishReason": lambda v: v in _FINISH_REASONS}),
+    "finish": ({}, {"finishReason": lambda v: isinstance(v, str) and v in _FINISH_REASONS}),
     "abort": ({}, {"reason": _str}),
     "message-metadata": ({"messageMetadata": _present}, {}),
 }

@@ -631,7 +631,8 @@ class UIMessageStreamDecoder:
         self._pending[tool_call_id] = _PendingTool(tool_call_id, _name(chunk.get("toolName")))
 
     def _on_tool_input_delta(self, chunk: dict[str, Any]) -> None:
-        tool = self._pending.get(chunk.get("toolCallId"))  # type: ignore[arg-type]
+        tool_call_id = chunk.get("toolCallId")
+        tool = self._pending.get(tool_call_id) if isinstance(tool_call_id, str) else None
         delta = chunk.get("inputTextDelta")
         if tool is not None and not tool.emitted and isinstance(delta, str):
             tool.deltas.append(delta)
