@@ -129,3 +129,34 @@ async def test_python_openai_stream_response_decodes() -> None:
     events = run(body, strict=True)
     assert "".join(e["textDelta"] for e in events if e["type"] == "text-delta") == "Hello, world"
     assert events[-1]["finishReason"] == "stop"
+
+
+def test_reasoning_and_streamed_tool_calls() -> None:
+    def tool(index: int, **fields: Any) -> str:
+        delta = {"tool_calls": [{"index": index, **fields}]}
+        return json.dumps({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+
+    body = sse(
+        json.dumps({"choices": [{"delta": {"reasoning_content": "hmm"}}]}),
+        chunk("Let me check."),
+        tool(0, id="call_a", type="function", function={"name": "weather", "arguments": ""}),
+        tool(1, id="call_b", function={"name": "time"}),
+        tool(0, function={"arguments": '{"city":'}),
+        tool(0, function={"arguments": '"Oslo"}'}),
+        chunk(finish="tool_calls"),
+    )
+    events = run(body, strict=True)
+    starts = [e["part"] for e in events if e["type"] == "part-start"]
+    assert starts == [
+        {"type": "reasoning"},
+        {"type": "text"},
+        {"type": "tool-call", "toolCallId": "call_a", "toolName": "weather"},
+        {"type": "tool-call", "toolCallId": "call_b", "toolName": "time"},
+    ]
+    args = {
+        i: "".join(e["textDelta"] for e in events if e["type"] == "text-delta" and e["path"] == [i])
+        for i in (2, 3)
+    }
+    assert args == {2: '{"city":"Oslo"}', 3: "{}"}
+    assert {"type": "part-finish", "path": [3]} in events
+    assert events[-1]["finishReason"] == "tool-calls"

@@ -4,8 +4,15 @@ No assistant-ui frontend reads this encoding, but Python
 ``OpenAIStreamResponse`` backends and OpenAI-compatible servers produce it.
 Each event is one ``chat.completion.chunk`` object:
 
-- ``choices[0].delta.content`` (a string) is assistant text, appended to one
-  text part (append mode, PROTOCOLS.md 3.3);
+- ``choices[0].delta.content`` (a string) is assistant text, appended in
+  append mode (PROTOCOLS.md 3.3); ``delta.reasoning_content`` or
+  ``delta.reasoning`` (what OpenAI-compatible servers use for thinking) is
+  reasoning text the same way;
+- ``delta.tool_calls`` entries are streamed function calls: the first entry
+  for an ``index`` opens a tool-call part (its ``id`` and
+  ``function.name``), ``function.arguments`` pieces are its argument text;
+  the calls are closed (arguments ``{}`` if none came) when the stream ends.
+  They never get a result: the client is expected to run them;
 - ``choices[0].finish_reason`` is remembered and becomes the message finish
   when the stream ends (at ``[DONE]``), so that a ``usage`` object sent in a
   later chunk (``stream_options.include_usage``) is not lost; OpenAI's names
@@ -29,7 +36,7 @@ from .base import WarningSink
 from .data_stream import js_json_stringify, parse_json
 from .events import ErrorEvent, Event, MessageFinish
 from .framing import SSEEvent
-from .ui_message_stream import MISSING_DONE, PartWriter
+from .ui_message_stream import MISSING_DONE, PartWriter, ToolCallState
 
 __all__ = ["OpenAIChunkDecoder"]
 
@@ -69,6 +76,7 @@ class OpenAIChunkDecoder:
         self._done = False
         self._finish_reason: str | None = None
         self._usage: dict[str, Any] = {}
+        self._tools: dict[int, ToolCallState] = {}
 
     @property
     def done(self) -> bool:
@@ -110,9 +118,8 @@ class OpenAIChunkDecoder:
         choice = choices[0] if isinstance(choices, list) and choices else None
         if isinstance(choice, dict):
             delta = choice.get("delta")
-            content = delta.get("content") if isinstance(delta, dict) else None
-            if isinstance(content, str) and content:
-                self._w.append("text", content)
+            if isinstance(delta, dict):
+                self._delta(delta)
             reason = choice.get("finish_reason")
             if isinstance(reason, str):
                 self._finish_reason = _FINISH_REASONS.get(reason, "other")
@@ -131,9 +138,38 @@ class OpenAIChunkDecoder:
         self._warnings.warn("openai:missing-done", MISSING_DONE)
         return self._finish()
 
+    def _delta(self, delta: dict[str, Any]) -> None:
+        reasoning = delta.get("reasoning_content", delta.get("reasoning"))
+        if isinstance(reasoning, str) and reasoning:
+            self._w.append("reasoning", reasoning)
+        content = delta.get("content")
+        if isinstance(content, str) and content:
+            self._w.append("text", content)
+        tool_calls = delta.get("tool_calls")
+        for entry in tool_calls if isinstance(tool_calls, list) else ():
+            if not isinstance(entry, dict):
+                continue
+            index = entry.get("index", 0)
+            function = entry.get("function")
+            function = function if isinstance(function, dict) else {}
+            call = self._tools.get(index) if isinstance(index, int) else None
+            if call is None:
+                tool_call_id, name = entry.get("id"), function.get("name")
+                if not isinstance(tool_call_id, str) or not isinstance(index, int):
+                    self._warnings.warn("openai:tool-call", "Dropped a tool call without an id")
+                    continue
+                call = self._tools[index] = self._w.start_tool(
+                    tool_call_id, name if isinstance(name, str) else ""
+                )
+            arguments = function.get("arguments")
+            if isinstance(arguments, str) and arguments:
+                self._w.tool_args(call, arguments)
+
     def _finish(self) -> list[Event]:
         self._done = True
         self._w.close_append()
+        for call in self._tools.values():
+            self._w.close_tool(call)
         if self._finish_reason is not None:
             self._w.out.append(MessageFinish(finish_reason=self._finish_reason, usage=self._usage))
         return self._w.drain()
