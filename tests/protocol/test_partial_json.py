@@ -87,6 +87,7 @@ GARBAGE_TABLE: list[tuple[str, Any]] = [
     ('{"a":-}', UNCHANGED),
     ('{"a\\x":-', UNCHANGED),  # the reference decodes the key before a "-" value
     ('["\\ud83d"]', ["\ud83d"]),  # a lone surrogate escape is valid JSON
+    ('{"a":[1,-2E500', {"a": [1, None]}),  # JS: -Infinity, which JSON writes as null
 ]
 
 

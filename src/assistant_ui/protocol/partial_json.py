@@ -34,6 +34,7 @@ accepts such keys as ordinary data (PROTOCOLS.md allows it).
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Final
 
@@ -45,7 +46,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid JSON constant {name}")
 
 
-_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
+def _parse_float(text: str) -> float | None:
+    # JS reads 1e400 as Infinity, which its JSON output writes as null; a
+    # Python inf would make the message invalid JSON.
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)
 _JSON_WHITESPACE: Final = " \t\n\r"
 
 
