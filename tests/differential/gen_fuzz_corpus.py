@@ -18,13 +18,15 @@ where it is plain invalid input).
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-SEED = 20261126
-STREAMS_PER_ENCODING = 80
+# Override both to explore: AUI_FUZZ_SEED=7 AUI_FUZZ_STREAMS=500 pytest ...
+SEED = int(os.environ.get("AUI_FUZZ_SEED", "20261126"))
+STREAMS_PER_ENCODING = int(os.environ.get("AUI_FUZZ_STREAMS", "300"))
 
 _IDS = ("t1", "t2", "t3")
 _TEXTS = ("Hello", " world", "", "é👋", "line\u2028sep", "a:b", '"quoted"', "\\n")
@@ -269,7 +271,25 @@ _AT_PART_INITS: tuple[dict[str, Any], ...] = (
 # A `data` chunk without an array marks the legacy flat dialect (PROTOCOLS 2.8)
 # while the stream has shown nothing canonical yet; after that it is just invalid.
 _LEGACY_DATA = '{"type":"data","data":"not an array"}'
-_CANONICAL_ONLY = ('"path"', '"part-start"', '"step-start"', '"message-finish"', '"annotations"')
+_CANONICAL_TYPES = frozenset(
+    {
+        "part-start",
+        "part-finish",
+        "tool-call-args-text-finish",
+        "result",
+        "step-start",
+        "step-finish",
+        "message-finish",
+        "annotations",
+        "tool-call-approval",
+    }
+)
+
+
+def _is_canonical(event_data: str) -> bool:
+    """Whether this event marks the stream as canonical (PROTOCOLS 2.8 step 3)."""
+    event = json.loads(event_data)
+    return "path" in event or event.get("type") in _CANONICAL_TYPES
 
 
 def _at_body(rng: random.Random) -> bytes:
@@ -280,9 +300,6 @@ def _at_body(rng: random.Random) -> bytes:
         data = _at_event(rng, parts)
         if data == _LEGACY_DATA and not canonical:
             data = '{"type":"data","data":["still canonical"]}'
-        canonical = canonical or any(marker in data for marker in _CANONICAL_ONLY)
-        if '"part-start"' in data:
-            parts += 1
         roll = rng.random()
         if roll < 0.05:
             events.append(": keep-alive\n\n")
@@ -292,6 +309,10 @@ def _at_body(rng: random.Random) -> bytes:
             events.append("data: {not json\n\n")
         else:
             events.append(f"data: {data}\n\n")
+            # Only a delivered event counts (the others above are ignored).
+            canonical = canonical or _is_canonical(data)
+            if '"part-start"' in data:
+                parts += 1
     ending = rng.random()
     if ending < 0.75:
         events.append("data: [DONE]\n\n")

@@ -10,7 +10,8 @@
 // fetch body. `message` is the last message the accumulator emitted (the
 // partial message when the pipeline failed), `error` the failure text or null.
 // `chunkSize` splits the body into reads of that many bytes (default: one read),
-// `linesPerRead: true` into one read per line.
+// `linesPerRead: true` into one read per line (split after every CR and LF).
+// AUI_REFERENCE_TIMING=1 prints the job count and run time on stderr.
 // With `uiMessage: true` a UI-message-stream body is also read by the AI SDK's
 // own chat client (`AbstractChat`, under `useChat`), giving the UIMessage it builds.
 import {
@@ -35,14 +36,14 @@ const DECODERS = {
 // JS streams discard the frames that were decoded but still queued: frames
 // decoded in the same tick as the failure would be missing from the partial
 // message, depending on read sizes. Spacing the reads keeps that artefact
-// out of the comparison; `linesPerRead` splits the body after every line
-// ending, so that every frame before a fatal one is accumulated.
+// out of the comparison; `linesPerRead` splits the body after every CR and
+// LF, so that every frame before a fatal one is accumulated.
 const splitBody = (bytes, chunkSize, linesPerRead) => {
   if (linesPerRead) {
     const pieces = [];
     let start = 0;
     for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i] === 0x0a) {
+      if (bytes[i] === 0x0a || bytes[i] === 0x0d) {
         pieces.push(bytes.slice(start, i + 1));
         start = i + 1;
       }
