@@ -20,18 +20,25 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 # Override both to explore: AUI_FUZZ_SEED=7 AUI_FUZZ_STREAMS=500 pytest ...
-SEED = int(os.environ.get("AUI_FUZZ_SEED", "20261126"))
+# Seed 1 (with 300 streams) is chosen because it reaches every mismatch class
+# found so far; other seeds found no further classes.
+SEED = int(os.environ.get("AUI_FUZZ_SEED", "1"))
 STREAMS_PER_ENCODING = int(os.environ.get("AUI_FUZZ_STREAMS", "300"))
 
 _IDS = ("t1", "t2", "t3")
+# "\ud83d" and "\ude00" are the halves of one emoji: a JS server slicing text by
+# UTF-16 units can send them in separate frames, and JS joins them again.
 _TEXTS = ("Hello", " world", "", "é👋", "line\u2028sep", "a:b", '"quoted"', "\\n")
+_TEXTS += ("\ud83d", "\ude00")
 _REASONS = ("stop", "length", "tool-calls", "error", "other", "unknown", "content-filter", "odd")
 _ARG_PIECES = ('{"q":', '"x"', "}", '{"n":1', ",", '"a":[1,', "2]}", "tru", "e}", "")
+_ARG_PIECES += ('"\\ud83d', '\\ude00"', '"\\u00e', '9"', "1e400", "-0", "12345678901234567890")
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,13 @@ class FuzzStream:
     body: bytes
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON like JSON.stringify: non-ASCII raw, lone surrogates escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _data_stream_line(rng: random.Random) -> str:

@@ -165,6 +165,20 @@ const scenarios = {
     c.appendReasoning("ünïcödé");
   },
   "ts-empty": () => {},
+  // A server that streams by UTF-16 code unit splits surrogate pairs across
+  // frames (String.prototype.split("") does); JS joins the halves again.
+  "ts-text-utf16-units": async (c) => {
+    for (const unit of "héllo 👋 世界 🇩🇪".split("")) c.appendText(unit);
+    const call = c.addToolCallPart({ toolName: "echo", toolCallId: "t_echo" });
+    for (const unit of '{"s":"😀"}'.split("")) call.argsText.append(unit);
+    call.argsText.close();
+    await call.setResponse({ result: "ok" });
+  },
+  // A tool that returns nothing: JSON.stringify drops the undefined result.
+  "ts-tool-void-result": async (c) => {
+    const call = c.addToolCallPart({ toolName: "notify", toolCallId: "t_void", argsText: "{}" });
+    await call.setResponse({ result: undefined });
+  },
 };
 
 const ENCODERS = {
