@@ -265,6 +265,21 @@ const scenarios = {
     },
     steps: [[...textParts("t0", ["with metadata"]), finish("stop")]],
   },
+  "ui-gen-lone-surrogate-input": {
+    // The model's JSON escapes half of a surrogate pair; JSON.parse keeps it.
+    tools: {
+      echo: tool({
+        description: "Echoes its input",
+        inputSchema: jsonSchema({ type: "object", properties: { q: { type: "string" } } }),
+      }),
+    },
+    steps: [
+      [
+        { type: "tool-call", toolCallId: "call_s", toolName: "echo", input: '{"q":"a\\ud83d"}' },
+        finish("tool-calls"),
+      ],
+    ],
+  },
   "ui-gen-data-parts": {
     // Data parts written by the server around a merged model stream.
     wrap: (modelStream) =>
