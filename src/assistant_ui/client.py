@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -121,24 +120,23 @@ class AssistantClient:
     # -- the httpx clients ------------------------------------------------
 
     def _sync_client(self) -> httpx.Client:
-        if self._sync_closed:
-            raise UsageError("the sync side of this AssistantClient is closed (close_sync())")
-        check_side(self._httpx_kwargs, sync=True)
         if self._sync is None:
-            self._sync = httpx.Client(
-                base_url=self.base_url, timeout=self.timeout, **self._sync_kwargs
-            )
+            self._sync = httpx.Client(**self._client_options(sync=True))
         return self._sync
 
     def _async_client(self) -> httpx.AsyncClient:
-        if self._async_closed:
-            raise UsageError("the async side of this AssistantClient is closed (close())")
-        check_side(self._httpx_kwargs, sync=False)
         if self._async is None:
-            self._async = httpx.AsyncClient(
-                base_url=self.base_url, timeout=self.timeout, **self._async_kwargs
-            )
+            self._async = httpx.AsyncClient(**self._client_options(sync=False))
         return self._async
+
+    def _client_options(self, *, sync: bool) -> dict[str, Any]:
+        """Checks that a side may be used; the options to open it with."""
+        if self._sync_closed if sync else self._async_closed:
+            side, close = ("sync", "close_sync()") if sync else ("async", "close()")
+            raise UsageError(f"the {side} side of this AssistantClient is closed ({close})")
+        check_side(self._httpx_kwargs, sync=sync)
+        kwargs = self._sync_kwargs if sync else self._async_kwargs
+        return {"base_url": self.base_url, "timeout": self.timeout, **kwargs}
 
     def _streams_of(self, thread_id: str) -> set[StreamCore]:
         """The in-flight streams of a thread (what ``cancel()`` stops)."""
@@ -163,24 +161,14 @@ class AssistantClient:
     async def __aenter__(self) -> AssistantClient:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.close_sync()
         await self.close()
 
     def __enter__(self) -> AssistantClient:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close_sync()
         self._close_async_from_sync()
 

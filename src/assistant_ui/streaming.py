@@ -34,7 +34,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager, suppress
-from types import AsyncGeneratorType, GeneratorType, TracebackType
+from types import AsyncGeneratorType, GeneratorType
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -289,6 +289,11 @@ class StreamCore:
         """The assistant-transport state so far."""
         return self.parser.state if self.parser is not None else self.initial_state
 
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        return self.parser.ui_message if self.parser is not None else None
+
     def remote_stream_error(self) -> RemoteStreamError:
         """The error frame the server sent, as an exception with the partial message."""
         event = self.remote_error
@@ -370,7 +375,28 @@ def _shutdown(response: httpx.Response) -> None:
             sock.shutdown(socket.SHUT_RDWR)
 
 
-class ChatStream:
+class _StreamViews:
+    """What both twins show of the one pass over the body."""
+
+    _core: StreamCore
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A snapshot of the message so far; readable at any time."""
+        return self._core.current_message
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self._core.state
+
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        return self._core.ui_message
+
+
+class ChatStream(_StreamViews):
     """A streamed reply, read synchronously.
 
     Use as a context manager (the request is sent on entry) and iterate::
@@ -421,12 +447,7 @@ class ChatStream:
         self._start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __iter__(self) -> Iterator[Event]:
@@ -447,22 +468,6 @@ class ChatStream:
         assert self._core.response is not None
         return self._core.response
 
-    @property
-    def current_message(self) -> dict[str, Any] | None:
-        """A snapshot of the message so far; readable at any time."""
-        return self._core.current_message
-
-    @property
-    def state(self) -> Any:
-        """The assistant-transport state so far."""
-        return self._core.state
-
-    @property
-    def ui_message(self) -> dict[str, Any] | None:
-        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
-        parser = self._core.parser
-        return parser.ui_message if parser is not None else None
-
     def until_done(self) -> None:
         """Reads the reply to its end."""
         for _ in self:
@@ -477,6 +482,12 @@ class ChatStream:
         self.until_done()
         return self._core.final_message()
 
+    def _read_response(self) -> ChatResponse:
+        # chat_sync(): the whole reply, with the body and the events kept.
+        with self:
+            self.until_done()
+        return self._core.to_response()
+
     def close(self) -> None:
         """Releases the connection; a reply not read to its end counts as cancelled."""
         iterator = self._iterator
@@ -490,7 +501,7 @@ class ChatStream:
             response.close()
 
 
-class AsyncChatStream:
+class AsyncChatStream(_StreamViews):
     """A streamed reply, read asynchronously.
 
     Use as an async context manager (the request is sent on entry)::
@@ -543,12 +554,7 @@ class AsyncChatStream:
         await self._start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def __aiter__(self) -> AsyncIterator[Event]:
@@ -570,22 +576,6 @@ class AsyncChatStream:
             raise UsageError("the request is sent on entry: use `async with thread.stream(...)`")
         return self._core.response
 
-    @property
-    def current_message(self) -> dict[str, Any] | None:
-        """A snapshot of the message so far; readable at any time."""
-        return self._core.current_message
-
-    @property
-    def state(self) -> Any:
-        """The assistant-transport state so far."""
-        return self._core.state
-
-    @property
-    def ui_message(self) -> dict[str, Any] | None:
-        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
-        parser = self._core.parser
-        return parser.ui_message if parser is not None else None
-
     async def until_done(self) -> None:
         """Reads the reply to its end."""
         async for _ in self:
@@ -599,6 +589,12 @@ class AsyncChatStream:
         """
         await self.until_done()
         return self._core.final_message()
+
+    async def _read_response(self) -> ChatResponse:
+        # chat(): the whole reply, with the body and the events kept.
+        async with self:
+            await self.until_done()
+        return self._core.to_response()
 
     async def aclose(self) -> None:
         """Releases the connection; a reply not read to its end counts as cancelled."""

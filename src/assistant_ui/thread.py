@@ -9,8 +9,8 @@ read to its end. The twins differ only in ``await``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from .client import AssistantClient
 
 __all__ = ["ThreadClient"]
+
+_Client = TypeVar("_Client", httpx.Client, httpx.AsyncClient)
 
 
 class ThreadClient(ConversationMethods):
@@ -132,12 +134,9 @@ class ThreadClient(ConversationMethods):
             StreamError: the reply failed (``partial_message`` keeps what
                 arrived); ``RemoteStreamError`` when the server sent an error.
         """
-        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
-                          runConfig, state, kwargs)  # fmt: skip
-        stream = self._async_stream(body, None, None, state, self.strict, keep_body=True)
-        async with stream:
-            await stream.until_done()
-        return stream._core.to_response()
+        core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
+                               runConfig, state, kwargs, keep_body=True)  # fmt: skip
+        return await AsyncChatStream(core, self.client._async_client())._read_response()
 
     def chat_sync(
         self,
@@ -151,12 +150,9 @@ class ThreadClient(ConversationMethods):
         **kwargs: Any,
     ) -> ChatResponse:
         """The blocking twin of :meth:`chat` (same arguments, result and errors)."""
-        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
-                          runConfig, state, kwargs)  # fmt: skip
-        stream = self._sync_stream(body, None, None, state, self.strict, keep_body=True)
-        with stream:
-            stream.until_done()
-        return stream._core.to_response()
+        core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
+                               runConfig, state, kwargs, keep_body=True)  # fmt: skip
+        return ChatStream(core, self.client._sync_client())._read_response()
 
     # -- stream -------------------------------------------------------------
 
@@ -184,9 +180,9 @@ class ThreadClient(ConversationMethods):
         Raises:
             InvalidRequestError: at once, for bad input.
         """
-        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
-                          runConfig, state, kwargs)  # fmt: skip
-        return self._async_stream(body, None, None, state, self.strict)
+        core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
+                               runConfig, state, kwargs)  # fmt: skip
+        return AsyncChatStream(core, self.client._async_client())
 
     def stream_sync(
         self,
@@ -200,9 +196,9 @@ class ThreadClient(ConversationMethods):
         **kwargs: Any,
     ) -> ChatStream:
         """The blocking twin of :meth:`stream`; use with ``with``."""
-        body = self._body(messages, commands, system, tools, unstable_assistantMessageId,
-                          runConfig, state, kwargs)  # fmt: skip
-        return self._sync_stream(body, None, None, state, self.strict)
+        core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
+                               runConfig, state, kwargs)  # fmt: skip
+        return ChatStream(core, self.client._sync_client())
 
     def stream_request(
         self,
@@ -226,7 +222,8 @@ class ThreadClient(ConversationMethods):
         Raises:
             InvalidRequestError: at once, if ``body`` is not JSON-serialisable.
         """
-        return self._async_stream(body, path, encoding, initial_state, strict)
+        core = self._core(body, path, encoding, initial_state, strict)
+        return AsyncChatStream(core, self.client._async_client())
 
     def stream_request_sync(
         self,
@@ -238,9 +235,10 @@ class ThreadClient(ConversationMethods):
         strict: bool = False,
     ) -> ChatStream:
         """The blocking twin of :meth:`stream_request`."""
-        return self._sync_stream(body, path, encoding, initial_state, strict)
+        core = self._core(body, path, encoding, initial_state, strict)
+        return ChatStream(core, self.client._sync_client())
 
-    def _body(
+    def _chat_core(
         self,
         messages: Sequence[Mapping[str, Any]] | None,
         commands: Sequence[Mapping[str, Any]] | None,
@@ -250,12 +248,17 @@ class ThreadClient(ConversationMethods):
         runConfig: Mapping[str, Any] | None,
         state: Any,
         extra: Mapping[str, Any],
-    ) -> dict[str, Any]:
-        return build_chat_body(
+        *,
+        keep_body: bool = False,
+    ) -> StreamCore:
+        """The request of :meth:`chat` and :meth:`stream`; raises
+        ``InvalidRequestError`` before anything is sent."""
+        body = build_chat_body(
             self.thread_id, messages=messages, commands=commands, system=system, tools=tools,
             unstable_assistantMessageId=unstable_assistantMessageId, runConfig=runConfig,
             state=state, extra=extra,
         )  # fmt: skip
+        return self._core(body, None, None, state, self.strict, keep_body=keep_body)
 
     def _core(
         self,
@@ -264,7 +267,8 @@ class ThreadClient(ConversationMethods):
         encoding: str | None,
         initial_state: Any,
         strict: bool,
-        keep_body: bool,
+        *,
+        keep_body: bool = False,
     ) -> StreamCore:
         return StreamCore(
             url=path if path is not None else self.client.chat_path,
@@ -276,20 +280,6 @@ class ThreadClient(ConversationMethods):
             keep_body=keep_body,
             registry=self.client._streams_of(self.thread_id),
         )
-
-    def _async_stream(
-        self, body: Mapping[str, Any], path: str | None, encoding: str | None,
-        initial_state: Any, strict: bool, *, keep_body: bool = False,
-    ) -> AsyncChatStream:  # fmt: skip
-        core = self._core(body, path, encoding, initial_state, strict, keep_body)
-        return AsyncChatStream(core, self.client._async_client())
-
-    def _sync_stream(
-        self, body: Mapping[str, Any], path: str | None, encoding: str | None,
-        initial_state: Any, strict: bool, *, keep_body: bool = False,
-    ) -> ChatStream:  # fmt: skip
-        core = self._core(body, path, encoding, initial_state, strict, keep_body)
-        return ChatStream(core, self.client._sync_client())
 
     # -- cancel -------------------------------------------------------------
 
@@ -309,25 +299,23 @@ class ThreadClient(ConversationMethods):
             APIStatusError: any other non-2xx status.
             APIConnectionError, APITimeoutError: the server was not reached.
         """
-        self._abort_streams()
-        client = self.client._async_client()
+        client = self._cancelling(self.client._async_client)
         request = self._cancel_request(client, await aresolve_headers(self.client.headers))
         with transport_errors(self.client.cancel_path):
-            response = await client.send(request)
-        return _cancel_outcome(response)
+            return _cancel_outcome(await client.send(request))
 
     def cancel_sync(self) -> httpx.Response:
         """The blocking twin of :meth:`cancel`; may be called from another thread."""
-        self._abort_streams()
-        client = self.client._sync_client()
+        client = self._cancelling(self.client._sync_client)
         request = self._cancel_request(client, resolve_headers(self.client.headers))
         with transport_errors(self.client.cancel_path):
-            response = client.send(request)
-        return _cancel_outcome(response)
+            return _cancel_outcome(client.send(request))
 
-    def _abort_streams(self) -> None:
+    def _cancelling(self, open_client: Callable[[], _Client]) -> _Client:
+        """Stops this thread's streams, then opens the client to cancel with."""
         for core in list(self.client._streams_of(self.thread_id)):
             core.abort()
+        return open_client()
 
     def _cancel_request(
         self, client: httpx.Client | httpx.AsyncClient, headers: dict[str, str]

@@ -37,7 +37,7 @@ helpers), :mod:`.bodies` (request bodies), :mod:`.drivers` (the I/O) and
 :mod:`.methods` (the thread mixin).
 """
 
-from .drivers import aiter_flow, iter_flow, run_flow, run_flow_sync
+from .drivers import RequestCallback, aiter_flow, iter_flow, run_flow, run_flow_sync
 from .flows import Conversation
 from .merging import merge_reply
 from .methods import ConversationMethods
@@ -48,6 +48,7 @@ from .steps import (
     ApprovalCallback,
     Flow,
     Reply,
+    RunOptions,
     RunTools,
     SendRequest,
     SendResult,
@@ -64,6 +65,8 @@ __all__ = [
     "ConversationMethods",
     "Flow",
     "Reply",
+    "RequestCallback",
+    "RunOptions",
     "RunTools",
     "SendRequest",
     "SendResult",

@@ -4,12 +4,15 @@ and their sync twins), mixed into ``ThreadClient``."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..protocol.events import Event
-from .drivers import aiter_flow, iter_flow, run_flow, run_flow_sync
+from .drivers import RequestCallback, aiter_flow, iter_flow, run_flow, run_flow_sync
 from .flows import Conversation
-from .steps import ApprovalCallback, Message, SendResult
+from .steps import ApprovalCallback, Flow, Message, RunOptions, SendResult
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing has it from 3.11 only
 
 __all__ = ["ConversationMethods"]
 
@@ -19,9 +22,10 @@ class ConversationMethods:
 
     The class using it sets ``self.conversation`` (a :class:`Conversation`)
     and provides ``stream_request``/``stream_request_sync``; every method
-    here is one flow run by one driver. Options (``tools``, ``max_steps``,
-    ``system``, ``run_config``, ``body``) apply to that call only;
-    ``approve`` overrides the conversation's approval callback.
+    here is one flow of the conversation run by one driver. Options
+    (``tools``, ``max_steps``, ``system``, ``run_config``, ``body``: see
+    :class:`~assistant_ui.conversation.steps.RunOptions`) apply to that call
+    only; ``approve`` overrides the conversation's approval callback.
     """
 
     conversation: Conversation
@@ -36,49 +40,71 @@ class ConversationMethods:
         """The thread state (assistant-transport), sent back with every request."""
         return self.conversation.state
 
+    async def _run(self, flow: Flow, approve: ApprovalCallback | None) -> SendResult:
+        return await run_flow(self.conversation, flow, self, approve=approve)
+
+    def _run_sync(self, flow: Flow, approve: ApprovalCallback | None) -> SendResult:
+        return run_flow_sync(self.conversation, flow, self, approve=approve)
+
     async def send(
-        self, content: Any, *, approve: ApprovalCallback | None = None, **options: Any
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        **options: Unpack[RunOptions],
     ) -> SendResult:
         """Sends a user message (a string, parts or a message, either shape)
         and runs the tool loop to its end."""
-        flow = self.conversation.send(content, **options)
-        return await run_flow(self.conversation, flow, self, approve=approve)
+        return await self._run(self.conversation.send(content, **options), approve)
 
     def send_sync(
-        self, content: Any, *, approve: ApprovalCallback | None = None, **options: Any
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        **options: Unpack[RunOptions],
     ) -> SendResult:
         """The sync twin of :meth:`send`."""
-        flow = self.conversation.send(content, **options)
-        return run_flow_sync(self.conversation, flow, self, approve=approve)
+        return self._run_sync(self.conversation.send(content, **options), approve)
 
     def send_stream(
-        self, content: Any, *, approve: ApprovalCallback | None = None, **options: Any
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        on_request: RequestCallback | None = None,
+        **options: Unpack[RunOptions],
     ) -> AsyncGenerator[Event, None]:
         """:meth:`send`, yielding every event as it arrives (the result is
-        then ``conversation.last_result``)."""
+        then ``conversation.last_result``). ``on_request`` is called before
+        each request of the run: a tool loop makes several responses, and
+        each numbers its parts from 0."""
         flow = self.conversation.send(content, **options)
-        return aiter_flow(self.conversation, flow, self, approve=approve)
+        return aiter_flow(self.conversation, flow, self, approve=approve, on_request=on_request)
 
     def send_stream_sync(
-        self, content: Any, *, approve: ApprovalCallback | None = None, **options: Any
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        on_request: RequestCallback | None = None,
+        **options: Unpack[RunOptions],
     ) -> Generator[Event, None, None]:
         """The sync twin of :meth:`send_stream`."""
         flow = self.conversation.send(content, **options)
-        return iter_flow(self.conversation, flow, self, approve=approve)
+        return iter_flow(self.conversation, flow, self, approve=approve, on_request=on_request)
 
     async def regenerate(
-        self, *, approve: ApprovalCallback | None = None, **options: Any
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
     ) -> SendResult:
         """Drops the last reply and asks again."""
-        flow = self.conversation.regenerate(**options)
-        return await run_flow(self.conversation, flow, self, approve=approve)
+        return await self._run(self.conversation.regenerate(**options), approve)
 
     def regenerate_sync(
-        self, *, approve: ApprovalCallback | None = None, **options: Any
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
     ) -> SendResult:
         """The sync twin of :meth:`regenerate`."""
-        flow = self.conversation.regenerate(**options)
-        return run_flow_sync(self.conversation, flow, self, approve=approve)
+        return self._run_sync(self.conversation.regenerate(**options), approve)
 
     async def edit(
         self,
@@ -86,11 +112,10 @@ class ConversationMethods:
         content: Any,
         *,
         approve: ApprovalCallback | None = None,
-        **options: Any,
+        **options: Unpack[RunOptions],
     ) -> SendResult:
         """Replaces a user message (a new branch) and runs."""
-        flow = self.conversation.edit(message_id, content, **options)
-        return await run_flow(self.conversation, flow, self, approve=approve)
+        return await self._run(self.conversation.edit(message_id, content, **options), approve)
 
     def edit_sync(
         self,
@@ -98,25 +123,22 @@ class ConversationMethods:
         content: Any,
         *,
         approve: ApprovalCallback | None = None,
-        **options: Any,
+        **options: Unpack[RunOptions],
     ) -> SendResult:
         """The sync twin of :meth:`edit`."""
-        flow = self.conversation.edit(message_id, content, **options)
-        return run_flow_sync(self.conversation, flow, self, approve=approve)
+        return self._run_sync(self.conversation.edit(message_id, content, **options), approve)
 
     async def resume_tools(
-        self, *, approve: ApprovalCallback | None = None, **options: Any
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
     ) -> SendResult:
         """Continues after open tool calls were answered by hand."""
-        flow = self.conversation.resume_tools(**options)
-        return await run_flow(self.conversation, flow, self, approve=approve)
+        return await self._run(self.conversation.resume_tools(**options), approve)
 
     def resume_tools_sync(
-        self, *, approve: ApprovalCallback | None = None, **options: Any
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
     ) -> SendResult:
         """The sync twin of :meth:`resume_tools`."""
-        flow = self.conversation.resume_tools(**options)
-        return run_flow_sync(self.conversation, flow, self, approve=approve)
+        return self._run_sync(self.conversation.resume_tools(**options), approve)
 
     def reset(self) -> None:
         """Forgets the conversation, the queued commands and the state."""
