@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,22 @@ from differential_support import (
 )
 
 
+def _run_node(arguments: list[str], stdin: bytes | None = None) -> bytes:
+    """Run a node script in this directory; a failure shows the script's stderr."""
+    completed = subprocess.run(
+        ["node", *arguments],
+        input=stdin,
+        cwd=HERE,
+        timeout=NODE_TIMEOUT_S,
+        capture_output=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        stderr = completed.stderr.decode("utf-8", "replace")[-4000:]
+        pytest.fail(f"node {Path(arguments[0]).name} exited with {completed.returncode}:\n{stderr}")
+    return completed.stdout
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Stream]:
     """Every generated stream by id: Python encoders, the AI SDK, the TS encoders."""
@@ -39,13 +56,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Stream]:
     directory = tmp_path_factory.mktemp("differential-corpus")
     load_local_module("gen_python_corpus").generate(directory)
     for script in ("gen_ui_corpus.mjs", "gen_ts_corpus.mjs"):
-        subprocess.run(
-            ["node", str(HERE / script), str(directory)],
-            check=True,
-            cwd=HERE,
-            timeout=NODE_TIMEOUT_S,
-            capture_output=True,
-        )
+        _run_node([str(HERE / script), str(directory)])
     streams = load_manifest(directory, "python-manifest.json")
     streams += load_manifest(directory, "ui-manifest.json")
     streams += load_manifest(directory, "ts-manifest.json")
@@ -125,15 +136,8 @@ def reference(corpus: dict[str, Stream]) -> dict[str, dict[str, Any]]:
                     ui_message=case["flavour"] == "ui-message-stream" and size is None,
                 )
             )
-    completed = subprocess.run(
-        ["node", str(HERE / "reference_decode.mjs")],
-        input=json.dumps(jobs).encode("utf-8"),
-        check=True,
-        cwd=HERE,
-        timeout=NODE_TIMEOUT_S,
-        capture_output=True,
-    )
-    results: list[dict[str, Any]] = json.loads(completed.stdout)
+    stdout = _run_node([str(HERE / "reference_decode.mjs")], json.dumps(jobs).encode("utf-8"))
+    results: list[dict[str, Any]] = json.loads(stdout)
     return {result["id"]: result for result in results}
 
 
