@@ -429,3 +429,34 @@ async def test_ui_message_stream_reply_keeps_the_ai_sdk_message(
     assert response.ui_message is not None
     assert response.ui_message["id"] == "m1"
     assert response.ui_message["parts"][-1]["text"] == "Hi"
+
+
+@twins
+@pytest.mark.parametrize("status", [200, 204])
+async def test_a_2xx_reply_with_an_empty_body_is_incomplete(
+    recorder: Recorder, sync: bool, status: int
+) -> None:
+    # PROTOCOLS.md 1.2: "A 2xx response without a body is an error".
+    from servers import status_app
+
+    with BackgroundServer(status_app(recorder, status, "")) as server:
+        async with AssistantClient(server.url) as client:
+            with pytest.raises(
+                IncompleteStreamError, match=f"answered {status} with an empty body"
+            ):
+                await chat(client.threads("t"), sync, messages=[USER])
+            with pytest.raises(IncompleteStreamError, match="empty body") as info:
+                await events_and_message(client.threads("t"), sync, messages=[USER])
+    assert len(recorder.of("/api/chat")) == 2
+    if status == 200:  # a text/plain reply is decoded, so its message says what went wrong
+        assert info.value.partial_message is not None
+        assert info.value.partial_message["status"]["type"] == "incomplete"
+        assert info.value.partial_message["status"]["reason"] == "error"
+
+
+@twins
+async def test_an_empty_streamed_body_is_incomplete(recorder: Recorder, sync: bool) -> None:
+    with serve(recorder, [], media_type="text/event-stream") as server:
+        async with AssistantClient(server.url) as client:
+            with pytest.raises(IncompleteStreamError, match="answered 200 with an empty body"):
+                await events_and_message(client.threads("t"), sync, messages=[USER])

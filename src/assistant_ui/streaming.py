@@ -17,7 +17,8 @@ Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
   with the body, before any event;
 - a malformed frame: the parser's ``StreamDecodeError`` (line, offset,
   partial message);
-- the body ends before its end marker: ``IncompleteStreamError``;
+- a 2xx reply with an empty body (PROTOCOLS.md 1.2), or a body that ends
+  before its end marker: ``IncompleteStreamError``;
 - the connection breaks or times out mid-reply:
   ``StreamInterruptedError`` with the partial message, the transport error
   as its cause;
@@ -119,6 +120,7 @@ class StreamCore:
         self.response: httpx.Response | None = None
         self.parser: StreamParser | None = None
         self.chunks: list[bytes] = []
+        self.received = 0
         self.events: list[Event] = []
         self.remote_error: ErrorEvent | None = None
         self.cancelled = False
@@ -170,6 +172,7 @@ class StreamCore:
 
     def feed(self, chunk: bytes) -> list[Event]:
         """Events decoded from one network chunk (none for a JSON document)."""
+        self.received += len(chunk)
         if self.keep_body or self.parser is None:
             self.chunks.append(chunk)
         if self.parser is None or self.cancelled:
@@ -186,14 +189,23 @@ class StreamCore:
         """Events that close the message once the body has ended.
 
         Raises:
-            IncompleteStreamError: the body ended before its end marker.
+            IncompleteStreamError: the body was empty (PROTOCOLS.md 1.2) or
+                ended before its end marker.
             RemoteStreamError: the same, after an error frame (reported first).
         """
         self.finished = True
-        if self.parser is None:
-            return []
         if self.cancelled:
-            self.parser.fail(dict(_CANCELLED))
+            if self.parser is not None:
+                self.parser.fail(dict(_CANCELLED))
+            return []
+        if not self.received:
+            error = IncompleteStreamError(
+                f"the server answered {self.http.status_code} with an empty body "
+                f"({self.http.request.method} {self.http.request.url})"
+            )
+            self._failed(error)
+            raise error
+        if self.parser is None:
             return []
         try:
             events = self.parser.close()
