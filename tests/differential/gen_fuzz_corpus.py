@@ -526,12 +526,35 @@ def _ui_tool_progress(rng: random.Random, call_id: str, tools: dict[str, str]) -
     return {"type": "tool-output-available", "toolCallId": call_id, "output": {"r": call_id}}
 
 
+_BYTE_PIECES = (
+    b"plain ",
+    "héllo 👋 世界".encode(),
+    b"\r\n",
+    b"\r",
+    b"\n",
+    b'0:"looks like a data stream"\n',
+    b"\xef\xbb\xbf",  # a BOM: only a leading one is removed
+    b"\xf0\x9f\x98",  # a truncated 4-byte sequence
+    b"\xff",
+    b"\xc0\xaf",
+    b"\xed\xa0\x80",  # an encoded surrogate
+    b"\xe2\x82",
+    b"data: {}\n\n",
+)
+
+
+def _plain_text_body(rng: random.Random) -> bytes:
+    """Arbitrary bytes, including invalid UTF-8, for the plain-text decoder."""
+    return b"".join(rng.choice(_BYTE_PIECES) for _ in range(rng.randint(0, 12)))
+
+
 # name -> (encoding, body generator)
 _BODIES: dict[str, tuple[str, Callable[[random.Random], bytes]]] = {
     "data-stream": ("data-stream", _data_stream_body),
     "assistant-transport": ("assistant-transport", _at_body),
     "ui-message-stream": ("ui-message-stream", _ui_body),
     "ui-coherent": ("ui-message-stream", _ui_coherent_body),
+    "plain-text": ("plain-text", _plain_text_body),
 }
 
 

@@ -461,8 +461,13 @@ def test_fuzz_streams_match_reference(
         # The reference UI decoder has no lenient mode; ours may go on where it
         # stops (the library's lenient default), so there is nothing to compare.
         pytest.skip(f"the reference UI decoder always fails here: {expected.error}")
+    mode = "strict" if strict else "lenient"
     actual = decode_ours(stream.body, encoding=stream.encoding, strict=strict, initial_state=None)
-    assert_same(f"{stream_id} ({'strict' if strict else 'lenient'})", expected, actual)
+    assert_same(f"{stream_id} ({mode})", expected, actual)
+    split = decode_ours(
+        stream.body, encoding=stream.encoding, strict=strict, initial_state=None, chunk_size=5
+    )
+    assert_same(f"{stream_id} ({mode}, 5-byte reads)", expected, split)
 
 
 @pytest.mark.parametrize("stream_id", _params(STREAM_IDS, "detect"))
