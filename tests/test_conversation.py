@@ -1038,3 +1038,32 @@ async def test_an_http_error_keeps_the_user_message_and_frees_the_thread(
             await thread.send("hello")
         assert [m["role"] for m in thread.messages] == ["user"]
         assert not thread.conversation.in_flight
+
+
+@pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
+async def test_on_request_marks_where_each_response_of_a_tool_loop_starts(
+    demo_server: Any, thread_id: str, sync: bool
+) -> None:
+    events: list[Any] = []
+    marks: list[tuple[int, dict[str, Any]]] = []
+
+    def on_request(step: SendRequest) -> None:
+        marks.append((len(events), step.body))
+
+    async with AssistantClient(demo_server.url) as client:
+        thread = client.threads(thread_id, runtime="data-stream", tools=[get_weather])
+        if sync:
+            for event in thread.send_stream_sync("weather in Rome", on_request=on_request):
+                events.append(event)
+        else:
+            async for event in thread.send_stream("weather in Rome", on_request=on_request):
+                events.append(event)
+    assert thread.conversation.last_result is not None
+    assert len(marks) == thread.conversation.last_result.requests == 2
+    starts = [index for index, _ in marks]
+    assert starts[0] == 0  # before the first event
+    assert 0 < starts[1] < len(events)  # between the two responses
+    # Each response numbers its parts from 0: the mark is where that restarts.
+    first_paths = [next(e.path for e in events[start:] if e.path) for start in starts]
+    assert first_paths == [(0,), (0,)]
+    assert len(marks[1][1]["messages"]) > len(marks[0][1]["messages"])

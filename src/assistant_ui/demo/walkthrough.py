@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..tools import tool
 
 if TYPE_CHECKING:
-    from ..cli import Output
+    from ..cli.render import Output
     from ..client import AssistantClient
     from ..protocol.events import Event
 
@@ -50,9 +50,10 @@ def run_demo(client: AssistantClient, out: Output) -> None:
     ``requires-action``, the tool runs here, and the conversation sends its
     result in a follow-up request whose answer continues the same message.
     """
-    from ..cli import Chat, EventRenderer, run_turn
+    from ..cli.chat import Chat, run_turn
+    from ..cli.render import EventRenderer
 
-    chat = Chat(client.threads("aui-demo"), tools=[get_weather])
+    chat = Chat(client.threads("aui-demo", tools=[get_weather]))
     renderer = EventRenderer(out)
     _announce[:] = [out]
 

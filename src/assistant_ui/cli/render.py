@@ -1,0 +1,215 @@
+"""How ``aui`` shows things: :class:`Output` (stdout for the assistant's
+text, stderr for everything else, styled with rich on a terminal) and
+:class:`EventRenderer` (canonical events as they arrive)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..protocol.events import Event
+
+__all__ = ["EventRenderer", "Output", "message_text", "to_json"]
+
+
+class Output:
+    """Where everything the CLI shows goes.
+
+    Text deltas go to ``stdout``; everything else to ``stderr``, as whole
+    lines. Both usually share one terminal, so the output remembers whether a
+    line is left open and ends it before writing a line elsewhere.
+
+    Args:
+        stdout, stderr: the streams.
+        color: style with rich (when it is installed).
+    """
+
+    def __init__(self, stdout: IO[str], stderr: IO[str], *, color: bool) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self._open: IO[str] | None = None
+        self._console: Any = None
+        if color:
+            try:
+                from rich.console import Console
+            except ImportError:
+                pass
+            else:
+                self._console = Console(file=stderr, highlight=False, soft_wrap=True)
+
+    @classmethod
+    def for_terminal(cls, *, plain: bool = False) -> Output:
+        """Styled when stderr is a terminal (and ``plain`` is false)."""
+        return cls(sys.stdout, sys.stderr, color=not plain and sys.stderr.isatty())
+
+    def _write(self, stream: IO[str], text: str, style: str | None = None) -> None:
+        if self._open is not None and self._open is not stream:
+            self.end_line()
+        if not text:
+            return
+        if style and self._console is not None and stream is self.stderr:
+            self._console.print(text, style=style, end="", markup=False)
+        else:
+            stream.write(text)
+        stream.flush()
+        self._open = None if text.endswith("\n") else stream
+
+    def end_line(self) -> None:
+        """Ends the open line, if any."""
+        if self._open is not None:
+            stream, self._open = self._open, None
+            stream.write("\n")
+            stream.flush()
+
+    def text(self, text: str) -> None:
+        """Assistant text, to stdout as it arrives."""
+        self._write(self.stdout, text)
+
+    def reasoning(self, text: str) -> None:
+        """Reasoning text, to stderr, dimmed."""
+        self._write(self.stderr, text, "dim italic")
+
+    def line(self, text: str, style: str | None = None) -> None:
+        """A whole line on stderr (tool calls, statuses, errors)."""
+        self.end_line()
+        self._write(self.stderr, text + "\n", style)
+
+    def print(self, text: str) -> None:
+        """A whole line on stdout (``decode`` output, ``--json``)."""
+        self.end_line()
+        self._write(self.stdout, text + "\n")
+
+
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON for the terminal (unicode kept, anything else repr'd)."""
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=repr)
+
+
+@dataclass
+class _PartView:
+    kind: str
+    name: str = ""
+    args: list[str] = field(default_factory=list)
+    shown: bool = False
+
+
+class EventRenderer:
+    """Shows canonical events as they arrive.
+
+    Text parts stream to stdout; reasoning streams dimmed to stderr (after a
+    ``thinking:`` label); a tool call is shown once its arguments are
+    complete, then its result; sources, files, data, approvals and errors
+    each get one line.
+
+    Args:
+        out: the output.
+        json_lines: print every event as a JSON line instead (``--json``).
+    """
+
+    def __init__(self, out: Output, *, json_lines: bool = False) -> None:
+        self.out = out
+        self.json_lines = json_lines
+        self.parts: list[_PartView] = []
+
+    def new_response(self) -> None:
+        """A new response starts: its parts are numbered from 0 again."""
+        self.out.end_line()
+        self.parts.clear()
+
+    def handle(self, event: Event) -> None:
+        """Shows one event."""
+        if self.json_lines:
+            from ..protocol.events import event_to_dict
+
+            self.out.print(to_json(event_to_dict(event)))
+            return
+        handler = getattr(self, "_on_" + event.type.replace("-", "_"), None)
+        if handler is not None:
+            handler(event)
+
+    def _part(self, event: Any) -> _PartView | None:
+        path: tuple[int, ...] = event.path
+        if len(path) == 1 and 0 <= path[0] < len(self.parts):
+            return self.parts[path[0]]
+        return None
+
+    def _on_part_start(self, event: Any) -> None:
+        part = event.part
+        kind = str(part.get("type"))
+        view = _PartView(kind, name=str(part.get("toolName", "")))
+        self.parts.append(view)
+        if kind == "reasoning":
+            self.out.line("thinking:", "dim")
+        elif kind == "source":
+            title = part.get("title") or part.get("id", "")
+            self.out.line(f"[source] {title} {part.get('url', '')}".rstrip(), "blue")
+        elif kind == "file":
+            self.out.line(f"[file] {part.get('mimeType', '')}", "blue")
+        elif kind == "data":
+            self.out.line(f"[data] {part.get('name', '')}: {to_json(part.get('data'))}", "blue")
+
+    def _on_text_delta(self, event: Any) -> None:
+        view = self._part(event)
+        if view is None or view.kind == "text":
+            self.out.text(event.text_delta)
+        elif view.kind == "reasoning":
+            self.out.reasoning(event.text_delta)
+        elif view.kind == "tool-call":
+            view.args.append(event.text_delta)
+
+    def _show_call(self, view: _PartView) -> None:
+        if view.kind != "tool-call" or view.shown:
+            return
+        view.shown = True
+        args = "".join(view.args) or "{}"
+        self.out.line(f"[tool call] {view.name}({args})", "cyan")
+
+    def _on_tool_call_args_text_finish(self, event: Any) -> None:
+        view = self._part(event)
+        if view is not None:
+            self._show_call(view)
+
+    def _on_result(self, event: Any) -> None:
+        view = self._part(event)
+        if view is None:
+            return
+        self._show_call(view)
+        label = "tool error" if event.is_error else "tool result"
+        self.out.line(f"[{label}] {view.name} -> {to_json(event.result)}", "green")
+
+    def _on_part_finish(self, event: Any) -> None:
+        view = self._part(event)
+        if view is not None:
+            self._show_call(view)
+
+    def _on_tool_call_approval(self, event: Any) -> None:
+        view = self._part(event)
+        name = view.name if view is not None else "tool"
+        self.out.line(f"[approval] {name}: {to_json(event.approval)}", "magenta")
+
+    def _on_error(self, event: Any) -> None:
+        self.out.line(f"[error] {event.error}", "bold red")
+
+    def finish(self, message: dict[str, Any] | None) -> None:
+        """Ends the reply: pending tool calls, the open line, an unusual status."""
+        if self.json_lines:
+            self.out.print(to_json({"type": "final-message", "message": message}))
+            return
+        for view in self.parts:
+            self._show_call(view)
+        self.out.end_line()
+        status = (message or {}).get("status") or {}
+        if status.get("type") not in (None, "complete"):
+            reason = f" ({status['reason']})" if status.get("reason") else ""
+            self.out.line(f"[{status['type']}{reason}]", "yellow")
+
+
+def message_text(message: dict[str, Any] | None) -> str:
+    """The text parts of a message, joined (reasoning excluded)."""
+    parts = (message or {}).get("parts") or (message or {}).get("content") or []
+    if isinstance(parts, str):
+        return parts
+    return "".join(p.get("text", "") for p in parts if p.get("type") == "text")
