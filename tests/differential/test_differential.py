@@ -133,12 +133,6 @@ _NO_RESULT = (
     "part's result absent (undefined), ours sets the data-stream default '<no result>' "
     "(PROTOCOLS 2.2.2 / 3.5 give that default for the data stream's a: line only)"
 )
-_SURROGATES = (
-    "a surrogate pair split across two deltas ('\\ud83d' then '\\ude00', as a JS server "
-    "slicing by UTF-16 unit sends it): JS string concatenation joins the halves into one "
-    "character; ours keeps two lone surrogates in text/argsText/args (not printable, not "
-    "UTF-8 encodable)"
-)
 _LONE_SURROGATE_JSON = (
     "a tool input holding a lone surrogate: the reference writes argsText with JSON.stringify, "
     "which escapes it ('\\ud83d'); ours writes it raw (json.dumps(ensure_ascii=False), as "
@@ -183,12 +177,6 @@ KNOWN_MISMATCHES: dict[str, str] = {
         )
         for n, classes in _UI_FUZZ_CLASSES.items()
     },
-    **{
-        f"{prefix}:ts-text-utf16-units.{encoding}": _SURROGATES
-        for prefix in ("corpus", "corpus-split", "corpus-lenient", "cut")
-        for encoding in ("data-stream", "assistant-transport")
-    },
-    "fuzz-lenient:fuzz-data-stream-275": _SURROGATES,
     "fuzz-strict:fuzz-assistant-transport-235": _NO_RESULT,
     "fuzz-lenient:fuzz-assistant-transport-235": _NO_RESULT,
     "fuzz-strict:fuzz-ui-message-stream-030": _UI_FLUSH,

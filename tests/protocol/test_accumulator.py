@@ -169,6 +169,17 @@ def test_text_property_skips_reasoning() -> None:
     assert acc.text == "ab"
 
 
+def test_surrogate_halves_in_separate_deltas_join_into_one_character() -> None:
+    # A JS server slicing text by UTF-16 unit sends an emoji's halves apart.
+    message = run(
+        [text_start(), delta(0, "a\ud83d"), delta(0, "\udc4b b \ud83d"), tool_start(),
+         delta(1, '{"q":"\ud83c'), delta(1, '\udde9"}')]
+    )  # fmt: skip
+    assert message["parts"][0]["text"] == "a\U0001f44b b \ud83d"  # a lone half stays lone
+    assert message["parts"][1]["argsText"] == '{"q":"\U0001f1e9"}'
+    assert message["parts"][1]["args"] == {"q": "\U0001f1e9"}
+
+
 def test_text_part_fields_from_the_init() -> None:
     parts = run(
         [

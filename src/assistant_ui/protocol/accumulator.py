@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import json
 import random
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -88,6 +89,22 @@ def _normalise_usage(usage: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# JS strings are UTF-16. A server that streams by code unit can send the two
+# halves of one character in two deltas; joined in JS they are one character
+# again, while Python would keep two lone surrogates (unprintable, not
+# encodable as UTF-8). Re-pairing through UTF-16 does what the JS join does
+# and leaves a truly lone surrogate as it is.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """Joins text deltas the way JS string concatenation does."""
+    text = "".join(pieces)
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 class _TextPart:
     """A text or reasoning part: its text is a list of pieces."""
 
@@ -113,7 +130,7 @@ class _TextPart:
         if self.pieces:
             if self.joined:
                 self.pieces.insert(0, self.joined)
-            self.joined = "".join(self.pieces)
+            self.joined = join_pieces(self.pieces)
             self.pieces.clear()
         return self.joined
 
@@ -186,7 +203,8 @@ class _ToolArgs:
 
     def text(self) -> str:
         if self._pieces:
-            self._joined = self._joined + "".join(self._pieces)
+            self._pieces.insert(0, self._joined)
+            self._joined = join_pieces(self._pieces)
             self._pieces.clear()
         return self._joined
 
