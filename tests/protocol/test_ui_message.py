@@ -10,12 +10,8 @@ import pytest
 
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.ui_message import (
-    UIMessageAccumulator,
-    merge_metadata,
-    set_tool_output,
-    ui_message_to_parts,
-)
+from assistant_ui.protocol.ui_message import UIMessageAccumulator, merge_metadata
+from assistant_ui.protocol.ui_message_parts import set_tool_output, ui_message_to_parts
 
 
 def build(*chunks: dict[str, Any], previous: Any = None, strict: bool = False) -> dict[str, Any]:

@@ -17,7 +17,7 @@ Strategy:
 - The legacy flat dialect (``tool-call-begin``, ``reasoning-delta``,
   ``text-delta`` with ``parentId`` but no ``path``, ...) is recognised per
   chunk and decoded with data-stream semantics through a
-  :class:`~.ui_message_stream.PartWriter`: append mode for text, tool calls
+  :class:`~.part_writer.PartWriter`: append mode for text, tool calls
   addressed by id, everything still open closed at the end. The first chunk
   that belongs to one dialect only fixes the dialect of the stream: in a
   canonical stream, legacy-looking chunks are invalid and dropped (which is
@@ -49,13 +49,8 @@ from .events import (
     UpdateState,
 )
 from .framing import SSEEvent
-from .ui_message_stream import (
-    MISSING_DONE,
-    NO_RESULT,
-    PartWriter,
-    ToolCallState,
-    generate_id,
-)
+from .part_writer import NO_RESULT, PartWriter, ToolCallState, generate_id
+from .ui_message_stream import MISSING_DONE
 
 __all__ = ["AssistantTransportDecoder"]
 

@@ -36,7 +36,8 @@ from .base import WarningSink
 from .data_stream import js_json_stringify, parse_json
 from .events import ErrorEvent, Event, MessageFinish
 from .framing import SSEEvent
-from .ui_message_stream import MISSING_DONE, PartWriter, ToolCallState
+from .part_writer import PartWriter, ToolCallState
+from .ui_message_stream import MISSING_DONE
 
 __all__ = ["OpenAIChunkDecoder"]
 

@@ -7,8 +7,9 @@ Strategy, following the reference decoder (assistant-stream 0.3.57):
   object is dropped with a warning. Unknown ``type`` values are ignored
   (warned once): newer AI SDKs add chunk types all the time.
 - Chunks are first *normalised* (legacy and current names folded together,
-  ``tool-input-*`` buffered until the call's input is known) and then
-  *applied* through a :class:`PartWriter`, which numbers parts the way the
+  ``tool-input-*`` buffered until the call's input is known, see
+  :mod:`.ui_stream_tools`) and then *applied* through a
+  :class:`~.part_writer.PartWriter`, which numbers parts the way the
   reference's stream controller does: text without an explicit part goes to
   the append target (3.3), explicit ``text-start`` parts are addressed by
   id, and tool calls are tracked by id.
@@ -22,63 +23,28 @@ than ``message``, on a duplicate tool call id and on a legacy
 lenient default drops the chunk with a warning. A body without ``[DONE]`` is
 fatal in both modes (the reference's rule, and a cut stream is never
 complete).
-
-:class:`PartWriter` is also used by the legacy flat dialect of the
-assistant-transport decoder.
 """
 
 from __future__ import annotations
 
-import random
-import string
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
 from .data_stream import js_json_stringify, parse_json
-from .events import (
-    MISSING,
-    Data,
-    ErrorEvent,
-    Event,
-    MessageFinish,
-    PartFinish,
-    PartStart,
-    StepFinish,
-    StepStart,
-    TextDelta,
-    ToolCallApproval,
-    ToolCallArgsTextFinish,
-    ToolResult,
-)
+from .events import Data, ErrorEvent, Event, MessageFinish, StepFinish, StepStart
 from .framing import SSEEvent
+from .part_writer import PartWriter, generate_id
 from .ui_message import UIMessageAccumulator
+from .ui_stream_tools import UIToolCalls
 
-__all__ = [
-    "MISSING_DONE",
-    "NO_RESULT",
-    "PartWriter",
-    "ToolCallState",
-    "UIMessageStreamDecoder",
-    "generate_id",
-    "parse_json_object",
-]
-
-NO_RESULT: Final = "<no result>"
-"""Result of a tool call whose result value is missing (PROTOCOLS.md 3.5)."""
+__all__ = ["MISSING_DONE", "UIMessageStreamDecoder", "parse_json_object"]
 
 MISSING_DONE: Final = "Stream ended abruptly without receiving [DONE] marker"
 """The reference's error text for an SSE body that ends without ``[DONE]``."""
 
-_ID_ALPHABET: Final = string.digits + string.ascii_uppercase + string.ascii_lowercase
 _ZERO_USAGE: Final = {"inputTokens": 0, "outputTokens": 0}
-
-
-def generate_id() -> str:
-    """A 7-character ``[0-9A-Za-z]`` id, like the reference's ``generateId``."""
-    return "".join(random.choices(_ID_ALPHABET, k=7))
 
 
 def parse_json_object(text: str) -> dict[str, Any] | None:
@@ -103,187 +69,6 @@ def _usage(value: Any) -> dict[str, Any]:
 
 def _reason(value: Any) -> str:
     return value if isinstance(value, str) else "unknown"
-
-
-@dataclass(slots=True)
-class ToolCallState:
-    """What a :class:`PartWriter` tracks of one tool call."""
-
-    index: int
-    has_args: bool = False
-    args_closed: bool = False
-    closed: bool = False
-
-
-class PartWriter:
-    """Turns "append text", "start a part", "set a tool result" into canonical
-    events with the part indices the reference's stream controller assigns.
-
-    The writer collects events in :attr:`out`; callers take them with
-    :meth:`drain`. Tool calls are addressed by the index :meth:`start_tool`
-    returns.
-    """
-
-    __slots__ = ("_append", "_count", "out")
-
-    def __init__(self) -> None:
-        self.out: list[Event] = []
-        self._count = 0
-        # (kind, parentId, part index) of the current append target (3.3)
-        self._append: tuple[str, str | None, int] | None = None
-
-    def drain(self) -> list[Event]:
-        """Returns and forgets the events collected so far."""
-        out, self.out = self.out, []
-        return out
-
-    @property
-    def part_count(self) -> int:
-        """How many parts were started."""
-        return self._count
-
-    def start(self, part: dict[str, Any]) -> int:
-        """Finishes the append target, starts ``part``; returns its index."""
-        self.close_append()
-        index = self._count
-        self._count += 1
-        self.out.append(PartStart(part=part))
-        return index
-
-    def start_finished(self, part: dict[str, Any]) -> None:
-        """Adds a source, file or data part, finished at once."""
-        self.finish(self.start(part))
-
-    def append(self, kind: Literal["text", "reasoning"], delta: str, parent_id: Any = None) -> None:
-        """Append mode: extends the target if it is a ``kind`` part with the
-        same ``parentId``, else starts a new one."""
-        target = self._append
-        if target is None or target[0] != kind or target[1] != parent_id:
-            part: dict[str, Any] = {"type": kind}
-            if parent_id:
-                part["parentId"] = parent_id
-            index = self.start(part)
-            self._append = (kind, parent_id, index)
-        else:
-            index = target[2]
-        self.out.append(TextDelta(text_delta=delta, path=(index,)))
-
-    def delta(self, index: int, delta: str, provider_metadata: Any = None) -> None:
-        """Appends text to the explicitly started part ``index``."""
-        self.out.append(
-            TextDelta(
-                text_delta=delta,
-                path=(index,),
-                provider_metadata=provider_metadata
-                if isinstance(provider_metadata, dict)
-                else None,
-            )
-        )
-
-    def finish(self, index: int, provider_metadata: Any = None) -> None:
-        """Finishes part ``index``."""
-        self.out.append(
-            PartFinish(
-                path=(index,),
-                provider_metadata=provider_metadata
-                if isinstance(provider_metadata, dict)
-                else None,
-            )
-        )
-
-    def close_append(self) -> None:
-        """Finishes the append target, if there is one."""
-        if self._append is not None:
-            index = self._append[2]
-            self._append = None
-            self.finish(index)
-
-    # -- tool calls -------------------------------------------------------
-
-    def start_tool(self, tool_call_id: str, tool_name: str, parent_id: Any = None) -> ToolCallState:
-        """Starts a tool-call part."""
-        part: dict[str, Any] = {
-            "type": "tool-call",
-            "toolCallId": tool_call_id,
-            "toolName": tool_name,
-        }
-        if parent_id:
-            part["parentId"] = parent_id
-        return ToolCallState(self.start(part))
-
-    def tool_args(self, call: ToolCallState, delta: str) -> bool:
-        """Appends argument text; returns False (nothing sent) once the
-        arguments are closed."""
-        if call.args_closed:
-            return False
-        call.has_args = True
-        self.out.append(TextDelta(text_delta=delta, path=(call.index,)))
-        return True
-
-    def close_tool_args(self, call: ToolCallState) -> None:
-        """Closes the arguments; ``{}`` if no argument text ever came."""
-        if call.args_closed:
-            return
-        call.args_closed = True
-        if not call.has_args:
-            self.out.append(TextDelta(text_delta="{}", path=(call.index,)))
-        self.out.append(ToolCallArgsTextFinish(path=(call.index,)))
-
-    def tool_result(
-        self,
-        call: ToolCallState,
-        result: Any,
-        *,
-        is_error: bool = False,
-        is_preliminary: bool = False,
-        artifact: Any = MISSING,
-        model_content: Any = MISSING,
-        messages: Any = MISSING,
-    ) -> None:
-        """Attaches a result: the reference's order is result, then the
-        argument close, then (final results) the part finish."""
-        if call.closed:
-            return
-        self.out.append(
-            ToolResult(
-                path=(call.index,),
-                result=result,
-                is_error=is_error,
-                is_preliminary=is_preliminary,
-                artifact=artifact,
-                model_content=model_content,
-                messages=messages,
-            )
-        )
-        if is_preliminary:
-            self.close_tool_args(call)
-        else:
-            self.close_tool(call)
-
-    def tool_approval(self, call: ToolCallState, approval: dict[str, Any]) -> None:
-        """Replaces the call's approval (dropped once the call is closed)."""
-        if not call.closed:
-            self.out.append(ToolCallApproval(path=(call.index,), approval=approval))
-
-    def close_tool(self, call: ToolCallState) -> None:
-        """Closes the arguments and finishes the tool-call part."""
-        if call.closed:
-            return
-        call.closed = True
-        self.close_tool_args(call)
-        self.finish(call.index)
-
-
-@dataclass(slots=True)
-class _PendingTool:
-    """A ``tool-input-*`` call buffered until its input is known."""
-
-    tool_call_id: str
-    tool_name: str
-    deltas: list[str] = field(default_factory=list)
-    emitted: bool = False
-    has_final_result: bool = False
-    results: list[tuple[Any, bool, bool]] = field(default_factory=list)  # result, error, prelim
 
 
 # Chunk types the reference decoder ignores on purpose (the AI SDK's own
@@ -338,10 +123,7 @@ class UIMessageStreamDecoder:
         self._step_opened_by_start = False
         self._text_parts: dict[_TextKind, dict[Hashable, int]] = {"text": {}, "reasoning": {}}
         self._active_text: dict[_TextKind, Hashable] = {}
-        self._tools: dict[str, ToolCallState] = {}
-        self._active_tool: str | None = None
-        self._pending: dict[str, _PendingTool] = {}
-        self._approvals: dict[str, dict[str, Any]] = {}
+        self._tools = UIToolCalls(self._w, strict=strict, warnings=self._warnings)
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "start": self._on_start,
             "start-step": self._on_start_step,
@@ -359,19 +141,7 @@ class UIMessageStreamDecoder:
             "source": self._on_source,
             "source-document": self._on_source_document,
             "file": self._on_file,
-            "tool-input-start": self._on_tool_input_start,
-            "tool-input-delta": self._on_tool_input_delta,
-            "tool-input-available": self._on_tool_input_available,
-            "tool-input-error": self._on_tool_input_available,
-            "tool-output-available": self._on_tool_output,
-            "tool-output-error": self._on_tool_output,
-            "tool-output-denied": self._on_tool_output_denied,
-            "tool-approval-request": self._on_approval_request,
-            "tool-approval-response": self._on_approval_response,
-            "tool-call-start": self._on_legacy_tool_call_start,
-            "tool-call-delta": self._on_legacy_tool_call_delta,
-            "tool-call-end": self._on_legacy_tool_call_end,
-            "tool-result": self._on_legacy_tool_result,
+            **self._tools.handlers(),
         }
 
     # -- SSEFrameDecoder ----------------------------------------------------
@@ -445,11 +215,6 @@ class UIMessageStreamDecoder:
 
     # -- helpers --------------------------------------------------------------
 
-    def _fatal_or_warn(self, key: str, message: str) -> None:
-        if self._strict:
-            raise StreamDecodeError(message)
-        self._warnings.warn(key, message)
-
     def _close_text_parts(self) -> None:
         for kind in ("text", "reasoning"):
             parts = self._text_parts[kind]
@@ -460,15 +225,9 @@ class UIMessageStreamDecoder:
 
     def _close_all(self) -> None:
         # At [DONE]: buffered tool calls are emitted, then everything closes.
-        for tool in list(self._pending.values()):
-            self._emit_pending(tool)
+        self._tools.emit_pending()
         self._close_text_parts()
-        if self._active_tool is not None:
-            self._w.close_tool_args(self._tools[self._active_tool])
-            self._active_tool = None
-        for call in self._tools.values():
-            self._w.close_tool(call)
-        self._tools.clear()
+        self._tools.close()
         self._w.close_append()
 
     # -- message-level chunks ---------------------------------------------
@@ -512,7 +271,7 @@ class UIMessageStreamDecoder:
         )
 
     def _on_abort(self, chunk: dict[str, Any]) -> None:
-        self._pending.clear()
+        self._tools.discard_pending()
         self._on_finish({"finishReason": "other"})
 
     def _on_error(self, chunk: dict[str, Any]) -> None:
@@ -621,199 +380,3 @@ class UIMessageStreamDecoder:
         if data is not None:
             part["data"] = data
         self._w.start_finished(part)
-
-    # -- tool calls: the current AI SDK chunks, normalised --------------------
-
-    def _on_tool_input_start(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        if not isinstance(tool_call_id, str) or tool_call_id in self._pending:
-            return
-        self._pending[tool_call_id] = _PendingTool(tool_call_id, _name(chunk.get("toolName")))
-
-    def _on_tool_input_delta(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        tool = self._pending.get(tool_call_id) if isinstance(tool_call_id, str) else None
-        delta = chunk.get("inputTextDelta")
-        if tool is not None and not tool.emitted and isinstance(delta, str):
-            tool.deltas.append(delta)
-
-    def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        if not isinstance(tool_call_id, str):
-            return
-        tool = self._pending.get(tool_call_id)
-        if tool is None:
-            tool = self._pending[tool_call_id] = _PendingTool(
-                tool_call_id, _name(chunk.get("toolName"))
-            )
-        if tool.emitted:
-            return
-        is_error = chunk["type"] == "tool-input-error"
-        if "input" in chunk:
-            value = chunk["input"]
-            # The final input wins over the buffered deltas; an unparsable
-            # input of a tool-input-error is kept as the raw text.
-            tool.deltas = [
-                value if is_error and isinstance(value, str) else js_json_stringify(value)
-            ]
-        if is_error:
-            text = chunk.get("errorText")
-            tool.results.append((text if isinstance(text, str) else "", True, False))
-            tool.has_final_result = True
-        self._emit_pending(tool)
-
-    def _on_tool_output(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        if not isinstance(tool_call_id, str):
-            return
-        is_error = chunk["type"] == "tool-output-error"
-        if not is_error and "output" not in chunk:
-            return
-        tool = self._pending.get(tool_call_id)
-        opens_call = tool is None
-        if tool is None:
-            # Current reference: a result for a call this response never
-            # announced opens one with an empty tool name.
-            tool = self._pending[tool_call_id] = _PendingTool(tool_call_id, "")
-        if tool.has_final_result:
-            return
-        if is_error:
-            text = chunk.get("errorText")
-            tool.results.append((text if isinstance(text, str) else "", True, False))
-            tool.has_final_result = True
-        else:
-            preliminary = bool(chunk.get("preliminary"))
-            tool.results.append((chunk["output"], False, preliminary))
-            tool.has_final_result = not preliminary
-        if tool.emitted or opens_call:
-            self._emit_pending(tool)
-
-    def _emit_pending(self, tool: _PendingTool) -> None:
-        if not tool.emitted:
-            tool.emitted = True
-            self._tool_call_start(tool.tool_call_id, tool.tool_name)
-            for delta in tool.deltas:
-                self._tool_call_delta(delta)
-            self._tool_call_end()
-        results, tool.results = tool.results, []
-        for result, is_error, preliminary in results:
-            self._tool_result(tool.tool_call_id, result, is_error, preliminary, MISSING)
-
-    def _on_tool_output_denied(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        call = self._tools.get(tool_call_id) if isinstance(tool_call_id, str) else None
-        if call is None:
-            return
-        reason = self._approvals.get(tool_call_id, {}).get("reason")  # type: ignore[arg-type]
-        self._w.tool_result(call, {"error": reason or "Tool approval denied"}, is_error=True)
-
-    def _on_approval_request(self, chunk: dict[str, Any]) -> None:
-        tool_call_id, approval_id = chunk.get("toolCallId"), chunk.get("approvalId")
-        if not isinstance(tool_call_id, str) or not isinstance(approval_id, str):
-            return
-        approval: dict[str, Any] = {"id": approval_id}
-        if chunk.get("approvalDescriptor") is not None:
-            approval["descriptor"] = chunk["approvalDescriptor"]
-        if "inputSchemaInput" in chunk:
-            approval["inputSchemaInput"] = chunk["inputSchemaInput"]
-        if isinstance(chunk.get("reason"), str):
-            approval["prompt"] = approval["requestReason"] = chunk["reason"]
-        if isinstance(chunk.get("isAutomatic"), bool):
-            approval["isAutomatic"] = chunk["isAutomatic"]
-        if isinstance(chunk.get("signature"), str):
-            approval["signature"] = chunk["signature"]
-        call = self._tools.get(tool_call_id)
-        if call is None:
-            return
-        self._approvals[tool_call_id] = approval
-        self._w.tool_approval(call, approval)
-
-    def _on_approval_response(self, chunk: dict[str, Any]) -> None:
-        approval_id, approved = chunk.get("approvalId"), chunk.get("approved")
-        if not isinstance(approval_id, str) or not isinstance(approved, bool):
-            return
-        tool_call_id = next(
-            (key for key, value in self._approvals.items() if value.get("id") == approval_id),
-            None,
-        )
-        if tool_call_id is None:
-            return
-        approval = self._approvals[tool_call_id]
-        decided = {**approval, "approved": approved}
-        if isinstance(chunk.get("reason"), str):
-            decided["reason"] = chunk["reason"]
-        self._approvals[tool_call_id] = decided
-        call = self._tools.get(tool_call_id)
-        if call is not None:
-            self._w.tool_approval(call, decided)
-
-    # -- tool calls: the legacy chunks (also the target of normalisation) -------
-
-    def _on_legacy_tool_call_start(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        if not isinstance(tool_call_id, str):
-            self._warnings.warn(
-                "ui:tool-call-start:id", "Dropped tool-call-start without toolCallId"
-            )
-            return
-        self._tool_call_start(tool_call_id, _name(chunk.get("toolName")))
-
-    def _on_legacy_tool_call_delta(self, chunk: dict[str, Any]) -> None:
-        delta = chunk.get("argsText")
-        if isinstance(delta, str):
-            self._tool_call_delta(delta)
-
-    def _on_legacy_tool_call_end(self, chunk: dict[str, Any]) -> None:
-        self._tool_call_end()
-
-    def _on_legacy_tool_result(self, chunk: dict[str, Any]) -> None:
-        tool_call_id = chunk.get("toolCallId")
-        self._tool_result(
-            tool_call_id if isinstance(tool_call_id, str) else "",
-            chunk.get("result", NO_RESULT),
-            chunk.get("isError") is True,
-            bool(chunk.get("isPreliminary")),
-            chunk.get("messages", MISSING),
-        )
-
-    def _tool_call_start(self, tool_call_id: str, tool_name: str) -> None:
-        if self._active_tool is not None:
-            self._w.close_tool_args(self._tools[self._active_tool])
-            self._active_tool = None
-        if tool_call_id in self._tools:
-            self._fatal_or_warn(
-                f"ui:duplicate:{tool_call_id}",
-                f"Encountered duplicate tool call id: {tool_call_id}",
-            )
-            return
-        self._tools[tool_call_id] = self._w.start_tool(tool_call_id, tool_name)
-        self._active_tool = tool_call_id
-
-    def _tool_call_delta(self, delta: str) -> None:
-        if self._active_tool is not None:
-            self._w.tool_args(self._tools[self._active_tool], delta)
-
-    def _tool_call_end(self) -> None:
-        if self._active_tool is not None:
-            self._w.close_tool_args(self._tools[self._active_tool])
-            self._active_tool = None
-
-    def _tool_result(
-        self, tool_call_id: str, result: Any, is_error: bool, preliminary: bool, messages: Any
-    ) -> None:
-        if tool_call_id == self._active_tool:
-            self._active_tool = None
-        call = self._tools.get(tool_call_id)
-        if call is None:
-            self._fatal_or_warn(
-                f"ui:unknown-result:{tool_call_id}",
-                f"Encountered tool result with unknown id: {tool_call_id}",
-            )
-            return
-        self._w.tool_result(
-            call, result, is_error=is_error, is_preliminary=preliminary, messages=messages
-        )
-
-
-def _name(value: Any) -> str:
-    return value if isinstance(value, str) else ""
