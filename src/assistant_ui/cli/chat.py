@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import AssistantUIError, StreamError
-from .common import ENCODINGS, AddCommand, CLIError, one_line, open_client, parse_headers
+from ..protocol.detect import ENCODINGS
+from ..protocol.requests import RUNTIMES
+from .common import AddCommand, CLIError, add_header_option, one_line, open_client, parse_headers
 from .render import EventRenderer, Output
 
 if TYPE_CHECKING:
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
     from ..thread import ThreadClient
 
 __all__ = ["Chat", "add_chat_command", "cmd_chat", "run_turn"]
-
-_RUNTIMES = ("sync-server", "data-stream", "ai-sdk", "assistant-transport")
 
 
 def add_chat_command(add: AddCommand) -> None:
@@ -39,13 +39,10 @@ def add_chat_command(add: AddCommand) -> None:
     chat.add_argument("url", metavar="URL")
     chat.add_argument("message", metavar="MESSAGE", nargs="?")
     chat.add_argument(
-        "--runtime", choices=_RUNTIMES, default="sync-server",
+        "--runtime", choices=RUNTIMES, default="sync-server",
         help="request flavour (default sync-server)",
     )  # fmt: skip
-    chat.add_argument(
-        "-H", "--header", action="append", default=[], metavar="'Name: value'",
-        help="an HTTP header (repeatable)",
-    )  # fmt: skip
+    add_header_option(chat, "an HTTP header")
     chat.add_argument("--thread", metavar="ID", help="thread id (default: a new one)")
     chat.add_argument("--system", metavar="TEXT", help="system prompt")
     chat.add_argument("--encoding", choices=ENCODINGS, help="force the reply encoding")

@@ -5,29 +5,20 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from ..client import AssistantClient
 
 __all__ = [
-    "ENCODINGS",
     "AddCommand",
     "CLIError",
     "Handler",
+    "add_header_option",
     "one_line",
     "open_client",
     "parse_headers",
 ]
-
-ENCODINGS: Final = (
-    "data-stream",
-    "ui-message-stream",
-    "assistant-transport",
-    "plain-text",
-    "openai",
-    "object-stream",
-)
 
 AddCommand: TypeAlias = Callable[..., argparse.ArgumentParser]
 """Adds a subcommand's parser (``add_parser`` with the shared options)."""
@@ -59,6 +50,14 @@ def parse_headers(values: Iterable[str]) -> dict[str, str]:
             raise CLIError(f"a header must look like 'Name: value', got {value!r}")
         headers[name.strip()] = content.strip()
     return headers
+
+
+def add_header_option(command: argparse.ArgumentParser, what: str) -> None:
+    """``-H/--header 'Name: value'`` (repeatable), read by :func:`parse_headers`."""
+    command.add_argument(
+        "-H", "--header", action="append", default=[], metavar="'Name: value'",
+        help=f"{what} (repeatable)",
+    )  # fmt: skip
 
 
 def open_client(base_url: str, headers: dict[str, str], chat_path: str) -> AssistantClient:

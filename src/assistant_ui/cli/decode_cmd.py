@@ -7,7 +7,8 @@ import argparse
 import sys
 from typing import Any
 
-from .common import ENCODINGS, AddCommand, CLIError, parse_headers
+from ..protocol.detect import ENCODINGS
+from .common import AddCommand, CLIError, add_header_option, parse_headers
 from .render import Output, message_text, to_json
 
 __all__ = ["add_decode_command", "cmd_decode"]
@@ -18,10 +19,7 @@ def add_decode_command(add: AddCommand) -> None:
     decode = add("decode", help="decode a captured response body")
     decode.add_argument("file", metavar="FILE", help="the body ('-' for stdin)")
     decode.add_argument("--encoding", choices=ENCODINGS, help="the encoding (else detected)")
-    decode.add_argument(
-        "-H", "--header", action="append", default=[], metavar="'Name: value'",
-        help="a response header, for detection (repeatable)",
-    )  # fmt: skip
+    add_header_option(decode, "a response header, for detection")
     decode.add_argument("--strict", action="store_true", help="decode as the reference does")
     decode.add_argument("--json", action="store_true", help="one JSON document")
     decode.set_defaults(handler=cmd_decode)

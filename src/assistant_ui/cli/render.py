@@ -167,10 +167,13 @@ class EventRenderer:
         args = "".join(view.args) or "{}"
         self.out.line(f"[tool call] {view.name}({args})", "cyan")
 
-    def _on_tool_call_args_text_finish(self, event: Any) -> None:
+    def _on_part_finish(self, event: Any) -> None:
+        # Also a tool call's argument text finish: the call is shown once.
         view = self._part(event)
         if view is not None:
             self._show_call(view)
+
+    _on_tool_call_args_text_finish = _on_part_finish
 
     def _on_result(self, event: Any) -> None:
         view = self._part(event)
@@ -179,11 +182,6 @@ class EventRenderer:
         self._show_call(view)
         label = "tool error" if event.is_error else "tool result"
         self.out.line(f"[{label}] {view.name} -> {to_json(event.result)}", "green")
-
-    def _on_part_finish(self, event: Any) -> None:
-        view = self._part(event)
-        if view is not None:
-            self._show_call(view)
 
     def _on_tool_call_approval(self, event: Any) -> None:
         view = self._part(event)

@@ -144,12 +144,12 @@ class Conversation(History):
         self._repair_dangling()
         parent = self._messages[-1]["id"] if self._messages else None
         self._messages.append(message)
-        return self._run(
+        return self._flow(
             trigger="submit",
             user=message,
             parent_id=parent,
             source_id=None,
-            settings=self._settings(**options),
+            settings=self._new_run(**options),
         )
 
     def edit(self, message_id: str, content: Any, **options: Unpack[RunOptions]) -> Flow:
@@ -167,12 +167,12 @@ class Conversation(History):
         parent = self._messages[index - 1]["id"] if index > 0 else None
         del self._messages[index:]
         self._messages.append(message)
-        return self._run(
+        return self._flow(
             trigger="submit",
             user=message,
             parent_id=parent,
             source_id=message_id,
-            settings=self._settings(**options),
+            settings=self._new_run(**options),
         )
 
     def regenerate(self, **options: Unpack[RunOptions]) -> Flow:
@@ -181,12 +181,12 @@ class Conversation(History):
             self._messages.pop()
         if not self._messages:
             raise InvalidRequestError("nothing to regenerate: the conversation is empty")
-        return self._run(
+        return self._flow(
             trigger="regenerate",
             user=None,
             parent_id=self._messages[-1]["id"],
             source_id=None,
-            settings=self._settings(**options),
+            settings=self._new_run(**options),
         )
 
     def resume_tools(self, **options: Unpack[RunOptions]) -> Flow:
@@ -195,12 +195,12 @@ class Conversation(History):
         or run the tools that can answer them now."""
         if not self._messages or self._messages[-1]["role"] != "assistant":
             raise InvalidRequestError("the conversation does not end with an assistant message")
-        return self._run(
+        return self._flow(
             trigger="continue",
             user=None,
             parent_id=self._messages[-2]["id"] if len(self._messages) > 1 else None,
             source_id=None,
-            settings=self._settings(**options),
+            settings=self._new_run(**options),
         )
 
     def add_tool_result(
@@ -226,7 +226,7 @@ class Conversation(History):
 
     # -- the loop ------------------------------------------------------------
 
-    def _settings(
+    def _new_run(
         self,
         *,
         tools: Any = None,
@@ -235,11 +235,18 @@ class Conversation(History):
         run_config: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
     ) -> RunSettings:
+        """The settings of a new run: the call's options over the
+        conversation's. Everything that can fail on bad input is checked
+        here, so the caller sees it when calling ``send()``, not on
+        ``next()`` of the flow."""
         merged = dict(self.tools)
         merged.update(to_tools(tools))
         steps = max_steps if max_steps is not None else self.max_steps
         if steps < 1:
             raise InvalidRequestError("must be at least 1", field="max_steps")
+        if self.in_flight:
+            raise UsageError("a run is already in flight on this conversation")
+        tool_definitions(merged)
         return RunSettings(
             tools=merged,
             max_steps=steps,
@@ -248,24 +255,9 @@ class Conversation(History):
             body={**(self.body or {}), **(body or {})},
         )
 
-    def _run(
-        self,
-        *,
-        trigger: str,
-        user: Message | None,
-        parent_id: str | None,
-        source_id: str | None,
-        settings: RunSettings,
-    ) -> Flow:
-        if self.in_flight:
-            raise UsageError("a run is already in flight on this conversation")
-        # Everything that can fail on bad input is checked before the flow
-        # starts, so the caller sees it when calling send(), not on next().
-        tool_definitions(settings.tools)
-        return self._flow(trigger, user, parent_id, source_id, settings)
-
     def _flow(
         self,
+        *,
         trigger: str,
         user: Message | None,
         parent_id: str | None,
