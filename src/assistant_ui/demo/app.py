@@ -54,12 +54,13 @@ cancellation flag) and every ``/api/cancel``. The pace of a run is the app's
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec
 
 from assistant_stream import AssistantStreamResponse, create_run
 from assistant_stream.resumable import (
@@ -185,8 +186,11 @@ def _backend(request: Request) -> _Backend:
     return backend
 
 
+_P = ParamSpec("_P")
+
+
 class _BadRequest(Exception):
-    pass
+    """The request is wrong: answered with a 400 and this message."""
 
 
 async def _record(request: Request) -> Any:
@@ -217,6 +221,21 @@ def _bad_request(message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=400)
 
 
+def _answers_bad_requests(
+    handler: Callable[_P, Awaitable[Response]],
+) -> Callable[_P, Awaitable[Response]]:
+    """``handler``, answering a :class:`_BadRequest` with a 400."""
+
+    @functools.wraps(handler)
+    async def answering(*args: _P.args, **kwargs: _P.kwargs) -> Response:
+        try:
+            return await handler(*args, **kwargs)
+        except _BadRequest as exc:
+            return _bad_request(str(exc))
+
+    return answering
+
+
 def _delay_for(request: Request) -> float:
     raw = request.query_params.get("delay") or request.headers.get("x-demo-delay")
     if raw is None:
@@ -242,13 +261,17 @@ def _encoding_for(request: Request, turn: Turn, default: str | None = None) -> s
 
 
 async def _prepare(
-    request: Request, default_encoding: str | None = None
+    request: Request, default_encoding: str | None = None, *, state: bool = False
 ) -> tuple[Turn, str, float]:
+    """The turn, reply encoding and pacing of a chat request; ``state``: the
+    endpoint is assistant-transport's, whatever the body looks like."""
     body = await _record(request)
     try:
         turn = read_turn(body)
     except ValueError as exc:
         raise _BadRequest(str(exc)) from None
+    if state:
+        turn.flavour = "assistant-transport"
     return turn, _encoding_for(request, turn, default_encoding), _delay_for(request)
 
 
@@ -311,15 +334,11 @@ def _stream_response(backend: _Backend, turn: Turn, encoding: str, delay: float)
     return response
 
 
+@_answers_bad_requests
 async def _handle(
     request: Request, default_encoding: str | None = None, *, state: bool = False
 ) -> Response:
-    try:
-        turn, encoding, delay = await _prepare(request, default_encoding)
-    except _BadRequest as exc:
-        return _bad_request(str(exc))
-    if state:
-        turn.flavour = "assistant-transport"
+    turn, encoding, delay = await _prepare(request, default_encoding, state=state)
     return _stream_response(_backend(request), turn, encoding, delay)
 
 
@@ -335,11 +354,9 @@ async def _assistant(request: Request) -> Response:
     return await _handle(request, "data-stream", state=True)
 
 
+@_answers_bad_requests
 async def _cancel(request: Request) -> Response:
-    try:
-        body = await _record(request)
-    except _BadRequest as exc:
-        return _bad_request(str(exc))
+    body = await _record(request)
     thread_id = body.get("threadId") if isinstance(body, dict) else None
     if not isinstance(thread_id, str):
         return _bad_request('the body must be {"threadId": "<id>"}')
@@ -362,15 +379,11 @@ async def _health(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
+@_answers_bad_requests
 async def _start_resumable(
     request: Request, default_encoding: str | None = None, *, state: bool = False
 ) -> Response:
-    try:
-        turn, encoding, delay = await _prepare(request, default_encoding)
-    except _BadRequest as exc:
-        return _bad_request(str(exc))
-    if state:
-        turn.flavour = "assistant-transport"
+    turn, encoding, delay = await _prepare(request, default_encoding, state=state)
     backend = _backend(request)
     stream_id = uuid.uuid4().hex
     backend.resumable_encodings[stream_id] = encoding
@@ -415,12 +428,10 @@ async def _active_run(backend: _Backend, thread_id: Any) -> str | None:
     return stream_id
 
 
+@_answers_bad_requests
 async def _assistant_resume_state(request: Request) -> Response:
     """Assistant-transport ``resumeStateApi`` (PROTOCOLS.md 4.3 step 1)."""
-    try:
-        body = await _record(request)
-    except _BadRequest as exc:
-        return _bad_request(str(exc))
+    body = await _record(request)
     backend = _backend(request)
     thread_id = body.get("threadId") if isinstance(body, dict) else None
     stream_id = await _active_run(backend, thread_id)
@@ -429,12 +440,10 @@ async def _assistant_resume_state(request: Request) -> Response:
     return JSONResponse({"runId": stream_id, "state": backend.run_states.get(stream_id)})
 
 
+@_answers_bad_requests
 async def _assistant_resume(request: Request) -> Response:
     """Assistant-transport ``resumeApi`` (4.3 step 2): replays the run from its start."""
-    try:
-        body = await _record(request)
-    except _BadRequest as exc:
-        return _bad_request(str(exc))
+    body = await _record(request)
     backend = _backend(request)
     body = body if isinstance(body, dict) else {}
     run_id = body.get("runId")
