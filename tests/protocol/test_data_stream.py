@@ -9,7 +9,7 @@ import pytest
 
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.data_stream import DataStreamDecoder, js_json_stringify, parse_json
+from assistant_ui.protocol.data_stream import DataStreamDecoder
 from assistant_ui.protocol.events import (
     MISSING,
     ErrorEvent,
@@ -18,6 +18,7 @@ from assistant_ui.protocol.events import (
     ToolResult,
     event_to_dict,
 )
+from assistant_ui.protocol.json_text import js_json_stringify, parse_json
 
 
 def decode(lines: list[str], *, strict: bool = True) -> tuple[list[dict[str, Any]], WarningSink]:

@@ -31,7 +31,6 @@ from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
-from .data_stream import js_json_stringify, parse_json
 from .events import (
     MISSING,
     Annotations,
@@ -49,6 +48,7 @@ from .events import (
     UpdateState,
 )
 from .framing import SSEEvent
+from .json_text import js_json_stringify, parse_json
 from .part_writer import NO_RESULT, PartWriter, ToolCallState, generate_id
 from .ui_message_stream import MISSING_DONE
 

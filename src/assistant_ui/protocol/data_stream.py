@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Final, Literal
 
 from ..errors import StreamDecodeError
 from .base import WarningSink
+from .data_stream_checks import VALUE_RULES
 from .events import (
     MISSING,
     Annotations,
@@ -49,189 +50,20 @@ from .events import (
     ToolResult,
     UpdateState,
 )
+from .json_text import js_json_stringify, parse_json
+from .part_writer import NO_RESULT
 
-__all__ = ["DataStreamDecoder", "js_json_stringify", "parse_json"]
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+__all__ = ["DataStreamDecoder"]
 
 
-_JSON: Final = json.JSONDecoder(parse_constant=_reject_constant)
 # The C string scanner when available (typeshed does not declare it).
 _scan_string: Final[Callable[[str, int], tuple[str, int]]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
-
-def _check_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if "__proto__" in obj:
-        raise ValueError("__proto__ key")
-    ctor = obj.get("constructor")
-    if isinstance(ctor, dict) and "prototype" in ctor:
-        raise ValueError("constructor.prototype key")
-    return obj
-
-
-_SECURE_JSON: Final = json.JSONDecoder(
-    parse_constant=_reject_constant, object_pairs_hook=_check_pairs
-)
-
-
-def parse_json(text: str) -> Any:
-    """Parses one JSON value as the reference's "secure" parser does.
-
-    ``NaN``/``Infinity`` (which Python would accept) and prototype-polluting
-    keys (PROTOCOLS.md 2.1) are refused. The pair hook is only paid for when
-    such a key could be present at all.
-
-    Raises:
-        ValueError: when the text is not acceptable JSON.
-    """
-    if "__proto__" in text or "constructor" in text:
-        return _SECURE_JSON.decode(text)
-    return _JSON.decode(text)
-
-
-def _js_compatible(value: Any) -> Any:
-    # JSON.stringify writes integral numbers without ".0" (below 1e21).
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e21:
-            return int(value)
-        return value
-    if isinstance(value, dict):
-        return {k: _js_compatible(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_js_compatible(v) for v in value]
-    return value
-
-
-def js_json_stringify(value: Any) -> str:
-    """Compact JSON as ``JSON.stringify`` writes it (used where the reference
-    turns a parsed value back into text: ``9:`` arguments, odd ``3:``
-    payloads)."""
-    return json.dumps(_js_compatible(value), separators=(",", ":"), ensure_ascii=False)
-
-
-# --- value-shape rules (PROTOCOLS.md 2.2.4) --------------------------------
-
-Rule = Callable[[Any], bool]
-
-
-def _is_str(v: Any) -> bool:
-    return isinstance(v, str)
-
-
-def _is_list(v: Any) -> bool:
-    return isinstance(v, list)
-
-
-def _is_dict(v: Any) -> bool:
-    return isinstance(v, dict)
-
-
-def _is_bool(v: Any) -> bool:
-    return isinstance(v, bool)
-
-
-def _optional(check: Rule) -> Rule:
-    # The reference's "optional" accepts both an absent key and null.
-    return lambda v: v is None or check(v)
-
-
-def _is_js_object(v: Any) -> bool:
-    # typeof value === "object": arrays count, null is handled by _optional.
-    return isinstance(v, (dict, list))
-
-
-_ABSENT: Final = object()
-
-
-def _object_with(**fields: Rule) -> Rule:
-    items = tuple(fields.items())
-
-    def check(value: Any) -> bool:
-        if not isinstance(value, dict):
-            return False
-        for key, rule in items:
-            field = value.get(key, _ABSENT)
-            if field is _ABSENT:
-                field = None
-                if rule is _present:
-                    return False
-            if not rule(field):
-                return False
-        return True
-
-    return check
-
-
-def _present(v: Any) -> bool:
-    return True  # absence is checked by _object_with
-
-
-def _is_state_operation(op: Any) -> bool:
-    if not isinstance(op, dict):
-        return False
-    path = op.get("path")
-    if not isinstance(path, list) or not all(isinstance(s, str) for s in path):
-        return False
-    kind = op.get("type")
-    if kind == "set":
-        return "value" in op
-    return kind == "append-text" and isinstance(op.get("value"), str)
-
-
-def _is_state_operations(v: Any) -> bool:
-    return isinstance(v, list) and all(_is_state_operation(op) for op in v)
-
-
-def _is_approval(v: Any) -> bool:
-    # "approved" may be absent or boolean; unlike other optional fields the
-    # reference does not accept null here.
-    if not isinstance(v, dict) or not isinstance(v.get("id"), str):
-        return False
-    return "approved" not in v or isinstance(v["approved"], bool)
-
-
-_RULES: Final[dict[str, Rule | None]] = {
-    "0": _is_str,
-    "g": _is_str,
-    "2": _is_list,
-    "8": _is_list,
-    "3": None,  # any payload becomes an error message
-    "9": _object_with(toolCallId=_is_str, toolName=_is_str, args=_optional(_is_js_object)),
-    "a": _object_with(
-        toolCallId=_is_str,
-        isError=_optional(_is_bool),
-        isPreliminary=_optional(_is_bool),
-        modelContent=_optional(_is_list),
-    ),
-    "b": _object_with(toolCallId=_is_str, toolName=_is_str, parentId=_optional(_is_str)),
-    "c": _object_with(toolCallId=_is_str, argsTextDelta=_is_str, isFinal=_optional(_is_bool)),
-    "d": _object_with(finishReason=_is_str, usage=_optional(_is_dict)),
-    "e": _object_with(
-        finishReason=_is_str, usage=_optional(_is_dict), isContinued=_optional(_is_bool)
-    ),
-    "f": _object_with(messageId=_is_str),
-    "h": _object_with(parentId=_optional(_is_str)),
-    "i": None,
-    "j": None,
-    "k": _object_with(data=_is_str, mimeType=_is_str, parentId=_optional(_is_str)),
-    "aui-state": _is_state_operations,
-    "aui-text-delta": _object_with(textDelta=_is_str, parentId=_is_str),
-    "aui-reasoning-delta": _object_with(reasoningDelta=_is_str, parentId=_is_str),
-    "aui-data": _object_with(name=_is_str, data=_present, parentId=_optional(_is_str)),
-    "aui-reasoning-part-start": _object_with(
-        unstable_summary=_optional(_is_str), parentId=_optional(_is_str)
-    ),
-    "aui-tool-call-approval": _object_with(toolCallId=_is_str, approval=_is_approval),
-}
 
 _FINISH_REASONS: Final = frozenset(
     {"stop", "length", "content-filter", "tool-calls", "error", "other", "unknown"}
 )
 _SEVERITIES: Final = frozenset({"critical", "warning", "info"})
-_NO_RESULT: Final = "<no result>"
 
 
 def _finish_fields(value: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -366,7 +198,7 @@ class DataStreamDecoder:
                 f"Dropped unsupported data-stream chunk type: {code}",
             )
             return []
-        rule = _RULES[code]
+        rule = VALUE_RULES[code]
         if rule is not None and not rule(value):
             preview = js_json_stringify(value)[:200]
             self._reject(
@@ -556,7 +388,7 @@ class DataStreamDecoder:
         out.append(
             ToolResult(
                 path=(call.index,),
-                result=value.get("result", _NO_RESULT),
+                result=value.get("result", NO_RESULT),
                 is_error=bool(value.get("isError")),
                 artifact=value.get("artifact", MISSING),
                 model_content=model_content if model_content is not None else MISSING,

@@ -34,8 +34,8 @@ import re
 from collections.abc import Mapping
 from typing import Final, Literal
 
-from .data_stream import parse_json
 from .framing import Line, LineSplitter, SSEParser
+from .json_text import parse_json
 
 __all__ = [
     "ENCODINGS",

@@ -15,9 +15,9 @@ from typing import Any, ClassVar, Literal
 
 from ..errors import StreamDecodeError
 from .base import WarningSink
-from .data_stream import parse_json
 from .events import Event, UpdateState
 from .framing import SSEEvent
+from .json_text import parse_json
 
 __all__ = ["ObjectStreamDecoder"]
 

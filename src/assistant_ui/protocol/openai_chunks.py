@@ -33,9 +33,9 @@ from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
-from .data_stream import js_json_stringify, parse_json
 from .events import ErrorEvent, Event, MessageFinish
 from .framing import SSEEvent
+from .json_text import js_json_stringify, parse_json
 from .part_writer import PartWriter, ToolCallState
 from .ui_message_stream import MISSING_DONE
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..errors import InvalidRequestError
-from .data_stream import js_json_stringify
+from .json_text import js_json_stringify
 from .ui_tool_parts import is_tool_part, tool_part_name
 
 __all__ = ["set_tool_output", "ui_message_to_parts"]

@@ -32,9 +32,9 @@ from typing import Any, ClassVar, Final, Literal
 
 from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
-from .data_stream import js_json_stringify, parse_json
 from .events import Data, ErrorEvent, Event, MessageFinish, StepFinish, StepStart
 from .framing import SSEEvent
+from .json_text import js_json_stringify, parse_json
 from .part_writer import PartWriter, generate_id
 from .ui_message import UIMessageAccumulator
 from .ui_stream_tools import UIToolCalls

@@ -22,8 +22,8 @@ from typing import Any
 
 from ..errors import StreamDecodeError
 from .base import WarningSink
-from .data_stream import js_json_stringify
 from .events import MISSING
+from .json_text import js_json_stringify
 from .part_writer import NO_RESULT, PartWriter, ToolCallState
 
 __all__ = ["UIToolCalls"]

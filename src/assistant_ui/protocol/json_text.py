@@ -1,0 +1,73 @@
+"""JSON as the reference reads and writes it (PROTOCOLS.md 2.1).
+
+- :func:`parse_json` parses like the reference's "secure" parser: no
+  ``NaN``/``Infinity``, no prototype-polluting keys.
+- :func:`js_json_stringify` writes compact JSON as ``JSON.stringify`` does,
+  for the places where the reference turns a parsed value back into text.
+
+Every decoder parses its frames with these two.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+__all__ = ["js_json_stringify", "parse_json"]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_JSON: Final = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _check_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if "__proto__" in obj:
+        raise ValueError("__proto__ key")
+    ctor = obj.get("constructor")
+    if isinstance(ctor, dict) and "prototype" in ctor:
+        raise ValueError("constructor.prototype key")
+    return obj
+
+
+_SECURE_JSON: Final = json.JSONDecoder(
+    parse_constant=_reject_constant, object_pairs_hook=_check_pairs
+)
+
+
+def parse_json(text: str) -> Any:
+    """Parses one JSON value as the reference's "secure" parser does.
+
+    ``NaN``/``Infinity`` (which Python would accept) and prototype-polluting
+    keys (PROTOCOLS.md 2.1) are refused. The pair hook is only paid for when
+    such a key could be present at all.
+
+    Raises:
+        ValueError: when the text is not acceptable JSON.
+    """
+    if "__proto__" in text or "constructor" in text:
+        return _SECURE_JSON.decode(text)
+    return _JSON.decode(text)
+
+
+def _js_compatible(value: Any) -> Any:
+    # JSON.stringify writes integral numbers without ".0" (below 1e21).
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {k: _js_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_js_compatible(v) for v in value]
+    return value
+
+
+def js_json_stringify(value: Any) -> str:
+    """Compact JSON as ``JSON.stringify`` writes it (used where the reference
+    turns a parsed value back into text: ``9:`` arguments, odd ``3:``
+    payloads)."""
+    return json.dumps(_js_compatible(value), separators=(",", ":"), ensure_ascii=False)
