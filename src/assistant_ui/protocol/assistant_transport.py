@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final, Literal
 
-from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
 from .events import (
     MISSING,
@@ -47,10 +46,8 @@ from .events import (
     ToolResult,
     UpdateState,
 )
-from .framing import SSEEvent
-from .json_text import js_json_stringify, parse_json
 from .part_writer import NO_RESULT, PartWriter, ToolCallState, generate_id
-from .ui_message_stream import MISSING_DONE
+from .sse_json import SSEJSONDecoder, error_text
 
 __all__ = ["AssistantTransportDecoder"]
 
@@ -133,13 +130,7 @@ def _is_legacy(chunk: dict[str, Any], legacy_stream: bool) -> bool:
     return kind == "data" and (legacy_stream or not isinstance(chunk.get("data"), list))
 
 
-def _error_text(value: Any) -> str:
-    if value is None:
-        return "unknown error"
-    return value if isinstance(value, str) else js_json_stringify(value)
-
-
-class AssistantTransportDecoder:
+class AssistantTransportDecoder(SSEJSONDecoder):
     """Decodes assistant-transport SSE (canonical chunks and the legacy flat
     Python dialect) into canonical events.
 
@@ -155,81 +146,35 @@ class AssistantTransportDecoder:
     """
 
     encoding: ClassVar[str] = "assistant-transport"
-    framing: ClassVar[Literal["sse"]] = "sse"
+    warning_prefix: ClassVar[str] = "at"
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
-        self._strict = strict
-        self._warnings = warnings if warnings is not None else WarningSink()
-        self._done = False
+        super().__init__(strict=strict, warnings=warnings)
         self._dialect: Literal["canonical", "legacy"] | None = None
         self._w = PartWriter()
         self._tools: dict[str, ToolCallState] = {}
-
-    @property
-    def done(self) -> bool:
-        """True once ``[DONE]`` arrived; later events are ignored."""
-        return self._done
 
     @property
     def dialect(self) -> str | None:
         """``"canonical"`` or ``"legacy"`` once a chunk decided it."""
         return self._dialect
 
-    def decode_event(self, event: SSEEvent) -> list[Event]:
-        """Events for one SSE event."""
-        if self._done:
-            return []
-        if event.event != "message":
-            if self._strict:
-                raise StreamDecodeError(f"Unknown SSE event type: {event.event}")
-            self._warnings.warn(
-                f"at:event:{event.event}", f"Ignored unknown SSE event type: {event.event}"
-            )
-            return []
-        data = event.data
-        if data == "[DONE]":
-            self._done = True
-            self._close_legacy()
-            return self._w.drain()
-        try:
-            chunk = parse_json(data)
-        except (ValueError, RecursionError):
-            return self._invalid("unparseable", data)
-        if not isinstance(chunk, dict):
-            return self._invalid("not-an-object", data)
-        kind = chunk.get("type")
-        if not isinstance(kind, str):
-            return self._invalid("unknown-type", data)
-        if self._dialect != "canonical" and _is_legacy(chunk, self._dialect == "legacy"):
-            self._dialect = "legacy"
-            self._legacy(chunk)
-            return self._w.drain()
-        if kind in _CANONICAL_ONLY or "path" in chunk:
-            self._dialect = self._dialect or "canonical"
-        return self._canonical(chunk, data)
-
-    def end(self) -> list[Event]:
-        """Closes what the legacy dialect left open.
-
-        Raises:
-            IncompleteStreamError: strict mode, and ``[DONE]`` never came.
-        """
-        if not self._done:
-            if self._strict:
-                raise IncompleteStreamError(MISSING_DONE)
-            self._warnings.warn("at:missing-done", MISSING_DONE)
-            self._done = True
-            self._close_legacy()
+    def _on_done(self) -> list[Event]:
+        self._close_legacy()
         return self._w.drain()
 
-    # -- canonical chunks ------------------------------------------------
+    def _on_value(self, value: Any, data: str) -> list[Event]:
+        if not isinstance(value.get("type"), str):
+            return self._invalid("unknown-type", data)
+        if self._dialect != "canonical" and _is_legacy(value, self._dialect == "legacy"):
+            self._dialect = "legacy"
+            self._legacy(value)
+            return self._w.drain()
+        if value["type"] in _CANONICAL_ONLY or "path" in value:
+            self._dialect = self._dialect or "canonical"
+        return self._canonical(value, data)
 
-    def _invalid(self, reason: str, data: str) -> list[Event]:
-        self._warnings.warn(
-            f"at:invalid:{reason}",
-            f"Dropped invalid assistant-transport chunk ({reason}): {data[:200]}",
-        )
-        return []
+    # -- canonical chunks ------------------------------------------------
 
     def _canonical(self, chunk: dict[str, Any], data: str) -> list[Event]:
         kind: str = chunk["type"]
@@ -311,7 +256,7 @@ class AssistantTransportDecoder:
         code, severity = chunk.get("code"), chunk.get("severity")
         self._w.out.append(
             ErrorEvent(
-                error=_error_text(chunk.get("error")),
+                error=error_text(chunk.get("error")),
                 code=code if isinstance(code, str) else None,
                 severity=severity if isinstance(severity, str) else None,
                 path=path,
@@ -320,17 +265,12 @@ class AssistantTransportDecoder:
 
     # -- the legacy flat dialect (data-stream semantics) ------------------
 
-    def _fatal_or_warn(self, key: str, message: str) -> None:
-        if self._strict:
-            raise StreamDecodeError(message)
-        self._warnings.warn(key, message)
-
     def _call(self, chunk: dict[str, Any]) -> ToolCallState | None:
         tool_call_id = chunk.get("toolCallId")
         call = self._tools.get(tool_call_id) if isinstance(tool_call_id, str) else None
         if call is None:
             self._fatal_or_warn(
-                f"at:unknown-id:{tool_call_id}",
+                f"unknown-id:{tool_call_id}",
                 f"Encountered tool call {chunk['type']} with unknown id: {tool_call_id}",
             )
         return call
@@ -349,10 +289,10 @@ class AssistantTransportDecoder:
         elif kind == "tool-call-begin":
             tool_call_id, tool_name = chunk.get("toolCallId"), chunk.get("toolName")
             if not isinstance(tool_call_id, str) or not isinstance(tool_name, str):
-                self._fatal_or_warn("at:legacy-bad:begin", "Invalid tool-call-begin chunk")
+                self._fatal_or_warn("legacy-bad:begin", "Invalid tool-call-begin chunk")
             elif tool_call_id in self._tools:
                 self._fatal_or_warn(
-                    f"at:duplicate:{tool_call_id}",
+                    f"duplicate:{tool_call_id}",
                     f"Encountered duplicate tool call id: {tool_call_id}",
                 )
             else:

@@ -11,18 +11,15 @@ well-formed is decided where it is applied (:mod:`.state_ops`).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from ..errors import StreamDecodeError
-from .base import WarningSink
 from .events import Event, UpdateState
-from .framing import SSEEvent
-from .json_text import parse_json
+from .sse_json import SSEJSONDecoder
 
 __all__ = ["ObjectStreamDecoder"]
 
 
-class ObjectStreamDecoder:
+class ObjectStreamDecoder(SSEJSONDecoder):
     """Decodes ``object-stream/v0`` events into state updates.
 
     Args:
@@ -32,43 +29,20 @@ class ObjectStreamDecoder:
     """
 
     encoding: ClassVar[str] = "object-stream"
-    framing: ClassVar[Literal["sse"]] = "sse"
+    warning_prefix: ClassVar[str] = "object-stream"
+    json_type: ClassVar[type[list[Any]]] = list
 
-    def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
-        self._strict = strict
-        self._warnings = warnings if warnings is not None else WarningSink()
-        self._done = False
+    def _on_value(self, value: Any, data: str) -> list[Event]:
+        return [UpdateState(operations=value)]
 
-    @property
-    def done(self) -> bool:
-        """True after a (non-standard) ``[DONE]`` event."""
-        return self._done
+    def _on_done(self) -> list[Event]:
+        return []
 
-    def decode_event(self, event: SSEEvent) -> list[Event]:
-        """One :class:`~.events.UpdateState` per event."""
-        if self._done:
-            return []
-        if event.event != "message":
-            self._reject(f"Unknown SSE event type: {event.event}", f"event:{event.event}")
-            return []
-        if event.data == "[DONE]":
-            self._done = True
-            return []
-        try:
-            operations: Any = parse_json(event.data)
-        except (ValueError, RecursionError):
-            operations = None
-        if not isinstance(operations, list):
-            self._reject("object stream event is not a JSON array of operations", "not-array")
-            return []
-        return [UpdateState(operations=operations)]
+    def _invalid(self, reason: str, data: str) -> list[Event]:
+        self._fatal_or_warn("not-array", "object stream event is not a JSON array of operations")
+        return []
 
     def end(self) -> list[Event]:
         """The stream has no end marker: nothing to add."""
         self._done = True
         return []
-
-    def _reject(self, message: str, key: str) -> None:
-        if self._strict:
-            raise StreamDecodeError(message)
-        self._warnings.warn(f"object-stream:{key}", message)

@@ -29,15 +29,13 @@ mode and a warning otherwise.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final
 
-from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
 from .events import ErrorEvent, Event, MessageFinish
-from .framing import SSEEvent
-from .json_text import js_json_stringify, parse_json
+from .json_text import js_json_stringify
 from .part_writer import PartWriter, ToolCallState
-from .ui_message_stream import MISSING_DONE
+from .sse_json import SSEJSONDecoder
 
 __all__ = ["OpenAIChunkDecoder"]
 
@@ -59,7 +57,7 @@ def _usage(value: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class OpenAIChunkDecoder:
+class OpenAIChunkDecoder(SSEJSONDecoder):
     """Decodes OpenAI ``chat.completion.chunk`` SSE into canonical events.
 
     Args:
@@ -68,42 +66,18 @@ class OpenAIChunkDecoder:
     """
 
     encoding: ClassVar[str] = "openai"
-    framing: ClassVar[Literal["sse"]] = "sse"
+    warning_prefix: ClassVar[str] = "openai"
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
-        self._strict = strict
-        self._warnings = warnings if warnings is not None else WarningSink()
+        super().__init__(strict=strict, warnings=warnings)
         self._w = PartWriter()
-        self._done = False
         self._finish_reason: str | None = None
         self._usage: dict[str, Any] = {}
         self._tools: dict[int, ToolCallState] = {}
 
-    @property
-    def done(self) -> bool:
-        """True once ``[DONE]`` arrived; later events are ignored."""
-        return self._done
-
-    def decode_event(self, event: SSEEvent) -> list[Event]:
-        """Events for one SSE event."""
-        if self._done:
-            return []
-        if event.event != "message":
-            if self._strict:
-                raise StreamDecodeError(f"Unknown SSE event type: {event.event}")
-            self._warnings.warn(f"openai:event:{event.event}", f"Ignored SSE event {event.event}")
-            return []
-        if event.data == "[DONE]":
-            return self._finish()
-        try:
-            chunk = parse_json(event.data)
-        except (ValueError, RecursionError):
-            chunk = None
-        if not isinstance(chunk, dict):
-            self._warnings.warn("openai:invalid", f"Dropped invalid chunk: {event.data[:200]}")
-            return []
-        if "error" in chunk and "choices" not in chunk:
-            error = chunk["error"]
+    def _on_value(self, value: Any, data: str) -> list[Event]:
+        if "error" in value and "choices" not in value:
+            error = value["error"]
             message = error.get("message") if isinstance(error, dict) else error
             code = error.get("code") if isinstance(error, dict) else None
             self._w.out.append(
@@ -113,9 +87,9 @@ class OpenAIChunkDecoder:
                 )
             )
             return self._w.drain()
-        if isinstance(chunk.get("usage"), dict):
-            self._usage = _usage(chunk["usage"])
-        choices = chunk.get("choices")
+        if isinstance(value.get("usage"), dict):
+            self._usage = _usage(value["usage"])
+        choices = value.get("choices")
         choice = choices[0] if isinstance(choices, list) and choices else None
         if isinstance(choice, dict):
             delta = choice.get("delta")
@@ -126,18 +100,18 @@ class OpenAIChunkDecoder:
                 self._finish_reason = _FINISH_REASONS.get(reason, "other")
         return self._w.drain()
 
-    def end(self) -> list[Event]:
-        """Closes the message when the body ends.
+    def _invalid(self, reason: str, data: str) -> list[Event]:
+        # One warning whatever the reason: these servers send nothing else.
+        self._warnings.warn("openai:invalid", f"Dropped invalid chunk: {data[:200]}")
+        return []
 
-        Raises:
-            IncompleteStreamError: strict mode, and ``[DONE]`` never came.
-        """
-        if self._done:
-            return []
-        if self._strict:
-            raise IncompleteStreamError(MISSING_DONE)
-        self._warnings.warn("openai:missing-done", MISSING_DONE)
-        return self._finish()
+    def _on_done(self) -> list[Event]:
+        self._w.close_append()
+        for call in self._tools.values():
+            self._w.close_tool(call)
+        if self._finish_reason is not None:
+            self._w.out.append(MessageFinish(finish_reason=self._finish_reason, usage=self._usage))
+        return self._w.drain()
 
     def _delta(self, delta: dict[str, Any]) -> None:
         reasoning = delta.get("reasoning_content", delta.get("reasoning"))
@@ -165,12 +139,3 @@ class OpenAIChunkDecoder:
             arguments = function.get("arguments")
             if isinstance(arguments, str) and arguments:
                 self._w.tool_args(call, arguments)
-
-    def _finish(self) -> list[Event]:
-        self._done = True
-        self._w.close_append()
-        for call in self._tools.values():
-            self._w.close_tool(call)
-        if self._finish_reason is not None:
-            self._w.out.append(MessageFinish(finish_reason=self._finish_reason, usage=self._usage))
-        return self._w.drain()

@@ -30,35 +30,18 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, Final, Literal
 
-from ..errors import IncompleteStreamError, StreamDecodeError
 from .base import WarningSink
 from .events import Data, ErrorEvent, Event, MessageFinish, StepFinish, StepStart
-from .framing import SSEEvent
-from .json_text import js_json_stringify, parse_json
+from .json_text import js_json_stringify
 from .part_writer import PartWriter, generate_id
+from .sse_json import MISSING_DONE, SSEJSONDecoder, error_text
 from .ui_message import UIMessageAccumulator
 from .ui_stream_tools import UIToolCalls
 
-__all__ = ["MISSING_DONE", "UIMessageStreamDecoder", "parse_json_object"]
-
-MISSING_DONE: Final = "Stream ended abruptly without receiving [DONE] marker"
-"""The reference's error text for an SSE body that ends without ``[DONE]``."""
+# MISSING_DONE: re-exported, it was public here first.
+__all__ = ["MISSING_DONE", "UIMessageStreamDecoder"]
 
 _ZERO_USAGE: Final = {"inputTokens": 0, "outputTokens": 0}
-
-
-def parse_json_object(text: str) -> dict[str, Any] | None:
-    """The SSE data as a JSON object with a string ``type``, or ``None``.
-
-    Parsed as the reference's secure parser does (no ``NaN``, no
-    ``__proto__`` keys)."""
-    try:
-        value = parse_json(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict) or not isinstance(value.get("type"), str):
-        return None
-    return value
 
 
 def _usage(value: Any) -> dict[str, Any]:
@@ -88,7 +71,7 @@ def _key(value: Any) -> Hashable:
     return ("json", js_json_stringify(value))
 
 
-class UIMessageStreamDecoder:
+class UIMessageStreamDecoder(SSEJSONDecoder):
     """Decodes the UI message stream (AI SDK v5+ and the legacy assistant-ui
     dialect) into canonical events.
 
@@ -105,7 +88,8 @@ class UIMessageStreamDecoder:
     """
 
     encoding: ClassVar[str] = "ui-message-stream"
-    framing: ClassVar[Literal["sse"]] = "sse"
+    warning_prefix: ClassVar[str] = "ui"
+    requires_done: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -114,10 +98,8 @@ class UIMessageStreamDecoder:
         warnings: WarningSink | None = None,
         previous_message: dict[str, Any] | None = None,
     ) -> None:
-        self._strict = strict
-        self._warnings = warnings if warnings is not None else WarningSink()
+        super().__init__(strict=strict, warnings=warnings)
         self._w = PartWriter()
-        self._done = False
         self._ui = UIMessageAccumulator(previous_message, strict=strict, warnings=self._warnings)
         self._message_id: str | None = None
         self._step_opened_by_start = False
@@ -144,13 +126,6 @@ class UIMessageStreamDecoder:
             **self._tools.handlers(),
         }
 
-    # -- SSEFrameDecoder ----------------------------------------------------
-
-    @property
-    def done(self) -> bool:
-        """True once ``[DONE]`` arrived; later events are ignored."""
-        return self._done
-
     @property
     def ui_message(self) -> dict[str, Any] | None:
         """A snapshot of the AI SDK UIMessage built so far (PROTOCOLS.md 3.9),
@@ -163,38 +138,23 @@ class UIMessageStreamDecoder:
         """The AI SDK message accumulator fed by this decoder."""
         return self._ui
 
-    def decode_event(self, event: SSEEvent) -> list[Event]:
-        """Events for one SSE event."""
-        if self._done:
-            return []
-        if event.event != "message":
-            if self._strict:
-                raise StreamDecodeError(f"Unknown SSE event type: {event.event}")
-            self._warnings.warn(
-                f"ui:event:{event.event}", f"Ignored unknown SSE event type: {event.event}"
-            )
-            return []
-        if event.data == "[DONE]":
-            self._close_all()
-            self._done = True
-            return self._w.drain()
-        chunk = parse_json_object(event.data)
-        if chunk is None:
-            self._warnings.warn(
-                f"ui:invalid:{event.data[:200]}",
-                f"Dropped invalid UIMessageStream chunk: {event.data[:200]}",
-            )
-            return []
-        self._ui.apply(chunk)
-        chunk_type: str = chunk["type"]
+    def _on_done(self) -> list[Event]:
+        self._close_all()
+        return self._w.drain()
+
+    def _on_value(self, value: Any, data: str) -> list[Event]:
+        if not isinstance(value.get("type"), str):
+            return self._invalid("no-type", data)
+        self._ui.apply(value)
+        chunk_type: str = value["type"]
         handler = self._handlers.get(chunk_type)
         if handler is not None:
-            handler(chunk)
+            handler(value)
         elif chunk_type.startswith("data-"):
-            if not chunk.get("transient"):
+            if not value.get("transient"):
                 item: dict[str, Any] = {"name": chunk_type[5:]}
-                if "data" in chunk:
-                    item["data"] = chunk["data"]
+                if "data" in value:
+                    item["data"] = value["data"]
                 self._w.out.append(Data(data=[item]))
         elif chunk_type not in _IGNORED:
             self._warnings.warn(
@@ -202,16 +162,6 @@ class UIMessageStreamDecoder:
                 f"Ignored unknown UIMessageStream chunk type: {chunk_type}",
             )
         return self._w.drain()
-
-    def end(self) -> list[Event]:
-        """Nothing to add after ``[DONE]``; a body without it is cut off.
-
-        Raises:
-            IncompleteStreamError: ``[DONE]`` never arrived.
-        """
-        if not self._done:
-            raise IncompleteStreamError(MISSING_DONE)
-        return []
 
     # -- helpers --------------------------------------------------------------
 
@@ -275,12 +225,7 @@ class UIMessageStreamDecoder:
         self._on_finish({"finishReason": "other"})
 
     def _on_error(self, chunk: dict[str, Any]) -> None:
-        text = chunk.get("errorText")
-        if text is None:
-            text = "unknown error"
-        elif not isinstance(text, str):
-            text = js_json_stringify(text)
-        self._w.out.append(ErrorEvent(error=text))
+        self._w.out.append(ErrorEvent(error=error_text(chunk.get("errorText"))))
 
     # -- text and reasoning -----------------------------------------------
 

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import StreamDecodeError
 from .base import WarningSink
 from .events import MISSING
 from .json_text import js_json_stringify
 from .part_writer import NO_RESULT, PartWriter, ToolCallState
+from .sse_json import fatal_or_warn
 
 __all__ = ["UIToolCalls"]
 
@@ -98,9 +98,7 @@ class UIToolCalls:
         self._tools.clear()
 
     def _fatal_or_warn(self, key: str, message: str) -> None:
-        if self._strict:
-            raise StreamDecodeError(message)
-        self._warnings.warn(key, message)
+        fatal_or_warn(self._strict, self._warnings, key, message)
 
     # -- tool calls: the current AI SDK chunks, normalised --------------------
 
