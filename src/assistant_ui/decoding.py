@@ -48,6 +48,7 @@ def decode_stream(
     headers: Mapping[str, str] | None = None,
     initial_state: Any = None,
     strict: bool = False,
+    previous_ui_message: Mapping[str, Any] | None = None,
 ) -> DecodeResult:
     """Decodes a complete response body.
 
@@ -61,6 +62,8 @@ def decode_stream(
         initial_state: the assistant-transport state to start from.
         strict: decode exactly as the reference does (fatal on what it
             rejects); the default drops such input with a warning.
+        previous_ui_message: for a UI message stream, the AI SDK UIMessage
+            the reply continues (see :class:`~assistant_ui.protocol.parser.StreamParser`).
 
     Returns:
         The message, state, events, encoding and warnings.
@@ -83,6 +86,7 @@ def decode_stream(
         initial_state=initial_state,
         strict=strict,
         warnings=sink,
+        previous_ui_message=previous_ui_message,
     )
     events: list[Event] = []
     if isinstance(data, (bytes, bytearray, memoryview)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import importlib.util
 from typing import Any
@@ -354,3 +355,76 @@ async def test_streamed_plain_text_is_detected() -> None:
     p.close()
     assert p.encoding == "plain-text"
     assert text_parts(p.message) == ["0: not a frame ✓"]
+
+
+# --- continuing a UIMessage (submit-message, PROTOCOLS.md 3.9) ---------------
+
+PREVIOUS_UI_MESSAGE: dict[str, Any] = {
+    "id": "a1",
+    "role": "assistant",
+    "parts": [
+        {"type": "step-start"},
+        {
+            "type": "tool-weather",
+            "toolCallId": "c1",
+            "state": "output-available",
+            "input": {"city": "Paris"},
+            "output": {"temp": 20},
+        },
+    ],
+}
+CONTINUATION = (
+    b'data: {"type":"start"}\n\n'
+    b'data: {"type":"start-step"}\n\n'
+    b'data: {"type":"text-start","id":"t"}\n\n'
+    b'data: {"type":"text-delta","id":"t","delta":"20 \\u00b0C"}\n\n'
+    b'data: {"type":"text-end","id":"t"}\n\n'
+    b'data: {"type":"finish-step"}\n\n'
+    b'data: {"type":"finish"}\n\n'
+    b"data: [DONE]\n\n"
+)
+
+
+@pytest.mark.parametrize("size", [1, 7, len(CONTINUATION)])
+def test_previous_ui_message_is_continued_not_replaced(size: int) -> None:
+    before = copy.deepcopy(PREVIOUS_UI_MESSAGE)
+    p = parser(
+        headers={"content-type": "text/event-stream"}, previous_ui_message=PREVIOUS_UI_MESSAGE
+    )
+    feed_all(p, CONTINUATION, size)
+    p.close()
+    assert p.ui_message == {
+        "id": "a1",
+        "role": "assistant",
+        "parts": [
+            *before["parts"],
+            {"type": "step-start"},
+            {"type": "text", "text": "20 °C", "state": "done"},
+        ],
+    }
+    assert before == PREVIOUS_UI_MESSAGE  # copied, never modified
+    # the canonical message is this reply only
+    assert text_parts(p.message) == ["20 °C"]
+    assert [part["type"] for part in p.message["parts"]] == ["text"]
+
+
+def test_without_previous_ui_message_a_new_message_starts() -> None:
+    p = parser(encoding="ui-message-stream")
+    feed_all(p, CONTINUATION, 64)
+    p.close()
+    assert p.ui_message is not None
+    assert p.ui_message["id"] != "a1"
+    assert [part["type"] for part in p.ui_message["parts"]] == ["step-start", "text"]
+
+
+def test_decode_stream_passes_previous_ui_message_and_other_encodings_ignore_it() -> None:
+    result = decode_stream(
+        CONTINUATION, encoding="ui-message-stream", previous_ui_message=PREVIOUS_UI_MESSAGE
+    )
+    assert result.ui_message is not None
+    assert result.ui_message["id"] == "a1"
+    assert len(result.ui_message["parts"]) == 4
+    other = decode_stream(b'0:"x"\n', previous_ui_message=PREVIOUS_UI_MESSAGE)
+    assert other.encoding == "data-stream"
+    assert other.ui_message is None
+    assert text_parts(other.message) == ["x"]

@@ -118,6 +118,11 @@ class StreamParser:
             else the UI message stream).
         max_line_bytes: longest line (or SSE event data) accepted.
         warnings: where dropped input is reported.
+        previous_ui_message: the AI SDK UIMessage this reply continues (the
+            last assistant message of a ``submit-message`` request, PROTOCOLS.md
+            3.9): :attr:`ui_message` then extends it instead of starting a new
+            message. Used only when the body is a UI message stream; never
+            modified.
 
     Example::
 
@@ -142,6 +147,7 @@ class StreamParser:
         default_encoding: str = "data-stream",
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
         warnings: WarningSink | None = None,
+        previous_ui_message: Mapping[str, Any] | None = None,
     ) -> None:
         from .accumulator import MessageAccumulator
 
@@ -154,6 +160,7 @@ class StreamParser:
         )
         self._strict = strict
         self._max_line_bytes = max_line_bytes
+        self._previous_ui_message = previous_ui_message
         self._media_type = media_type(headers)
         self._encoding: str | None = encoding or encoding_from_headers(headers)
         self._sniffer: EncodingSniffer | None = None
@@ -294,7 +301,10 @@ class StreamParser:
     def _start(self) -> None:
         assert self._encoding is not None
         cls = decoder_class(self._encoding)
-        self._decoder = cls(strict=self._strict, warnings=self.warnings)
+        options: dict[str, Any] = {}
+        if self._encoding == "ui-message-stream" and self._previous_ui_message is not None:
+            options["previous_message"] = self._previous_ui_message
+        self._decoder = cls(strict=self._strict, warnings=self.warnings, **options)
         self._framing = cls.framing
         if self._framing != "text":
             self._lines = LineSplitter(

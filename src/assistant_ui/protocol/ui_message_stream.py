@@ -27,7 +27,7 @@ complete).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, ClassVar, Final, Literal
 
 from .base import WarningSink
@@ -96,7 +96,7 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
         *,
         strict: bool = False,
         warnings: WarningSink | None = None,
-        previous_message: dict[str, Any] | None = None,
+        previous_message: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(strict=strict, warnings=warnings)
         self._w = PartWriter()
