@@ -8,6 +8,9 @@ read the backend's log through it::
     def test_something(demo_server, thread_id):
         ...  # POST f"{demo_server.url}/api/chat" with {"threadId": thread_id, ...}
         assert demo_server.log.requests_for(thread_id)[0].path == "/api/chat"
+
+``recorder``: a fresh :class:`servers.Recorder` for the test apps of
+``tests/servers.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pytest
 
 if TYPE_CHECKING:
     from assistant_ui.demo.recording import DemoLog
+    from servers import Recorder
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,12 @@ def demo_server() -> Iterator[DemoServer]:
 def thread_id() -> str:
     """A thread id no other test uses."""
     return f"thread-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """What a test app of ``tests/servers.py`` received (imported late: the
+    servers need the official assistant-stream package)."""
+    from servers import Recorder
+
+    return Recorder()

@@ -24,11 +24,6 @@ USER = {"role": "user", "content": [{"type": "text", "text": "Hello, how are you
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
 def json_server(recorder: Recorder) -> Iterator[BackgroundServer]:
     with BackgroundServer(json_app(recorder)) as server:
         yield server

@@ -31,11 +31,6 @@ async def call(thread: ThreadClient, name: str, sync: bool, **kwargs: Any) -> An
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
 def json_url(recorder: Recorder) -> Iterator[str]:
     with BackgroundServer(json_app(recorder)) as server:
         yield server.url

@@ -177,11 +177,6 @@ tool_message: Message = {
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
 def url(recorder: Recorder) -> Iterator[str]:
     with BackgroundServer(official_app(recorder)) as server:
         yield server.url

@@ -31,11 +31,6 @@ twins = pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
 def official(recorder: Recorder) -> Iterator[str]:
     with BackgroundServer(official_app(recorder)) as server:
         yield server.url

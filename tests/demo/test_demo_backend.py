@@ -56,6 +56,12 @@ def post(server: Any, path: str, body: Any, **kwargs: Any) -> httpx.Response:
     return httpx.post(server.url + path, json=body, timeout=10, **kwargs)
 
 
+def said(server: Any, thread_id: str, text: str) -> list[tuple[str, Any]]:
+    """The data-stream frames of the reply to one user message on /api/chat."""
+    body = {"threadId": thread_id, "messages": [user(text)]}
+    return data_stream_frames(post(server, "/api/chat", body).text)
+
+
 # -- request flavours ----------------------------------------------------------
 
 
@@ -226,11 +232,7 @@ def test_chat_path_recognises_an_assistant_transport_body(demo_server, thread_id
 
 
 def test_reasoning_comes_before_the_answer(demo_server, thread_id):
-    frames = data_stream_frames(
-        post(
-            demo_server, "/api/chat", {"threadId": thread_id, "messages": [user("think about tea")]}
-        ).text
-    )
+    frames = said(demo_server, thread_id, "think about tea")
     codes = [code for code, _ in frames]
     assert "g" in codes
     assert codes.index("g") < codes.index("0")
@@ -238,13 +240,7 @@ def test_reasoning_comes_before_the_answer(demo_server, thread_id):
 
 
 def test_frontend_weather_tool_is_left_for_the_client(demo_server, thread_id):
-    frames = data_stream_frames(
-        post(
-            demo_server,
-            "/api/chat",
-            {"threadId": thread_id, "messages": [user("weather in Paris")]},
-        ).text
-    )
+    frames = said(demo_server, thread_id, "weather in Paris")
     starts = [value for code, value in frames if code == "b"]
     assert [s["toolName"] for s in starts] == ["get_weather"]
     args = "".join(v["argsTextDelta"] for code, v in frames if code == "c")
@@ -257,13 +253,7 @@ def test_frontend_weather_tool_is_left_for_the_client(demo_server, thread_id):
 
 
 def test_two_cities_make_two_calls(demo_server, thread_id):
-    frames = data_stream_frames(
-        post(
-            demo_server,
-            "/api/chat",
-            {"threadId": thread_id, "messages": [user("What's the weather in Paris and Berlin?")]},
-        ).text
-    )
+    frames = said(demo_server, thread_id, "What's the weather in Paris and Berlin?")
     starts = [value for code, value in frames if code == "b"]
     assert len(starts) == 2
     args: dict[str, str] = {}
@@ -469,11 +459,7 @@ def test_denied_approval_is_acknowledged(demo_server, thread_id):
 
 
 def test_server_side_tool_with_sources(demo_server, thread_id):
-    frames = data_stream_frames(
-        post(
-            demo_server, "/api/chat", {"threadId": thread_id, "messages": [user("search python")]}
-        ).text
-    )
+    frames = said(demo_server, thread_id, "search python")
     codes = [code for code, _ in frames]
     assert codes.index("b") < codes.index("a") < codes.index("h") < codes.index("0")
     result = next(v for code, v in frames if code == "a")
@@ -485,21 +471,13 @@ def test_server_side_tool_with_sources(demo_server, thread_id):
 
 
 def test_calculator_tool(demo_server, thread_id):
-    frames = data_stream_frames(
-        post(
-            demo_server, "/api/chat", {"threadId": thread_id, "messages": [user("calculate 6 * 7")]}
-        ).text
-    )
+    frames = said(demo_server, thread_id, "calculate 6 * 7")
     assert next(v for code, v in frames if code == "a")["result"] == {"value": 42}
     assert text_of(frames) == "6 * 7 = 42."
 
 
 def test_fail_sends_an_error_chunk_and_ends_cleanly(demo_server, thread_id):
-    frames = data_stream_frames(
-        post(
-            demo_server, "/api/chat", {"threadId": thread_id, "messages": [user("please fail")]}
-        ).text
-    )
+    frames = said(demo_server, thread_id, "please fail")
     assert ("3", "The demo backend failed on request.") in frames
     assert frames[-1][1]["finishReason"] == "error"
 
@@ -518,15 +496,7 @@ def test_crash_sends_the_error_frame_then_cuts_the_connection(demo_server, threa
 
 
 def test_long_reply(demo_server, thread_id):
-    text = text_of(
-        data_stream_frames(
-            post(
-                demo_server,
-                "/api/chat",
-                {"threadId": thread_id, "messages": [user("write something long")]},
-            ).text
-        )
-    )
+    text = text_of(said(demo_server, thread_id, "write something long"))
     assert len(text.split()) > 2000
     assert text.startswith("Paragraph 1.")
 
