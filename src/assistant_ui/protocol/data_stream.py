@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Literal
 
 from ..errors import StreamDecodeError
@@ -40,18 +39,12 @@ from .events import (
     ErrorEvent,
     Event,
     MessageFinish,
-    PartFinish,
-    PartStart,
     StepFinish,
     StepStart,
-    TextDelta,
-    ToolCallApproval,
-    ToolCallArgsTextFinish,
-    ToolResult,
     UpdateState,
 )
 from .json_text import js_json_stringify, parse_json
-from .part_writer import NO_RESULT
+from .part_writer import NO_RESULT, PartWriter, ToolCallState
 
 __all__ = ["DataStreamDecoder"]
 
@@ -89,21 +82,6 @@ def _error_event(value: Any) -> ErrorEvent:
     return ErrorEvent(error=js_json_stringify(value))
 
 
-@dataclass(slots=True)
-class _ToolCall:
-    index: int
-    has_args_text: bool = False
-    args_closed: bool = False
-    closed: bool = False
-
-
-@dataclass(slots=True)
-class _AppendTarget:
-    kind: Literal["text", "reasoning"]
-    parent_id: str | None
-    index: int
-
-
 class DataStreamDecoder:
     """Turns data stream lines into canonical events.
 
@@ -123,37 +101,39 @@ class DataStreamDecoder:
     encoding: ClassVar[str] = "data-stream"
     framing: ClassVar[Literal["lines"]] = "lines"
 
-    __slots__ = ("_append", "_handlers", "_parts", "_strict", "_tools", "warnings")
+    __slots__ = ("_handlers", "_strict", "_tools", "_w", "warnings")
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
         self._strict = strict
         self.warnings = warnings if warnings is not None else WarningSink()
-        self._parts = 0
-        self._append: _AppendTarget | None = None
-        self._tools: dict[str, _ToolCall] = {}
-        self._handlers: dict[str, Callable[[Any, list[Event]], None]] = {
-            "0": self._text,
-            "g": self._reasoning,
-            "aui-text-delta": self._aui_text,
-            "aui-reasoning-delta": self._aui_reasoning,
+        self._w = PartWriter()
+        self._tools: dict[str, ToolCallState] = {}
+        self._handlers: dict[str, Callable[[Any], None]] = {
+            "0": lambda v: self._w.append("text", v),
+            "g": lambda v: self._w.append("reasoning", v),
+            "aui-text-delta": lambda v: self._w.append("text", v["textDelta"], v["parentId"]),
+            "aui-reasoning-delta": lambda v: self._w.append(
+                "reasoning", v["reasoningDelta"], v["parentId"]
+            ),
             "aui-reasoning-part-start": self._reasoning_part_start,
-            "2": lambda v, out: out.append(Data(data=v)),
-            "8": lambda v, out: out.append(Annotations(annotations=v)),
-            "3": lambda v, out: out.append(_error_event(v)),
-            "aui-state": lambda v, out: out.append(UpdateState(operations=v)),
+            "2": lambda v: self._emit(Data(data=v)),
+            "8": lambda v: self._emit(Annotations(annotations=v)),
+            "3": lambda v: self._emit(_error_event(v)),
+            "aui-state": lambda v: self._emit(UpdateState(operations=v)),
             "b": self._tool_call_start,
             "c": self._tool_call_delta,
             "9": self._tool_call,
             "a": self._tool_result,
             "aui-tool-call-approval": self._tool_approval,
-            "f": lambda v, out: out.append(StepStart(message_id=v["messageId"])),
+            "f": lambda v: self._emit(StepStart(message_id=v["messageId"])),
             "e": self._step_finish,
             "d": self._message_finish,
-            "h": lambda v, out: self._finished_part("source", v, out),
-            "k": lambda v, out: self._finished_part("file", v, out),
-            "aui-data": self._data_part,
-            "i": lambda v, out: None,  # redacted reasoning: ignored by the reference
-            "j": lambda v, out: None,  # reasoning signature: ignored by the reference
+            "h": lambda v: self._finished_part("source", v),
+            "k": lambda v: self._finished_part("file", v),
+            # The reference spreads the whole value (parentId included, as sent).
+            "aui-data": lambda v: self._w.start_finished({**v, "type": "data"}),
+            "i": lambda v: None,  # redacted reasoning: ignored by the reference
+            "j": lambda v: None,  # reasoning signature: ignored by the reference
         }
 
     # --- entry points ------------------------------------------------------
@@ -179,9 +159,8 @@ class DataStreamDecoder:
                 pass
             else:
                 if end == len(line) and line[colon + 1] == '"':
-                    out: list[Event] = []
-                    self._append_delta("text", None, text, out)
-                    return out
+                    self._w.append("text", text)
+                    return self._w.drain()
         try:
             value = parse_json(line[colon + 1 :])
         except ValueError:
@@ -207,107 +186,47 @@ class DataStreamDecoder:
                 f'Dropped data-stream chunk with invalid value for type "{code}": {preview}',
             )
             return []
-        events: list[Event] = []
-        handler(value, events)
-        return events
+        handler(value)
+        return self._w.drain()
 
     def end(self) -> list[Event]:
         """Closes every open tool call (arguments first) and the append target."""
-        out: list[Event] = []
         for call in self._tools.values():
-            self._close_args(call, out)
-            if not call.closed:
-                call.closed = True
-                out.append(PartFinish(path=(call.index,)))
-        self._finish_append(out)
-        return out
+            self._w.close_tool(call)
+        self._w.close_append()
+        return self._w.drain()
 
     # --- helpers -------------------------------------------------------------
+
+    def _emit(self, event: Event) -> None:
+        self._w.out.append(event)
 
     def _reject(self, reason: str, key: str, message: str) -> None:
         if self._strict:
             raise StreamDecodeError(reason)
         self.warnings.warn(f"data-stream:{key}", message)
 
-    def _finish_append(self, out: list[Event]) -> None:
-        if self._append is not None:
-            out.append(PartFinish(path=(self._append.index,)))
-            self._append = None
-
-    def _start_part(self, part: dict[str, Any], out: list[Event]) -> int:
-        self._finish_append(out)
-        index = self._parts
-        self._parts += 1
-        out.append(PartStart(part=part))
-        return index
-
-    def _append_delta(
-        self,
-        kind: Literal["text", "reasoning"],
-        parent_id: str | None,
-        delta: str,
-        out: list[Event],
-    ) -> None:
-        target = self._append
-        if target is None or target.kind != kind or target.parent_id != parent_id:
-            target = self._open_append(kind, parent_id, {}, out)
-        out.append(TextDelta(text_delta=delta, path=(target.index,)))
-
-    def _open_append(
-        self,
-        kind: Literal["text", "reasoning"],
-        parent_id: str | None,
-        extra: dict[str, Any],
-        out: list[Event],
-    ) -> _AppendTarget:
-        part: dict[str, Any] = {"type": kind, **extra}
-        if parent_id:  # an empty parentId is compared, but never written
-            part["parentId"] = parent_id
-        index = self._start_part(part, out)
-        self._append = _AppendTarget(kind, parent_id, index)
-        return self._append
-
-    # --- text and reasoning ----------------------------------------------------
-
-    def _text(self, value: str, out: list[Event]) -> None:
-        self._append_delta("text", None, value, out)
-
-    def _reasoning(self, value: str, out: list[Event]) -> None:
-        self._append_delta("reasoning", None, value, out)
-
-    def _aui_text(self, value: dict[str, Any], out: list[Event]) -> None:
-        self._append_delta("text", value["parentId"], value["textDelta"], out)
-
-    def _aui_reasoning(self, value: dict[str, Any], out: list[Event]) -> None:
-        self._append_delta("reasoning", value["parentId"], value["reasoningDelta"], out)
-
-    def _reasoning_part_start(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _reasoning_part_start(self, value: dict[str, Any]) -> None:
         # Always a new part (it carries a summary); no text is appended.
         summary = value.get("unstable_summary")
-        extra = {"unstable_summary": summary} if summary is not None else {}
-        self._open_append("reasoning", value.get("parentId") or None, extra, out)
+        extra = {"unstable_summary": summary} if summary is not None else None
+        self._w.open_append("reasoning", value.get("parentId") or None, extra)
 
-    # --- parts that start finished ---------------------------------------------
-
-    def _finished_part(self, kind: str, value: dict[str, Any], out: list[Event]) -> None:
+    def _finished_part(self, kind: str, value: dict[str, Any]) -> None:
         part = {k: v for k, v in value.items() if k != "parentId"}
         part["type"] = kind
         parent_id = value.get("parentId")
         if parent_id:
             part["parentId"] = parent_id
-        index = self._start_part(part, out)
-        out.append(PartFinish(path=(index,)))
-
-    def _data_part(self, value: dict[str, Any], out: list[Event]) -> None:
-        # The reference spreads the whole value (parentId included, as sent).
-        index = self._start_part({**value, "type": "data"}, out)
-        out.append(PartFinish(path=(index,)))
+        self._w.start_finished(part)
 
     # --- tool calls (PROTOCOLS.md 2.2.3) ------------------------------------------
 
     def _new_tool_call(
-        self, tool_call_id: str, tool_name: str, parent_id: str | None, out: list[Event]
-    ) -> _ToolCall:
+        self, tool_call_id: str, tool_name: str, parent_id: str | None
+    ) -> ToolCallState:
+        # The reference's key order differs from the SSE decoders' (it shows
+        # in the part-start event).
         part: dict[str, Any] = {
             "type": "tool-call",
             "toolName": tool_name,
@@ -315,23 +234,10 @@ class DataStreamDecoder:
         }
         if parent_id:
             part["parentId"] = parent_id
-        call = _ToolCall(self._start_part(part, out))
-        self._tools[tool_call_id] = call
+        call = self._tools[tool_call_id] = ToolCallState(self._w.start(part))
         return call
 
-    def _close_args(self, call: _ToolCall, out: list[Event]) -> None:
-        if call.args_closed:
-            return
-        call.args_closed = True
-        if not call.has_args_text:
-            out.append(TextDelta(text_delta="{}", path=(call.index,)))
-        out.append(ToolCallArgsTextFinish(path=(call.index,)))
-
-    def _append_args(self, call: _ToolCall, text: str, out: list[Event]) -> None:
-        call.has_args_text = True
-        out.append(TextDelta(text_delta=text, path=(call.index,)))
-
-    def _known_call(self, tool_call_id: str, what: str, key: str) -> _ToolCall | None:
+    def _known_call(self, tool_call_id: str, what: str, key: str) -> ToolCallState | None:
         call = self._tools.get(tool_call_id)
         if call is None:
             self._reject(
@@ -341,7 +247,7 @@ class DataStreamDecoder:
             )
         return call
 
-    def _tool_call_start(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _tool_call_start(self, value: dict[str, Any]) -> None:
         tool_call_id = value["toolCallId"]
         if tool_call_id in self._tools:
             self._reject(
@@ -350,9 +256,9 @@ class DataStreamDecoder:
                 f"Dropped duplicate tool call start: {tool_call_id}",
             )
             return
-        self._new_tool_call(tool_call_id, value["toolName"], value.get("parentId"), out)
+        self._new_tool_call(tool_call_id, value["toolName"], value.get("parentId"))
 
-    def _tool_call_delta(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _tool_call_delta(self, value: dict[str, Any]) -> None:
         tool_call_id = value["toolCallId"]
         call = self._known_call(tool_call_id, "", "args")
         if call is None:
@@ -365,67 +271,61 @@ class DataStreamDecoder:
             return
         delta = value["argsTextDelta"]
         if delta:
-            self._append_args(call, delta, out)
+            self._w.tool_args(call, delta)
         if value.get("isFinal") is True:
-            self._close_args(call, out)
+            self._w.close_tool_args(call)
 
-    def _tool_call(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _tool_call(self, value: dict[str, Any]) -> None:
         tool_call_id = value["toolCallId"]
         call = self._tools.get(tool_call_id)
         if call is None:
-            call = self._new_tool_call(tool_call_id, value["toolName"], None, out)
+            call = self._new_tool_call(tool_call_id, value["toolName"], None)
         args = value.get("args")
-        if args is not None and not call.has_args_text and not call.args_closed:
-            self._append_args(call, js_json_stringify(args), out)
-        self._close_args(call, out)
+        if args is not None and not call.has_args:
+            self._w.tool_args(call, js_json_stringify(args))
+        self._w.close_tool_args(call)
 
-    def _tool_result(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _tool_result(self, value: dict[str, Any]) -> None:
         call = self._known_call(value["toolCallId"], " result", "result")
-        if call is None or call.closed:
-            return  # a result after the final one is ignored, as in the reference
+        if call is None:
+            return
+        # A result after the final one is ignored, as in the reference.
         model_content = value.get("modelContent")
-        preliminary = bool(value.get("isPreliminary"))
-        out.append(
-            ToolResult(
-                path=(call.index,),
-                result=value.get("result", NO_RESULT),
-                is_error=bool(value.get("isError")),
-                artifact=value.get("artifact", MISSING),
-                model_content=model_content if model_content is not None else MISSING,
-                messages=value.get("messages", MISSING),
-                is_preliminary=preliminary,
-            )
+        self._w.tool_result(
+            call,
+            value.get("result", NO_RESULT),
+            is_error=bool(value.get("isError")),
+            is_preliminary=bool(value.get("isPreliminary")),
+            artifact=value.get("artifact", MISSING),
+            model_content=model_content if model_content is not None else MISSING,
+            messages=value.get("messages", MISSING),
         )
-        self._close_args(call, out)
-        if not preliminary:
-            call.closed = True
-            out.append(PartFinish(path=(call.index,)))
 
-    def _tool_approval(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _tool_approval(self, value: dict[str, Any]) -> None:
         call = self._known_call(value["toolCallId"], " approval", "approval")
-        if call is not None and not call.closed:
-            out.append(ToolCallApproval(path=(call.index,), approval=value["approval"]))
+        if call is not None:
+            self._w.tool_approval(call, value["approval"])
 
     # --- steps and finish ------------------------------------------------------------
-
-    def _close_open_args(self, out: list[Event]) -> None:
-        for call in self._tools.values():
-            self._close_args(call, out)
 
     # The reference closes open arguments in the same step, but its
     # args-finish chunks go out a microtask later, after the finish event;
     # the order is kept so event consumers see what the reference emits.
 
-    def _step_finish(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _step_finish(self, value: dict[str, Any]) -> None:
         reason, usage = _finish_fields(value)
-        out.append(
+        self._emit(
             StepFinish(
                 finish_reason=reason, usage=usage, is_continued=value.get("isContinued") is True
             )
         )
-        self._close_open_args(out)
+        self._close_open_args()
 
-    def _message_finish(self, value: dict[str, Any], out: list[Event]) -> None:
+    def _message_finish(self, value: dict[str, Any]) -> None:
         reason, usage = _finish_fields(value)
-        out.append(MessageFinish(finish_reason=reason, usage=usage))
-        self._close_open_args(out)
+        self._emit(MessageFinish(finish_reason=reason, usage=usage))
+        self._close_open_args()
+
+    def _close_open_args(self) -> None:
+        for call in self._tools.values():
+            self._w.close_tool_args(call)

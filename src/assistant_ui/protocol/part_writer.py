@@ -92,14 +92,25 @@ class PartWriter:
         same ``parentId``, else starts a new one."""
         target = self._append
         if target is None or target[0] != kind or target[1] != parent_id:
-            part: dict[str, Any] = {"type": kind}
-            if parent_id:
-                part["parentId"] = parent_id
-            index = self.start(part)
-            self._append = (kind, parent_id, index)
+            index = self.open_append(kind, parent_id)
         else:
             index = target[2]
         self.out.append(TextDelta(text_delta=delta, path=(index,)))
+
+    def open_append(
+        self,
+        kind: Literal["text", "reasoning"],
+        parent_id: Any = None,
+        extra: dict[str, Any] | None = None,
+    ) -> int:
+        """Starts a new ``kind`` part (with the ``extra`` fields) and makes it
+        the append target; returns its index."""
+        part: dict[str, Any] = {"type": kind, **extra} if extra else {"type": kind}
+        if parent_id:  # an empty parentId is compared, but never written
+            part["parentId"] = parent_id
+        index = self.start(part)
+        self._append = (kind, parent_id, index)
+        return index
 
     def delta(self, index: int, delta: str, provider_metadata: Any = None) -> None:
         """Appends text to the explicitly started part ``index``."""
