@@ -23,7 +23,7 @@ from ._transport import (
     split_transport_kwargs,
 )
 from .errors import InvalidRequestError, UsageError
-from .streaming import StreamCore
+from .stream_core import StreamCore
 from .thread import ThreadClient
 
 __all__ = ["AssistantClient"]

@@ -30,7 +30,8 @@ from .protocol.sync_server import (
     validate_thread_id,
 )
 from .response import ChatResponse
-from .streaming import AsyncChatStream, ChatStream, StreamCore
+from .stream_core import StreamCore
+from .streaming import AsyncChatStream, ChatStream
 
 if TYPE_CHECKING:
     from .client import AssistantClient

@@ -1,0 +1,354 @@
+"""The I/O-free half of a streamed request: :class:`StreamCore`.
+
+It holds the request description, the parser and everything decoded, and
+makes every decision (what a status, a content type, a transport error, an
+empty body or a cancel means); :class:`~assistant_ui.streaming.ChatStream`
+and :class:`~assistant_ui.streaming.AsyncChatStream` only move bytes.
+"""
+
+from __future__ import annotations
+
+import socket
+from contextlib import AbstractContextManager, suppress
+from typing import TYPE_CHECKING, Any, Final
+
+import httpx
+
+from ._transport import HeadersOption, request_headers, status_error, transport_errors
+from .errors import (
+    AssistantUIError,
+    IncompleteStreamError,
+    RemoteStreamError,
+    StreamDecodeError,
+    StreamError,
+    StreamInterruptedError,
+    UsageError,
+)
+from .protocol.base import WarningSink
+from .protocol.events import ErrorEvent, Event, TextDelta
+from .response import ChatResponse
+
+if TYPE_CHECKING:
+    from .protocol.parser import StreamParser
+
+__all__ = ["StreamCore"]
+
+_CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
+
+# Media types that mean "a document, not a stream" (PROTOCOLS.md 2.8 rule 5).
+_JSON_SUFFIX: Final = "+json"
+
+
+def _is_json_document(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith(_JSON_SUFFIX)
+
+
+class StreamCore:
+    """The I/O-free half of a streamed request, shared by both twins.
+
+    Holds the request description, the parser and everything decoded, and
+    makes every decision; :class:`ChatStream` and :class:`AsyncChatStream`
+    only move bytes.
+
+    Args:
+        url: the endpoint (relative to the client's ``base_url``).
+        body: the encoded JSON request body.
+        headers: the user's header option (mapping or callable).
+        encoding: force a reply encoding instead of detecting it.
+        initial_state: the assistant-transport state the reply starts from.
+        strict: decode exactly as the reference (see the decoders).
+        keep_body: keep the raw body and every event (for ``chat()``).
+        registry: the set of in-flight streams of the thread, for cancel.
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        body: bytes,
+        headers: HeadersOption,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+        keep_body: bool = False,
+        registry: set[StreamCore] | None = None,
+    ) -> None:
+        self.url = url
+        self.body = body
+        self.headers = headers
+        self.encoding = encoding
+        self.initial_state = initial_state
+        self.strict = strict
+        self.keep_body = keep_body
+        self.registry = registry
+        self.warnings = WarningSink()
+        self.response: httpx.Response | None = None
+        self.parser: StreamParser | None = None
+        self.chunks: list[bytes] = []
+        self.received = 0
+        self.events: list[Event] = []
+        self.remote_error: ErrorEvent | None = None
+        self.cancelled = False
+        self.finished = False
+        self.closed = False
+        self._is_text: dict[int, bool] = {}
+
+    # -- request and response -------------------------------------------
+
+    def build_request(
+        self, client: httpx.Client | httpx.AsyncClient, user_headers: dict[str, str]
+    ) -> httpx.Request:
+        """The POST request, with the resolved user headers."""
+        with transport_errors(self.url):
+            return client.build_request(
+                "POST", self.url, content=self.body, headers=request_headers(user_headers)
+            )
+
+    def attach(self, response: httpx.Response) -> None:
+        """Takes a 2xx response whose body is about to be streamed."""
+        self.response = response
+        if self.registry is not None:
+            self.registry.add(self)
+        if self.encoding is not None or not (
+            _is_json_document(response) or response.status_code == 204
+        ):
+            self.parser = _new_parser(self, response)
+        if self.cancelled:
+            _shutdown(response)
+
+    @property
+    def http(self) -> httpx.Response:
+        """The attached response."""
+        if self.response is None:
+            raise UsageError("the request has not been sent yet: enter the stream first")
+        return self.response
+
+    def errors(self) -> AbstractContextManager[None]:
+        """The exception boundary for every httpx call of this stream."""
+        return transport_errors(
+            self.url, mid_stream=self.mid_stream if self.response is not None else None
+        )
+
+    def status_error(self, response: httpx.Response) -> AssistantUIError:
+        """The typed error for a non-2xx response whose body was read."""
+        return status_error(response, response.content)
+
+    # -- the byte loop ----------------------------------------------------
+
+    def feed(self, chunk: bytes) -> list[Event]:
+        """Events decoded from one network chunk (none for a JSON document)."""
+        self.received += len(chunk)
+        if self.keep_body or self.parser is None:
+            self.chunks.append(chunk)
+        if self.parser is None or self.cancelled:
+            return []
+        try:
+            events = self.parser.feed(chunk)
+        except StreamError as exc:
+            self._failed(exc)
+            raise
+        self._record(events)
+        return events
+
+    def finish(self) -> list[Event]:
+        """Events that close the message once the body has ended.
+
+        Raises:
+            IncompleteStreamError: the body was empty (PROTOCOLS.md 1.2) or
+                ended before its end marker.
+            RemoteStreamError: the same, after an error frame (reported first).
+        """
+        self.finished = True
+        if self.cancelled:
+            if self.parser is not None:
+                self.parser.fail(dict(_CANCELLED))
+            return []
+        if not self.received:
+            error = IncompleteStreamError(
+                f"the server answered {self.http.status_code} with an empty body "
+                f"({self.http.request.method} {self.http.request.url})"
+            )
+            self._failed(error)
+            raise error
+        if self.parser is None:
+            return []
+        try:
+            events = self.parser.close()
+        except IncompleteStreamError as exc:
+            if self.remote_error is not None:
+                raise self.remote_stream_error() from exc
+            self._failed(exc)
+            raise
+        except StreamError as exc:
+            self._failed(exc)
+            raise
+        self._record(events)
+        return events
+
+    def _failed(self, exc: StreamError) -> None:
+        # A fatal decode error is a runtime-level error status (PROTOCOLS 3.6)
+        # unless the server's own error frame already set one.
+        self.finished = True
+        if self.parser is not None and self.remote_error is None:
+            self.parser.fail(_error_status(str(exc)))
+            exc.partial_message = self.parser.message
+
+    def _record(self, events: list[Event]) -> None:
+        if self.keep_body:
+            self.events.extend(events)
+        for event in events:
+            if isinstance(event, ErrorEvent):
+                self.remote_error = event
+
+    def mid_stream(self, exc: httpx.HTTPError) -> AssistantUIError | None:
+        """What a transport error while reading the body means."""
+        if self.cancelled:
+            return None
+        self.finished = True
+        if self.remote_error is not None:
+            return self.remote_stream_error()
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if self.parser is not None:
+            self.parser.fail(_error_status(detail, code="network"))
+        return StreamInterruptedError(
+            f"the connection to {self.http.request.url} broke while the reply was "
+            f"streaming ({detail}); what arrived is kept in .partial_message",
+            partial_message=self.current_message,
+            state=self.state,
+        )
+
+    def text_of(self, event: Event) -> str | None:
+        """The delta of a text part's text event, else ``None`` (reasoning
+        and tool-argument deltas are not text)."""
+        if type(event) is not TextDelta or self.parser is None or len(event.path) != 1:
+            return None
+        # A part never changes type, so one lookup per part, not per delta.
+        index = event.path[0]
+        is_text = self._is_text.get(index)
+        if is_text is None:
+            is_text = self._is_text[index] = self.parser.accumulator.part_type(index) == "text"
+        return event.text_delta if is_text else None
+
+    # -- cancel and close -------------------------------------------------
+
+    def abort(self) -> None:
+        """Cancels the stream from any thread or task: marks it cancelled and
+        shuts its socket down so that a blocked read returns at once."""
+        if self.finished or self.closed:
+            return
+        self.cancelled = True
+        if self.response is not None:
+            _shutdown(self.response)
+
+    def detach(self) -> httpx.Response | None:
+        """Marks the stream closed (a cancel if it had not finished) and
+        returns the response to close."""
+        if not self.closed:
+            self.closed = True
+            if self.registry is not None:
+                self.registry.discard(self)
+            if not self.finished and self.parser is not None:
+                self.cancelled = True
+                self.finished = True
+                self.parser.fail(dict(_CANCELLED))
+        return self.response
+
+    # -- results ------------------------------------------------------------
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A fresh snapshot of the message so far (``None`` before the reply
+        or for a JSON document)."""
+        return self.parser.message if self.parser is not None else None
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self.parser.state if self.parser is not None else self.initial_state
+
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        return self.parser.ui_message if self.parser is not None else None
+
+    def remote_stream_error(self) -> RemoteStreamError:
+        """The error frame the server sent, as an exception with the partial message."""
+        event = self.remote_error
+        assert event is not None
+        return RemoteStreamError(
+            event.error or "unknown error",
+            code=event.code or "unknown",
+            severity=event.severity,
+            partial_message=self.current_message,
+            state=self.state,
+        )
+
+    def final_message(self) -> dict[str, Any]:
+        """The finished message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+            StreamDecodeError: the reply was a JSON document, not a stream.
+        """
+        if self.parser is None:
+            raise StreamDecodeError(
+                "the server answered with a document, not a stream; read it with "
+                "chat().json() or stream.response",
+                encoding="json",
+            )
+        if self.remote_error is not None and not self.cancelled:
+            raise self.remote_stream_error()
+        return self.parser.message
+
+    def to_response(self) -> ChatResponse:
+        """The :class:`ChatResponse` of a finished stream.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        assert self.response is not None
+        if self.remote_error is not None and not self.cancelled:
+            raise self.remote_stream_error()
+        parser = self.parser
+        acc = parser.accumulator if parser is not None else None
+        return ChatResponse(
+            self.response,
+            b"".join(self.chunks),
+            message=parser.message if parser is not None else None,
+            state=self.state,
+            encoding=parser.encoding if parser is not None else ("json" if self.chunks else None),
+            events=self.events,
+            usage=acc.usage if acc is not None else None,
+            finish_reason=acc.finish_reason if acc is not None else None,
+            warnings=self.warnings.messages,
+            ui_message=parser.ui_message if parser is not None else None,
+        )
+
+
+def _error_status(message: str, *, code: str = "unknown") -> dict[str, Any]:
+    return {"type": "incomplete", "reason": "error", "error": {"code": code, "message": message}}
+
+
+def _new_parser(core: StreamCore, response: httpx.Response) -> StreamParser:
+    from .protocol.parser import StreamParser
+
+    return StreamParser(
+        encoding=core.encoding,
+        headers=response.headers,
+        initial_state=core.initial_state,
+        strict=core.strict,
+        warnings=core.warnings,
+    )
+
+
+def _shutdown(response: httpx.Response) -> None:
+    # Closing a socket does not wake a read blocked on it in another thread;
+    # shutting it down does (the read sees end of file). In-process
+    # transports have no socket: those streams stop at the next chunk.
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
