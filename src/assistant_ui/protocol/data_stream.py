@@ -225,16 +225,7 @@ class DataStreamDecoder:
     def _new_tool_call(
         self, tool_call_id: str, tool_name: str, parent_id: str | None
     ) -> ToolCallState:
-        # The reference's key order differs from the SSE decoders' (it shows
-        # in the part-start event).
-        part: dict[str, Any] = {
-            "type": "tool-call",
-            "toolName": tool_name,
-            "toolCallId": tool_call_id,
-        }
-        if parent_id:
-            part["parentId"] = parent_id
-        call = self._tools[tool_call_id] = ToolCallState(self._w.start(part))
+        call = self._tools[tool_call_id] = self._w.start_tool(tool_call_id, tool_name, parent_id)
         return call
 
     def _known_call(self, tool_call_id: str, what: str, key: str) -> ToolCallState | None:

@@ -145,11 +145,11 @@ class PartWriter:
     # -- tool calls -------------------------------------------------------
 
     def start_tool(self, tool_call_id: str, tool_name: str, parent_id: Any = None) -> ToolCallState:
-        """Starts a tool-call part."""
+        """Starts a tool-call part (keys in the reference controller's order)."""
         part: dict[str, Any] = {
             "type": "tool-call",
-            "toolCallId": tool_call_id,
             "toolName": tool_name,
+            "toolCallId": tool_call_id,
         }
         if parent_id:
             part["parentId"] = parent_id
