@@ -20,6 +20,7 @@ from assistant_stream.serialization.assistant_transport import AssistantTranspor
 from assistant_stream.serialization.stream_encoder import StreamEncoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sse_helpers import decode_sse, sse_body
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,14 +31,8 @@ from assistant_ui.protocol.accumulator import MessageAccumulator
 from assistant_ui.protocol.assistant_transport import AssistantTransportDecoder
 from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.events import Event, event_to_dict
-from assistant_ui.protocol.framing import LineSplitter, SSEParser
 
-
-def sse(*chunks: Any, done: bool = True) -> bytes:
-    out = [f"data: {c if isinstance(c, str) else json.dumps(c)}\n\n" for c in chunks]
-    if done:
-        out.append("data: [DONE]\n\n")
-    return "".join(out).encode()
+sse = sse_body
 
 
 def decode(
@@ -47,15 +42,7 @@ def decode(
     **options: Any,
 ) -> list[Event]:
     dec = decoder or AssistantTransportDecoder(warnings=WarningSink(emit=False), **options)
-    splitter, parser = LineSplitter(), SSEParser()
-    events: list[Event] = []
-    for piece in pieces if pieces is not None else [body]:
-        for line in splitter.feed(piece):
-            event = parser.decode(line)
-            if event is not None:
-                events.extend(dec.decode_event(event))
-    events.extend(dec.end())
-    return events
+    return decode_sse(dec, pieces if pieces is not None else [body])
 
 
 def run(body: bytes, **options: Any) -> list[dict[str, Any]]:

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from sse_helpers import decode_sse
 
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.events import event_to_dict
-from assistant_ui.protocol.framing import LineSplitter, SSEParser
 from assistant_ui.protocol.object_stream import ObjectStreamDecoder
 from assistant_ui.protocol.state_ops import apply_operations
 
@@ -24,15 +24,9 @@ APPEND = [
 
 def run(body: bytes, sink: WarningSink | None = None, **kw: Any) -> list[dict[str, Any]]:
     dec = ObjectStreamDecoder(warnings=sink or WarningSink(emit=False), **kw)
-    splitter, parser = LineSplitter(), SSEParser()
-    events = []
-    for byte in range(len(body)):  # one byte at a time: framing must not matter
-        for line in splitter.feed(body[byte : byte + 1]):
-            event = parser.decode(line)
-            if event is not None:
-                events.extend(dec.decode_event(event))
-    events.extend(dec.end())
-    return [event_to_dict(e) for e in events]
+    # one byte at a time: framing must not matter
+    one_byte_reads = (body[i : i + 1] for i in range(len(body)))
+    return [event_to_dict(e) for e in decode_sse(dec, one_byte_reads)]
 
 
 def body(*events: Any) -> bytes:

@@ -12,6 +12,7 @@ from assistant_stream import RunController, create_run
 from assistant_stream.serialization.openai_stream import OpenAIStreamResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sse_helpers import decode_sse, sse_body
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,7 +21,6 @@ from starlette.routing import Route
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
 from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.events import event_to_dict
-from assistant_ui.protocol.framing import LineSplitter, SSEParser
 from assistant_ui.protocol.openai_chunks import OpenAIChunkDecoder
 
 
@@ -30,26 +30,14 @@ def chunk(content: str | None = None, finish: str | None = None, **extra: Any) -
     return json.dumps({"object": "chat.completion.chunk", "choices": [choice], **extra})
 
 
-def sse(*items: str, done: bool = True) -> bytes:
-    out = [f"data: {item}\n\n" for item in items]
-    if done:
-        out.append("data: [DONE]\n\n")
-    return "".join(out).encode()
+sse = sse_body
 
 
 def run(
     body: bytes, pieces: list[bytes] | None = None, sink: WarningSink | None = None, **kw: Any
 ) -> list[dict[str, Any]]:
     dec = OpenAIChunkDecoder(warnings=sink or WarningSink(emit=False), **kw)
-    splitter, parser = LineSplitter(), SSEParser()
-    events = []
-    for piece in pieces if pieces is not None else [body]:
-        for line in splitter.feed(piece):
-            event = parser.decode(line)
-            if event is not None:
-                events.extend(dec.decode_event(event))
-    events.extend(dec.end())
-    return [event_to_dict(e) for e in events]
+    return [event_to_dict(e) for e in decode_sse(dec, pieces if pieces is not None else [body])]
 
 
 TEXT = sse(chunk("Hel"), chunk("lo ✓"), chunk(finish="stop"))

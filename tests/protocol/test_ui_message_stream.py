@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sse_helpers import decode_sse, sse_body
 
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
 from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.events import event_to_dict
-from assistant_ui.protocol.framing import LineSplitter, SSEParser
 from assistant_ui.protocol.ui_message_stream import UIMessageStreamDecoder
 
-
-def sse(*chunks: Any, done: bool = True) -> bytes:
-    """SSE body: one ``data:`` event per chunk (dicts as JSON), then [DONE]."""
-    out = [f"data: {c if isinstance(c, str) else json.dumps(c)}\n\n" for c in chunks]
-    if done:
-        out.append("data: [DONE]\n\n")
-    return "".join(out).encode()
+sse = sse_body
 
 
 def run(
@@ -32,15 +25,7 @@ def run(
 ) -> list[dict[str, Any]]:
     """Frames ``body`` (in ``pieces`` if given) and decodes it, end included."""
     dec = decoder or UIMessageStreamDecoder(warnings=WarningSink(emit=False), **options)
-    splitter, parser = LineSplitter(), SSEParser()
-    events = []
-    for piece in pieces if pieces is not None else [body]:
-        for line in splitter.feed(piece):
-            event = parser.decode(line)
-            if event is not None:
-                events.extend(dec.decode_event(event))
-    events.extend(dec.end())
-    return [event_to_dict(e) for e in events]
+    return [event_to_dict(e) for e in decode_sse(dec, pieces if pieces is not None else [body])]
 
 
 def test_text_with_ids_and_the_start_step_rule() -> None:
