@@ -9,8 +9,9 @@ and metadata included.
 
 - :class:`UIMessageAccumulator` folds raw chunks into that message; the UI
   message stream decoder feeds it (``decoder.ui_message``).
-- Which chunks the AI SDK accepts is :mod:`.ui_chunk_schema`; how a tool
-  chunk writes its part is :mod:`.ui_tool_parts`.
+- Which chunks the AI SDK accepts is :mod:`.ui_chunk_schema`; tool chunks
+  are applied by :mod:`.ui_tool_chunks` (writing parts as
+  :mod:`.ui_tool_parts` says).
 - Reading and answering a UIMessage (:func:`ui_message_to_parts`,
   :func:`set_tool_output`) live in :mod:`.ui_message_parts` and are
   re-exported here.
@@ -42,17 +43,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .base import WarningSink
-from .partial_json import parse_partial_json
 from .ui_chunk_schema import schema_error, writes_message
 from .ui_message_parts import set_tool_output, ui_message_to_parts
-from .ui_tool_parts import (
-    assign,
-    is_tool_part,
-    new_tool_part,
-    pick,
-    tool_part_name,
-    update_tool_part,
-)
+from .ui_tool_chunks import TextPieces, UIToolChunks, step_start_index
+from .ui_tool_parts import assign, is_tool_part, pick
 
 __all__ = [
     "UIMessageAccumulator",
@@ -88,21 +82,6 @@ def merge_metadata(base: Any, overrides: Any) -> Any:
         else:
             result[key] = value
     return result
-
-
-class _Buffered:
-    """Pieces of a text part or of a tool call's streamed input."""
-
-    __slots__ = ("dirty", "pieces")
-
-    def __init__(self, text: str = "") -> None:
-        self.pieces: list[str] = [text] if text else []
-        self.dirty = False
-
-    def text(self) -> str:
-        if len(self.pieces) > 1:
-            self.pieces = ["".join(self.pieces)]
-        return self.pieces[0] if self.pieces else ""
 
 
 class UIMessageAccumulator:
@@ -146,10 +125,8 @@ class UIMessageAccumulator:
         self._active_text: dict[str, dict[str, Any]] = {}
         self._active_reasoning: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, its text pieces) for text parts still streaming
-        self._buffers: dict[int, tuple[dict[str, Any], _Buffered]] = {}
-        self._partial_tools: dict[str, dict[str, Any]] = {}
-        # id(part) -> (part, input text, encoding): parsed at the next read
-        self._dirty_inputs: dict[int, tuple[dict[str, Any], _Buffered, Any]] = {}
+        self._buffers: dict[int, tuple[dict[str, Any], TextPieces]] = {}
+        self._tools = UIToolChunks(self._parts, self._fail)
         self.written = previous is not None and previous.get("role") == "assistant"
         """Whether the AI SDK would have written the message to its list by
         now (a continued message always is)."""
@@ -173,15 +150,7 @@ class UIMessageAccumulator:
             "source-url": self._on_source_url,
             "source-document": self._on_source_document,
             "steering-message": self._on_steering_message,
-            "tool-input-start": self._on_tool_input_start,
-            "tool-input-delta": self._on_tool_input_delta,
-            "tool-input-available": self._on_tool_input_available,
-            "tool-input-error": self._on_tool_input_error,
-            "tool-approval-request": self._on_approval_request,
-            "tool-approval-response": self._on_approval_response,
-            "tool-output-denied": self._on_output_denied,
-            "tool-output-available": self._on_tool_output,
-            "tool-output-error": self._on_tool_output,
+            **self._tools.handlers(),
             "start-step": self._on_start_step,
             "reset-step": self._on_reset_step,
             "start": self._on_start,
@@ -236,15 +205,7 @@ class UIMessageAccumulator:
             if buffer.dirty:
                 buffer.dirty = False
                 part["text"] = buffer.text()
-        for part, buffer, encoding in self._dirty_inputs.values():
-            text = buffer.text()
-            if encoding == "text":
-                part["input"] = text
-            else:
-                value, ok = parse_partial_json(text)
-                assign(part, "input", {"input": value} if ok else {})
-            part["rawInput"] = text
-        self._dirty_inputs.clear()
+        self._tools.flush_inputs()
 
     # -- text, reasoning and simple parts ----------------------------------
 
@@ -259,7 +220,7 @@ class UIMessageAccumulator:
         part["state"] = "streaming"
         (self._active_text if is_text else self._active_reasoning)[chunk["id"]] = part
         self._parts.append(part)
-        self._buffers[id(part)] = (part, _Buffered())
+        self._buffers[id(part)] = (part, TextPieces())
 
     def _active(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
         is_text = chunk["type"].startswith("text-")
@@ -274,7 +235,7 @@ class UIMessageAccumulator:
             return
         entry = self._buffers.get(id(part))
         if entry is None:
-            entry = self._buffers[id(part)] = (part, _Buffered(part.get("text", "")))
+            entry = self._buffers[id(part)] = (part, TextPieces(part.get("text", "")))
         buffer = entry[1]
         buffer.pieces.append(chunk["delta"])
         buffer.dirty = True
@@ -329,12 +290,6 @@ class UIMessageAccumulator:
 
     # -- steps, metadata, errors -------------------------------------------
 
-    def _step_parts_start(self) -> int:
-        for index in range(len(self._parts) - 1, -1, -1):
-            if self._parts[index].get("type") == "step-start":
-                return index + 1
-        return 0
-
     def _on_start_step(self, chunk: dict[str, Any]) -> None:
         self._parts.append({"type": "step-start"})
 
@@ -342,8 +297,8 @@ class UIMessageAccumulator:
         self._flush()
         self._active_text.clear()
         self._active_reasoning.clear()
-        self._partial_tools.clear()
-        start = self._step_parts_start()
+        self._tools.reset_step()
+        start = step_start_index(self._parts)
         for part in self._parts[start:]:
             self._buffers.pop(id(part), None)
         del self._parts[start:]
@@ -368,187 +323,3 @@ class UIMessageAccumulator:
         # The AI SDK's chat rethrows the error: the stream is not read further.
         self.error = chunk["errorText"]
         self.stopped = True
-
-    # -- tool parts --------------------------------------------------------
-
-    def _current_step_tool(self, tool_call_id: Any, kind: str | None) -> dict[str, Any] | None:
-        """The tool part in the current step (``kind``: ``"static"``,
-        ``"dynamic"`` or ``None`` for either)."""
-        for part in self._parts[self._step_parts_start() :]:
-            if not is_tool_part(part) or part.get("toolCallId") != tool_call_id:
-                continue
-            if kind is None or (part["type"] == "dynamic-tool") == (kind == "dynamic"):
-                return part
-        return None
-
-    def _invocation(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
-        tool_call_id = chunk["toolCallId"]
-        found = self._current_step_tool(tool_call_id, None)
-        if found is None:
-            for part in reversed(self._parts):
-                if is_tool_part(part) and part.get("toolCallId") == tool_call_id:
-                    found = part
-                    break
-        if found is None:
-            self._fail(f"No tool invocation found for tool call ID {tool_call_id!r}")
-        return found
-
-    def _update_tool(
-        self,
-        dynamic: bool,
-        options: dict[str, Any],
-        existing: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Writes a tool chunk into ``existing``, else into the call's part
-        in the current step, else into a new part."""
-        part = existing
-        if part is None:
-            kind = "dynamic" if dynamic else "static"
-            part = self._current_step_tool(options["toolCallId"], kind)
-        if part is None:
-            part = new_tool_part(dynamic, options)
-            self._parts.append(part)
-            return part
-        self._dirty_inputs.pop(id(part), None)
-        update_tool_part(part, dynamic, options)
-        return part
-
-    def _on_tool_input_start(self, chunk: dict[str, Any]) -> None:
-        dynamic = bool(chunk.get("dynamic"))
-        self._partial_tools[chunk["toolCallId"]] = {
-            "text": _Buffered(),
-            "dynamic": dynamic,
-            **pick(chunk, "toolName", "inputEncoding", "title", "toolMetadata"),
-        }
-        options = pick(
-            chunk,
-            "toolCallId",
-            "toolName",
-            "inputEncoding",
-            "providerExecuted",
-            "title",
-            "toolMetadata",
-            "providerMetadata",
-        )
-        self._update_tool(dynamic, {**options, "state": "input-streaming"})
-
-    def _on_tool_input_delta(self, chunk: dict[str, Any]) -> None:
-        partial = self._partial_tools.get(chunk["toolCallId"])
-        if partial is None:
-            self._fail(f"Received tool-input-delta for missing tool call {chunk['toolCallId']!r}")
-            return
-        buffer: _Buffered = partial["text"]
-        buffer.pieces.append(chunk["inputTextDelta"])
-        options = {
-            "toolCallId": chunk["toolCallId"],
-            "state": "input-streaming",
-            **pick(partial, "toolName", "inputEncoding", "title", "toolMetadata"),
-        }
-        part = self._update_tool(partial["dynamic"], options)
-        # The input is re-parsed when it is next read, not on every delta.
-        self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"))
-
-    def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
-        options = pick(
-            chunk,
-            "toolCallId",
-            "toolName",
-            "input",
-            "providerExecuted",
-            "providerMetadata",
-            "title",
-            "toolMetadata",
-        )
-        self._update_tool(bool(chunk.get("dynamic")), {**options, "state": "input-available"})
-
-    def _on_tool_input_error(self, chunk: dict[str, Any]) -> None:
-        existing = self._current_step_tool(chunk["toolCallId"], None)
-        dynamic = (
-            existing["type"] == "dynamic-tool"
-            if existing is not None
-            else bool(chunk.get("dynamic"))
-        )
-        options = pick(
-            chunk,
-            "toolCallId",
-            "toolName",
-            "input",
-            "errorText",
-            "providerExecuted",
-            "providerMetadata",
-            "toolMetadata",
-        )
-        self._update_tool(dynamic, {**options, "state": "output-error"})
-
-    def _on_approval_request(self, chunk: dict[str, Any]) -> None:
-        part = self._invocation(chunk)
-        if part is None:
-            return
-        self._flush()
-        part["state"] = "approval-requested"
-        approval: dict[str, Any] = {"id": chunk["approvalId"]}
-        if chunk.get("approvalDescriptor") is not None:
-            approval["descriptor"] = chunk["approvalDescriptor"]
-        if "inputSchemaInput" in chunk:
-            approval["inputSchemaInput"] = chunk["inputSchemaInput"]
-        if chunk.get("reason") is not None:
-            approval["requestReason"] = chunk["reason"]
-        if chunk.get("isAutomatic") is True:
-            approval["isAutomatic"] = True
-        if chunk.get("signature") is not None:
-            approval["signature"] = chunk["signature"]
-        part["approval"] = approval
-
-    def _on_approval_response(self, chunk: dict[str, Any]) -> None:
-        approval_id = chunk["approvalId"]
-        part = next(
-            (
-                p
-                for p in self._parts
-                if is_tool_part(p)
-                and isinstance(p.get("approval"), dict)
-                and p["approval"].get("id") == approval_id
-            ),
-            None,
-        )
-        if part is None:
-            self._fail(f"No tool invocation found for approval ID {approval_id!r}")
-            return
-        approval = {**part["approval"], "id": approval_id, "approved": chunk["approved"]}
-        if chunk.get("reason") is not None:
-            approval["reason"] = chunk["reason"]
-        part["state"] = "approval-responded"
-        part["approval"] = approval
-        if chunk.get("providerExecuted") is not None:
-            part["providerExecuted"] = chunk["providerExecuted"]
-        if chunk.get("providerMetadata") is not None:
-            part["callProviderMetadata"] = chunk["providerMetadata"]
-
-    def _on_output_denied(self, chunk: dict[str, Any]) -> None:
-        part = self._invocation(chunk)
-        if part is not None:
-            part["state"] = "output-denied"
-
-    def _on_tool_output(self, chunk: dict[str, Any]) -> None:
-        part = self._invocation(chunk)
-        if part is None:
-            return
-        self._flush()
-        dynamic = part["type"] == "dynamic-tool"
-        is_error = chunk["type"] == "tool-output-error"
-        options: dict[str, Any] = {
-            "toolCallId": chunk["toolCallId"],
-            "toolName": tool_part_name(part),
-            "state": "output-error" if is_error else "output-available",
-            **pick(part, "input", "title"),
-            **pick(chunk, "providerExecuted", "providerMetadata"),
-            **pick(chunk, *(("errorText",) if is_error else ("output", "preliminary"))),
-        }
-        if is_error and not dynamic and "rawInput" in part:
-            options["rawInput"] = part["rawInput"]
-        tool_metadata = chunk.get("toolMetadata")
-        if tool_metadata is None:
-            tool_metadata = part.get("toolMetadata")
-        if tool_metadata is not None:
-            options["toolMetadata"] = tool_metadata
-        self._update_tool(dynamic, options, existing=part)
