@@ -1067,3 +1067,14 @@ async def test_on_request_marks_where_each_response_of_a_tool_loop_starts(
     first_paths = [next(e.path for e in events[start:] if e.path) for start in starts]
     assert first_paths == [(0,), (0,)]
     assert len(marks[1][1]["messages"]) > len(marks[0][1]["messages"])
+
+
+def test_an_unknown_run_option_is_refused_before_anything_changes() -> None:
+    conv = Conversation(runtime="data-stream")
+    with pytest.raises(TypeError, match="send\\(\\) got an unexpected keyword argument 'temp'"):
+        conv.send("hi", temp=1)  # type: ignore[call-arg]
+    assert conv.messages == []
+    answer(conv.send("hi", max_steps=1), "hello")
+    with pytest.raises(TypeError, match="regenerate\\(\\)"):
+        conv.regenerate(sytem="typo")  # type: ignore[call-arg]
+    assert [m["role"] for m in conv.messages] == ["user", "assistant"]

@@ -4,7 +4,7 @@ that change it (see :mod:`assistant_ui.conversation` for the protocol)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import InvalidRequestError, UsageError
@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 __all__ = ["Conversation"]
 
 _STEP_LIMIT: Final = {"type": "incomplete", "reason": "tool-calls"}
+_RUN_OPTIONS: Final = frozenset(RunOptions.__annotations__)
+
+
+def _check_options(method: str, options: Mapping[str, Any]) -> None:
+    # What a signature with these keywords would say, before anything changes.
+    for name in options:
+        if name not in _RUN_OPTIONS:
+            raise TypeError(f"{method}() got an unexpected keyword argument {name!r}")
 
 
 class Conversation(History):
@@ -138,6 +146,7 @@ class Conversation(History):
         Before anything is sent, tool calls a cancelled run left without a
         result are closed (PROTOCOLS.md 4.1), so the history is valid.
         """
+        _check_options("send", options)
         message = self._with_id(normalize_message(content, role="user", field="content"))
         if message["role"] != "user":
             raise InvalidRequestError("send() takes a user message", field="content.role")
@@ -158,6 +167,7 @@ class Conversation(History):
         message is dropped) and run. The assistant-transport shape says
         which message it replaces (``sourceId``) and where the branch
         starts (``parentId``)."""
+        _check_options("edit", options)
         index = self._index_of(message_id)
         if self._messages[index]["role"] != "user":
             raise InvalidRequestError("only user messages can be edited", field="message_id")
@@ -177,6 +187,7 @@ class Conversation(History):
 
     def regenerate(self, **options: Unpack[RunOptions]) -> Flow:
         """Flow: drop the last assistant reply and ask again."""
+        _check_options("regenerate", options)
         while self._messages and self._messages[-1]["role"] == "assistant":
             self._messages.pop()
         if not self._messages:
@@ -193,6 +204,7 @@ class Conversation(History):
         """Flow: continue the last assistant message after its open tool
         calls were answered (:meth:`add_tool_result`, :meth:`respond_to_approval`),
         or run the tools that can answer them now."""
+        _check_options("resume_tools", options)
         if not self._messages or self._messages[-1]["role"] != "assistant":
             raise InvalidRequestError("the conversation does not end with an assistant message")
         return self._flow(
