@@ -18,7 +18,7 @@ from .message_shape import (
     wire_url,
 )
 from .model_messages import model_user_part
-from .ui_message import ui_message_to_parts
+from .ui_message_parts import ui_message_to_parts
 
 __all__ = ["from_ui_message", "from_ui_messages", "to_ui_message", "to_ui_messages"]
 
