@@ -26,11 +26,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from assistant_ui.decoding import decode_stream
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
 from assistant_ui.protocol.accumulator import MessageAccumulator
 from assistant_ui.protocol.assistant_transport import AssistantTransportDecoder
 from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.events import Event, event_to_dict
+from assistant_ui.protocol.events import ErrorEvent, Event, event_to_dict
 
 sse = sse_body
 
@@ -169,6 +170,110 @@ def test_error_chunk_fields() -> None:
         {"type": "error", "error": "bad", "code": "provider", "severity": "warning", "path": []},
         {"type": "error", "error": "unknown error", "path": []},
     ]
+
+
+# Fields the wire left out stay out (as in the reference's accumulator),
+# where the data stream and UI decoders fill in their spec defaults.
+
+
+def test_step_start_without_message_id_gives_a_step_without_one() -> None:
+    body = sse(
+        {"type": "step-start", "path": []},
+        {"type": "step-finish", "finishReason": "stop", "path": []},
+        {"type": "step-start", "messageId": "m2", "path": []},
+        {"type": "step-finish", "finishReason": "stop", "path": []},
+    )
+    assert run(body, strict=True)[0] == {"type": "step-start", "path": []}
+    steps = message(decode(body, strict=True))["metadata"]["steps"]
+    assert steps == [
+        {"state": "finished", "finishReason": "stop"},
+        {"state": "finished", "messageId": "m2", "finishReason": "stop"},
+    ]
+
+
+def test_step_finish_without_usage_or_is_continued_keeps_them_absent() -> None:
+    body = sse(
+        {"type": "step-finish", "finishReason": "stop", "path": []},
+        {
+            "type": "step-finish",
+            "finishReason": "length",
+            "usage": {"inputTokens": 3, "outputTokens": 4},
+            "isContinued": True,
+            "path": [],
+        },
+    )
+    assert run(body, strict=True) == [
+        {"type": "step-finish", "finishReason": "stop", "path": []},
+        {
+            "type": "step-finish",
+            "finishReason": "length",
+            "usage": {"inputTokens": 3, "outputTokens": 4},
+            "isContinued": True,
+            "path": [],
+        },
+    ]
+    first, second = message(decode(body, strict=True))["metadata"]["steps"]
+    assert set(first) == {"state", "messageId", "finishReason"}  # a finish without a start
+    assert second["usage"] == {"inputTokens": 3, "outputTokens": 4}
+    assert second["isContinued"] is True
+
+
+def test_result_without_result_leaves_the_result_out() -> None:
+    body = sse(
+        {"type": "part-start", "part": {"type": "tool-call", "toolCallId": "c", "toolName": "f"}},
+        {"type": "part-start", "part": {"type": "tool-call", "toolCallId": "d", "toolName": "g"}},
+        {"type": "result", "path": [0]},
+        {"type": "result", "isPreliminary": True, "path": [1]},
+    )
+    events = run(body, strict=True)
+    assert events[2] == {"type": "result", "isError": False, "path": [0]}
+    final, preliminary = message(decode(body, strict=True))["parts"]
+    assert final["state"] == "result"
+    assert "result" not in final
+    assert "result" not in preliminary
+    assert preliminary["isPreliminary"] is True
+
+
+def test_error_that_is_not_a_string_is_kept_as_sent() -> None:
+    body = sse(
+        {"type": "error", "error": {"detail": "quota", "retry": 1.0}, "path": []},
+        {"type": "error", "error": 5, "code": "x", "path": []},
+        {"type": "error", "error": None, "path": []},
+    )
+    first, second, third = decode(body, strict=True)
+    assert isinstance(first, ErrorEvent)
+    assert isinstance(second, ErrorEvent)
+    assert event_to_dict(first)["error"] == {"detail": "quota", "retry": 1.0}
+    assert first.text == '{"detail":"quota","retry":1}'  # for people and exceptions
+    assert second.text == "5"
+    assert event_to_dict(third)["error"] == "unknown error"
+    status = message([first])["status"]
+    assert status["error"] == {"code": "unknown", "message": {"detail": "quota", "retry": 1.0}}
+    assert message([second])["status"]["error"] == {"code": "x", "message": 5}
+
+
+def test_other_decoders_still_fill_in_the_spec_defaults() -> None:
+    data_stream = decode_stream(
+        b'b:{"toolCallId":"c","toolName":"f"}\na:{"toolCallId":"c"}\ne:{"finishReason":"stop"}\n',
+        encoding="data-stream",
+        strict=True,
+    ).message
+    assert data_stream["parts"][0]["result"] == "<no result>"
+    assert data_stream["metadata"]["steps"][0]["usage"] == {"inputTokens": 0, "outputTokens": 0}
+    assert data_stream["metadata"]["steps"][0]["isContinued"] is False
+    ui = decode_stream(
+        sse(
+            {"type": "start-step"},
+            {"type": "tool-call-start", "toolCallId": "c", "toolName": "f"},
+            {"type": "tool-result", "toolCallId": "c"},
+            {"type": "error", "errorText": {"a": 1}},
+        ),
+        encoding="ui-message-stream",
+        strict=True,
+    ).message
+    assert isinstance(ui["metadata"]["steps"][0]["messageId"], str)
+    assert ui["parts"][0]["result"] == "<no result>"
+    assert ui["status"]["error"]["message"] == '{"a":1}'
 
 
 LEGACY = sse(

@@ -593,7 +593,8 @@ class MessageAccumulator:
         outcome: dict[str, Any] = {}
         if event.artifact is not MISSING:
             outcome["artifact"] = event.artifact
-        outcome["result"] = event.result
+        if event.result is not MISSING:
+            outcome["result"] = event.result
         outcome["isError"] = event.is_error
         if event.is_preliminary:
             outcome["isPreliminary"] = True
@@ -627,7 +628,10 @@ class MessageAccumulator:
         self._data.extend(event.data)
 
     def _step_start(self, event: StepStart) -> None:
-        self._steps.append({"state": "started", "messageId": event.message_id})
+        step: dict[str, Any] = {"state": "started"}
+        if event.message_id is not MISSING:
+            step["messageId"] = event.message_id
+        self._steps.append(step)
 
     def _step_finish(self, event: StepFinish) -> None:
         last = self._steps[-1] if self._steps else None
@@ -637,8 +641,11 @@ class MessageAccumulator:
         if not started:
             step["messageId"] = generate_step_id()
         step["finishReason"] = event.finish_reason
-        step["usage"] = event.usage
-        step["isContinued"] = event.is_continued
+        # The reference copies both from the chunk: absent stays absent.
+        if event.usage is not MISSING:
+            step["usage"] = event.usage
+        if event.is_continued is not MISSING:
+            step["isContinued"] = event.is_continued
         if started:
             self._steps[-1] = step
         else:

@@ -47,7 +47,7 @@ from .events import (
     UpdateState,
 )
 from .part_writer import NO_RESULT, PartWriter, ToolCallState, generate_id
-from .sse_json import SSEJSONDecoder, error_text
+from .sse_json import SSEJSONDecoder
 
 __all__ = ["AssistantTransportDecoder"]
 
@@ -209,7 +209,7 @@ class AssistantTransportDecoder(SSEJSONDecoder):
             out.append(
                 ToolResult(
                     path=path,
-                    result=chunk.get("result", NO_RESULT),
+                    result=chunk.get("result", MISSING),
                     is_error=chunk.get("isError") is True,
                     artifact=chunk.get("artifact", MISSING),
                     model_content=chunk.get("modelContent", MISSING),
@@ -224,19 +224,20 @@ class AssistantTransportDecoder(SSEJSONDecoder):
         elif kind == "data":
             out.append(Data(data=chunk["data"], path=path))
         elif kind == "step-start":
-            message_id = chunk.get("messageId")
-            out.append(
-                StepStart(
-                    message_id=message_id if isinstance(message_id, str) else generate_id(),
-                    path=path,
-                )
-            )
+            # Absent stays absent (the reference's step has no messageId);
+            # a value that is not a string is replaced by a fresh id.
+            message_id = chunk.get("messageId", MISSING)
+            if message_id is not MISSING and not isinstance(message_id, str):
+                message_id = generate_id()
+            out.append(StepStart(message_id=message_id, path=path))
         elif kind == "step-finish":
+            # Absent usage and isContinued stay absent, as in the reference.
+            is_continued = chunk.get("isContinued", MISSING)
             out.append(
                 StepFinish(
                     finish_reason=chunk["finishReason"],
-                    usage=_usage(chunk.get("usage")),
-                    is_continued=chunk.get("isContinued") is True,
+                    usage=_usage(chunk["usage"]) if "usage" in chunk else MISSING,
+                    is_continued=is_continued if is_continued is MISSING else is_continued is True,
                     path=path,
                 )
             )
@@ -253,10 +254,11 @@ class AssistantTransportDecoder(SSEJSONDecoder):
         return self._w.drain()
 
     def _error(self, chunk: dict[str, Any], path: tuple[int, ...] = ()) -> None:
-        code, severity = chunk.get("code"), chunk.get("severity")
+        error, code, severity = chunk.get("error"), chunk.get("code"), chunk.get("severity")
         self._w.out.append(
             ErrorEvent(
-                error=error_text(chunk.get("error")),
+                # Any JSON value but null is kept (not made text), as in the reference.
+                error="unknown error" if error is None else error,
                 code=code if isinstance(code, str) else None,
                 severity=severity if isinstance(severity, str) else None,
                 path=path,

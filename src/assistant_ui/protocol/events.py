@@ -12,9 +12,12 @@ events addressed to part ``i`` (parts are numbered in the order their
 path is not of length one or points at no part.
 
 Optional JSON fields whose *presence* matters (a tool result's
-``artifact``, ``modelContent``, ``messages``) default to :data:`MISSING`,
+``result``, ``artifact``, ``modelContent``, ``messages``; a step's
+``messageId``, ``usage`` and ``isContinued``) default to :data:`MISSING`,
 so that a JSON ``null`` the server sent is kept apart from a key it did not
-send.
+send. Decoders of encodings whose reference fills in defaults (the data
+stream's ``"<no result>"``, a generated step id) fill them in; the
+assistant-transport decoder passes absence through, as its reference does.
 
 Events are frozen, slotted dataclasses with keyword-only constructors and a
 literal ``type``. Decoders validate their input; the constructors do not
@@ -27,6 +30,8 @@ import enum
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal
 
+from .json_text import js_json_stringify
+
 __all__ = [
     "MISSING",
     "Annotations",
@@ -34,6 +39,7 @@ __all__ = [
     "ErrorEvent",
     "Event",
     "MessageFinish",
+    "Missing",
     "PartFinish",
     "PartStart",
     "Path",
@@ -62,6 +68,9 @@ class _Missing(enum.Enum):
 
 MISSING: Final = _Missing.MISSING
 """Marks an optional field the wire chunk did not carry at all."""
+
+Missing = Literal[_Missing.MISSING]
+"""The type of :data:`MISSING`, for annotations (``str | Missing``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,7 +120,7 @@ class ToolResult:
     """A result for the tool call at ``path`` (final unless preliminary)."""
 
     path: Path
-    result: Any
+    result: Any = MISSING
     is_error: bool = False
     artifact: Any = MISSING
     model_content: Any = MISSING
@@ -151,7 +160,7 @@ class Data:
 class StepStart:
     """A model step (one roundtrip to the model) starts."""
 
-    message_id: str
+    message_id: str | Missing = MISSING
     path: Path = ()
     type: Literal["step-start"] = "step-start"
 
@@ -161,8 +170,8 @@ class StepFinish:
     """A model step ends."""
 
     finish_reason: str
-    usage: dict[str, Any] = field(default_factory=dict)
-    is_continued: bool = False
+    usage: dict[str, Any] | Missing = field(default_factory=dict)
+    is_continued: bool | Missing = False
     path: Path = ()
     type: Literal["step-finish"] = "step-finish"
 
@@ -185,11 +194,21 @@ class ErrorEvent:
     message).
     """
 
-    error: str
+    error: Any
+    """The server's message: a string, or (assistant-transport only, as in
+    the reference) whatever other JSON value it sent."""
     code: str | None = None
     severity: str | None = None
     path: Path = ()
     type: Literal["error"] = "error"
+
+    @property
+    def text(self) -> str:
+        """:attr:`error` as text: a string as is, another JSON value as
+        compact JSON."""
+        if isinstance(self.error, str):
+            return self.error
+        return js_json_stringify(self.error)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
