@@ -10,6 +10,11 @@ deals with network chunk boundaries. There are three kinds of frame:
 - ``"sse"``: dispatched server-sent events (UI message stream 2.3,
   assistant-transport SSE 2.4.3, OpenAI chunks and object stream 2.6).
 
+The SSE decoders share their prelude (event names, ``[DONE]``, JSON parsing,
+a missing ``[DONE]``) through :class:`~.sse_json.SSEJSONDecoder`, and number
+their parts through :class:`~.part_writer.PartWriter`, as the data stream
+decoder does.
+
 Errors: on input it cannot accept, a decoder raises
 :class:`~assistant_ui.errors.StreamDecodeError` (or
 :class:`~assistant_ui.errors.IncompleteStreamError` from ``end``) with just
