@@ -424,6 +424,23 @@ def test_commands_queued_in_flight_are_sent_after_the_run() -> None:
         conv.queue_command({"data": 1})
 
 
+def test_a_refused_call_during_a_run_leaves_the_history_alone() -> None:
+    conv = Conversation(runtime="data-stream")
+    flow = conv.send("one")
+    next(flow)
+    before = [m["id"] for m in conv.messages]
+    first_user = conv.messages[0]["id"]
+    for refused in (
+        lambda: conv.send("two"),
+        lambda: conv.edit(first_user, "changed"),
+        lambda: conv.regenerate(),
+    ):
+        with pytest.raises(UsageError):
+            refused()
+        assert [m["id"] for m in conv.messages] == before
+        assert conv.messages[0]["parts"] == [{"type": "text", "text": "one"}]
+
+
 def test_seed_content_history_is_accepted_and_returned_messages_go_back_as_is() -> None:
     seed = [
         {"role": "user", "content": [{"type": "text", "text": "Hello!"}]},

@@ -278,7 +278,7 @@ class StreamCore:
         event = self.remote_error
         assert event is not None
         return RemoteStreamError(
-            event.error or "unknown error",
+            event.text or "unknown error",
             code=event.code or "unknown",
             severity=event.severity,
             partial_message=self.current_message,

@@ -128,11 +128,6 @@ UI_CASE_IDS = [case["id"] for case in CASES if case["flavour"] == "ui-message-st
 # detect, ui-message, case, case-spec, case-split, case-ui-message,
 # fuzz-strict, fuzz-lenient. Every entry must be a real mismatch reported to
 # the owner of the code in question; all found so far have been fixed.
-_NO_RESULT = (
-    "assistant-transport `result` chunk without a `result` key: the reference leaves the "
-    "part's result absent (undefined), ours sets the data-stream default '<no result>' "
-    "(PROTOCOLS 2.2.2 / 3.5 give that default for the data stream's a: line only)"
-)
 _LONE_SURROGATE_JSON = (
     "a tool input holding a lone surrogate: the reference writes argsText with JSON.stringify, "
     "which escapes it ('\\ud83d'); ours writes it raw (json.dumps(ensure_ascii=False), as "
@@ -177,8 +172,6 @@ KNOWN_MISMATCHES: dict[str, str] = {
         )
         for n, classes in _UI_FUZZ_CLASSES.items()
     },
-    "fuzz-strict:fuzz-assistant-transport-235": _NO_RESULT,
-    "fuzz-lenient:fuzz-assistant-transport-235": _NO_RESULT,
     "fuzz-strict:fuzz-ui-message-stream-030": _UI_FLUSH,
     **{
         f"{prefix}:ui-gen-lone-surrogate-input": _LONE_SURROGATE_JSON

@@ -189,7 +189,7 @@ class EventRenderer:
         self.out.line(f"[approval] {name}: {to_json(event.approval)}", "magenta")
 
     def _on_error(self, event: Any) -> None:
-        self.out.line(f"[error] {event.error}", "bold red")
+        self.out.line(f"[error] {event.text}", "bold red")
 
     def finish(self, message: dict[str, Any] | None) -> None:
         """Ends the reply: pending tool calls, the open line, an unusual status."""

@@ -147,6 +147,7 @@ class Conversation(History):
         result are closed (PROTOCOLS.md 4.1), so the history is valid.
         """
         _check_options("send", options)
+        settings = self._new_run(**options)  # checks come before the history changes
         message = self._with_id(normalize_message(content, role="user", field="content"))
         if message["role"] != "user":
             raise InvalidRequestError("send() takes a user message", field="content.role")
@@ -158,7 +159,7 @@ class Conversation(History):
             user=message,
             parent_id=parent,
             source_id=None,
-            settings=self._new_run(**options),
+            settings=settings,
         )
 
     def edit(self, message_id: str, content: Any, **options: Unpack[RunOptions]) -> Flow:
@@ -168,6 +169,7 @@ class Conversation(History):
         which message it replaces (``sourceId``) and where the branch
         starts (``parentId``)."""
         _check_options("edit", options)
+        settings = self._new_run(**options)
         index = self._index_of(message_id)
         if self._messages[index]["role"] != "user":
             raise InvalidRequestError("only user messages can be edited", field="message_id")
@@ -182,12 +184,13 @@ class Conversation(History):
             user=message,
             parent_id=parent,
             source_id=message_id,
-            settings=self._new_run(**options),
+            settings=settings,
         )
 
     def regenerate(self, **options: Unpack[RunOptions]) -> Flow:
         """Flow: drop the last assistant reply and ask again."""
         _check_options("regenerate", options)
+        settings = self._new_run(**options)
         while self._messages and self._messages[-1]["role"] == "assistant":
             self._messages.pop()
         if not self._messages:
@@ -197,7 +200,7 @@ class Conversation(History):
             user=None,
             parent_id=self._messages[-1]["id"],
             source_id=None,
-            settings=self._new_run(**options),
+            settings=settings,
         )
 
     def resume_tools(self, **options: Unpack[RunOptions]) -> Flow:
