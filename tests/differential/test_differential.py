@@ -128,11 +128,6 @@ UI_CASE_IDS = [case["id"] for case in CASES if case["flavour"] == "ui-message-st
 # detect, ui-message, case, case-spec, case-split, case-ui-message,
 # fuzz-strict, fuzz-lenient. Every entry must be a real mismatch reported to
 # the owner of the code in question; all found so far have been fixed.
-_LONE_SURROGATE_JSON = (
-    "a tool input holding a lone surrogate: the reference writes argsText with JSON.stringify, "
-    "which escapes it ('\\ud83d'); ours writes it raw (json.dumps(ensure_ascii=False), as "
-    "PROTOCOLS 3.5 suggests, does not match well-formed JSON.stringify there)"
-)
 _UI_FLUSH = (
     "strict UI stream, fatal error while [DONE] flushes buffered tool inputs (a duplicate "
     "tool call id): the reference keeps the parts it opened for the buffered calls before "
@@ -173,10 +168,6 @@ KNOWN_MISMATCHES: dict[str, str] = {
         for n, classes in _UI_FUZZ_CLASSES.items()
     },
     "fuzz-strict:fuzz-ui-message-stream-030": _UI_FLUSH,
-    **{
-        f"{prefix}:ui-gen-lone-surrogate-input": _LONE_SURROGATE_JSON
-        for prefix in ("corpus", "corpus-split", "corpus-lenient", "cut")
-    },
 }
 
 

@@ -11,6 +11,7 @@ Every decoder parses its frames with these two.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 
 __all__ = ["js_json_stringify", "parse_json"]
@@ -66,8 +67,27 @@ def _js_compatible(value: Any) -> Any:
     return value
 
 
+# A surrogate code point without its partner. A Python str may hold a high
+# and a low surrogate side by side (two code points); in a JS string those
+# are one well-formed pair, which JSON.stringify writes raw.
+_LONE_SURROGATE: Final = re.compile(
+    r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
+)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def js_json_stringify(value: Any) -> str:
     """Compact JSON as ``JSON.stringify`` writes it (used where the reference
     turns a parsed value back into text: ``9:`` arguments, odd ``3:``
-    payloads)."""
-    return json.dumps(_js_compatible(value), separators=(",", ":"), ensure_ascii=False)
+    payloads).
+
+    Non-ASCII text stays raw, except lone surrogates, which are escaped in
+    lowercase hex (``"\\ud83d"``) as well-formed ``JSON.stringify`` does, so
+    the text is valid UTF-8 again."""
+    text = json.dumps(_js_compatible(value), separators=(",", ":"), ensure_ascii=False)
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE.sub(_escape_surrogate, text)
