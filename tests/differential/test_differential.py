@@ -128,11 +128,6 @@ UI_CASE_IDS = [case["id"] for case in CASES if case["flavour"] == "ui-message-st
 # detect, ui-message, case, case-spec, case-split, case-ui-message,
 # fuzz-strict, fuzz-lenient. Every entry must be a real mismatch reported to
 # the owner of the code in question; all found so far have been fixed.
-_UI_FLUSH = (
-    "strict UI stream, fatal error while [DONE] flushes buffered tool inputs (a duplicate "
-    "tool call id): the reference keeps the parts it opened for the buffered calls before "
-    "the failing one; ours loses every event of that frame (the partial message lacks them)"
-)
 # UIMessage (AI SDK chat) mismatches of tool calls still streaming their input.
 _UI_STREAMING_INPUT = {
     "SCALAR": (
@@ -167,7 +162,6 @@ KNOWN_MISMATCHES: dict[str, str] = {
         )
         for n, classes in _UI_FUZZ_CLASSES.items()
     },
-    "fuzz-strict:fuzz-ui-message-stream-030": _UI_FLUSH,
 }
 
 

@@ -428,3 +428,33 @@ def test_decode_stream_passes_previous_ui_message_and_other_encodings_ignore_it(
     assert other.encoding == "data-stream"
     assert other.ui_message is None
     assert text_parts(other.message) == ["x"]
+
+
+def test_ui_stream_keeps_parts_opened_before_a_fatal_error_in_the_same_frame() -> None:
+    # The failed call t1 is a part; after the abort, t3 and a second t1 are
+    # buffered. [DONE] emits them in order: t3 opens, then t1 is a duplicate
+    # id (fatal in strict mode). The reference's partial message keeps t3.
+    body = (
+        b'data: {"type":"start","messageId":"m"}\n\n'
+        b'data: {"type":"tool-input-error","toolCallId":"t1","toolName":"w",'
+        b'"input":"{bad","errorText":"invalid"}\n\n'
+        b'data: {"type":"abort"}\n\n'
+        b'data: {"type":"tool-input-start","toolCallId":"t3","toolName":"w"}\n\n'
+        b'data: {"type":"tool-input-start","toolCallId":"t1","toolName":"w"}\n\n'
+        b"data: [DONE]\n\n"
+    )
+    for size in (1, 7, len(body)):
+        parser = StreamParser(encoding="ui-message-stream", strict=True)
+        pieces = [body[i : i + size] for i in range(0, len(body), size)]
+        for piece in pieces[:-1]:
+            parser.feed(piece)
+        with pytest.raises(StreamDecodeError, match="duplicate tool call id: t1") as caught:
+            parser.feed(pieces[-1])
+        partial = caught.value.partial_message
+        assert partial is not None
+        ids = [p.get("toolCallId") for p in partial["parts"] if p["type"] == "tool-call"]
+        assert ids == ["t1", "t3"]
+        # The reference's deferred close of t3's argument text never ran.
+        assert partial["parts"][1]["state"] == "partial-call"
+        assert partial["parts"][1]["argsText"] == ""
+        assert caught.value.line == "[DONE]"

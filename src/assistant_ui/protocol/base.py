@@ -122,6 +122,12 @@ class SSEFrameDecoder(Protocol):
         """Events for one dispatched SSE event."""
         ...
 
+    def salvage(self) -> list[Event]:
+        """After :meth:`decode_event` raised: the events that event had
+        produced before the error (applied by the parser, so the partial
+        message has them, as the reference's does)."""
+        ...
+
     def end(self) -> list[Event]:
         """Events that close the message when the body ends.
 

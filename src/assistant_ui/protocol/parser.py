@@ -362,6 +362,13 @@ class StreamParser:
                     break
         except StreamDecodeError as exc:
             line = Line(current.data, current.offset) if current is not None else None
+            # Keep what the failing frame produced before the error, as the
+            # reference does; the error stays the frame's own.
+            try:
+                for event in decoder.salvage():
+                    apply(event)
+            except StreamDecodeError:
+                pass
             raise self._with_context(exc, line) from exc
         return out
 

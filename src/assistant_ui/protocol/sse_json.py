@@ -133,6 +133,15 @@ class SSEJSONDecoder:
         self._done = True
         return self._on_done()
 
+    def salvage(self) -> list[Event]:
+        """Events the frame that just raised had already produced.
+
+        The reference applies a frame's chunks one by one, so what it emitted
+        before a fatal error is in its partial message; the parser applies
+        these before reporting the error. None by default (a decoder that
+        fails before emitting anything)."""
+        return []
+
     # -- for subclasses -----------------------------------------------------
 
     def _on_value(self, value: Any, data: str) -> list[Event]:

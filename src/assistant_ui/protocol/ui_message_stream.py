@@ -31,7 +31,19 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, ClassVar, Final, Literal
 
 from .base import WarningSink
-from .events import Data, ErrorEvent, Event, MessageFinish, StepFinish, StepStart
+from .events import (
+    Data,
+    ErrorEvent,
+    Event,
+    MessageFinish,
+    PartFinish,
+    Path,
+    StepFinish,
+    StepStart,
+    TextDelta,
+    ToolCallArgsTextFinish,
+    ToolResult,
+)
 from .json_text import js_json_stringify
 from .part_writer import PartWriter, generate_id
 from .sse_json import MISSING_DONE, SSEJSONDecoder, error_text
@@ -137,6 +149,39 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
     def ui_accumulator(self) -> UIMessageAccumulator:
         """The AI SDK message accumulator fed by this decoder."""
         return self._ui
+
+    def salvage(self) -> list[Event]:
+        """Events of the failing frame written before the error (for example
+        the buffered tool calls ``[DONE]`` emitted before a duplicate id), as
+        far as the reference delivers them.
+
+        The reference closes a tool call's argument text on a microtask,
+        unless a result or the part's end in the same frame settles it
+        first; a fatal error in that frame cancels the pending close. So an
+        args-text finish with nothing after it for its part is left out: that
+        call stays ``partial-call`` in the partial message, as there (with
+        the default ``{}`` text of a call without arguments, written by the
+        same deferred close)."""
+        events = self._w.drain()
+        without_args = self._tools.parts_without_args()
+        settled: set[Path] = set()
+        unclosed: set[Path] = set()
+        kept: list[Event] = []
+        for event in reversed(events):
+            if isinstance(event, (ToolResult, PartFinish)):
+                settled.add(event.path)
+            elif isinstance(event, ToolCallArgsTextFinish) and event.path not in settled:
+                unclosed.add(event.path)
+                continue
+            elif (
+                isinstance(event, TextDelta)
+                and event.path in unclosed
+                and event.path[0] in without_args
+            ):
+                continue
+            kept.append(event)
+        kept.reverse()
+        return kept
 
     def _on_done(self) -> list[Event]:
         self._close_all()

@@ -88,6 +88,11 @@ class UIToolCalls:
         """Forgets the buffered calls (an ``abort`` chunk)."""
         self._pending.clear()
 
+    def parts_without_args(self) -> set[int]:
+        """Part indices of the open calls that never received argument text
+        (whose args close writes the default ``{}``)."""
+        return {call.index for call in self._tools.values() if not call.has_args}
+
     def close(self) -> None:
         """Closes the open arguments, then every call."""
         if self._active_tool is not None:
