@@ -128,41 +128,7 @@ UI_CASE_IDS = [case["id"] for case in CASES if case["flavour"] == "ui-message-st
 # detect, ui-message, case, case-spec, case-split, case-ui-message,
 # fuzz-strict, fuzz-lenient. Every entry must be a real mismatch reported to
 # the owner of the code in question; all found so far have been fixed.
-# UIMessage (AI SDK chat) mismatches of tool calls still streaming their input.
-_UI_STREAMING_INPUT = {
-    "SCALAR": (
-        "input-streaming: the AI SDK stores whatever its partial JSON parse of the buffered "
-        "input gives (a string, number, true/false/null: '\"a\":[1,' -> 'a', 'tru' -> true); "
-        "ours stores only objects/arrays and leaves `input` out"
-    ),
-    "EMPTY": (
-        "input-streaming with an empty buffer (a tool-input-delta of ''): the AI SDK leaves "
-        "`input` undefined, ours sets {}"
-    ),
-    "DYN": "input-streaming dynamic-tool part: the AI SDK keeps no rawInput, ours does",
-    "STEP": (
-        "tool-input-delta for a call started in an earlier step: the AI SDK appends a new part "
-        "and leaves the earlier part's rawInput as it was; ours rewrites the earlier part too"
-    ),
-}
-_UI_FUZZ_CLASSES = {
-    **dict.fromkeys((0, 123), ("EMPTY",)),
-    **dict.fromkeys((19, 31, 231, 239), ("DYN",)),
-    4: ("STEP",),
-    **dict.fromkeys((247, 283), ("SCALAR", "STEP")),
-    **dict.fromkeys(
-        (32, 45, 59, 61, 67, 78, 96, 98, 116, 118, 119, 153, 162, 226, 249, 254, 266, 286, 292),
-        ("SCALAR",),
-    ),
-}
-KNOWN_MISMATCHES: dict[str, str] = {
-    **{
-        f"fuzz-ui-message:fuzz-ui-coherent-{n:03d}": "; ".join(
-            _UI_STREAMING_INPUT[c] for c in classes
-        )
-        for n, classes in _UI_FUZZ_CLASSES.items()
-    },
-}
+KNOWN_MISMATCHES: dict[str, str] = {}
 
 
 def _params(ids: list[str], prefix: str) -> list[Any]:

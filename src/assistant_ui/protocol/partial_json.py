@@ -38,7 +38,7 @@ import math
 import re
 from typing import Any, Final
 
-__all__ = ["parse_partial_json"]
+__all__ = ["parse_partial_json", "parse_partial_json_value"]
 
 
 def _reject_constant(name: str) -> Any:
@@ -78,6 +78,27 @@ def parse_partial_json(text: str) -> tuple[Any, bool]:
     """
     completed = PartialJSONCompleter().complete(text)
     return (completed[1], True) if completed is not None else (None, False)
+
+
+def parse_partial_json_value(text: str) -> tuple[Any, bool]:
+    """Parses possibly incomplete JSON text into any JSON value, as the AI
+    SDK's ``parsePartialJson`` does for a UIMessage's streaming tool input.
+
+    Unlike :func:`parse_partial_json`, a scalar counts (``'tru'`` gives
+    ``True``, ``'"a":[1,'`` gives ``"a"``: the top-level string is complete
+    and the rest is ignored), and the empty text gives no value. Its repair
+    also skips non-hex characters inside a string value's ``\\u`` escape.
+
+    Returns:
+        ``(value, True)``, or ``(None, False)`` when there is no value.
+    """
+    value, ok = _loads(text)
+    if ok:
+        return value, True
+    repaired = _Scanner(swallow_non_hex=True).repaired(text)
+    if repaired is None:
+        return None, False
+    return _loads(repaired)
 
 
 class PartialJSONCompleter:
@@ -164,14 +185,27 @@ _COMMA_OR_BRACE: Final = re.compile(r"[,}]")
 _COMMA_OR_BRACKET: Final = re.compile(r"[,\]]")
 _NUMBER_RUN: Final = re.compile(r"[0-9eE+.-]*")
 _HEX_UP_TO_4: Final = re.compile(r"[0-9a-fA-F]{0,4}")
+_FOUR_HEX_AMONG_OTHERS: Final = re.compile(r"(?:[^0-9a-fA-F]*[0-9a-fA-F]){4}")
 
 
 class _Scanner:
     """The repair scan, resumable: state is kept between calls."""
 
-    __slots__ = ("dead", "key_end", "key_start", "last", "literal_start", "pos", "stack")
+    __slots__ = (
+        "dead",
+        "key_end",
+        "key_start",
+        "last",
+        "literal_start",
+        "pos",
+        "stack",
+        "swallow_non_hex",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, *, swallow_non_hex: bool = False) -> None:
+        # The AI SDK's repair differs from the reference's in one place: a
+        # non-hex character inside a string value's \u escape is skipped.
+        self.swallow_non_hex = swallow_non_hex
         self.stack = [_ROOT]
         self.last = -1  # index of the last character that keeps the prefix completable
         self.literal_start = 0
@@ -286,6 +320,15 @@ class _Scanner:
                     elif i + 2 + hex_digits >= n:
                         pos = i  # an unfinished \\u escape at the end
                         break
+                    elif self.swallow_non_hex:
+                        # The AI SDK's repair stays in the escape, skipping
+                        # anything but hex digits until it has four.
+                        found = _FOUR_HEX_AMONG_OTHERS.match(text, i + 2)
+                        if found is None:
+                            pos = i  # decide when more arrives
+                            break
+                        last = found.end() - 1
+                        pos = found.end()
                     else:
                         # Cut short by a non-hex character, which is then
                         # read as string content.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .partial_json import parse_partial_json
+from .partial_json import parse_partial_json_value
 from .ui_tool_parts import (
     assign,
     is_tool_part,
@@ -54,6 +54,19 @@ def step_start_index(parts: list[dict[str, Any]]) -> int:
     return 0
 
 
+def _store_input(part: dict[str, Any], buffer: TextPieces, encoding: Any, raw: bool) -> None:
+    """Writes a streaming call's input (parsed as the AI SDK's partial JSON
+    parse does: any JSON value, none for an empty text) and ``rawInput``."""
+    text = buffer.text()
+    if encoding == "text":
+        part["input"] = text
+    else:
+        value, ok = parse_partial_json_value(text)
+        assign(part, "input", {"input": value} if ok else {})
+    if raw:
+        part["rawInput"] = text
+
+
 class UIToolChunks:
     """Applies tool chunks to a UIMessage's parts.
 
@@ -66,8 +79,9 @@ class UIToolChunks:
         self._parts = parts
         self._fail = fail
         self._partial_tools: dict[str, dict[str, Any]] = {}
-        # id(part) -> (part, input text, encoding): parsed at the next read
-        self._dirty_inputs: dict[int, tuple[dict[str, Any], TextPieces, Any]] = {}
+        # id(part) -> (part, input text, encoding, whether rawInput is
+        # written): parsed at the next read
+        self._dirty_inputs: dict[int, tuple[dict[str, Any], TextPieces, Any, bool]] = {}
 
     def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
         """The chunk types handled here, with their handlers."""
@@ -86,14 +100,8 @@ class UIToolChunks:
     def flush_inputs(self) -> None:
         """Stores the parsed streamed input (and ``rawInput``) of every tool
         part that got input pieces since the last flush."""
-        for part, buffer, encoding in self._dirty_inputs.values():
-            text = buffer.text()
-            if encoding == "text":
-                part["input"] = text
-            else:
-                value, ok = parse_partial_json(text)
-                assign(part, "input", {"input": value} if ok else {})
-            part["rawInput"] = text
+        for entry in self._dirty_inputs.values():
+            _store_input(*entry)
         self._dirty_inputs.clear()
 
     def reset_step(self) -> None:
@@ -168,15 +176,26 @@ class UIToolChunks:
             self._fail(f"Received tool-input-delta for missing tool call {chunk['toolCallId']!r}")
             return
         buffer: TextPieces = partial["text"]
+        dynamic: bool = partial["dynamic"]
+        target = self._current_step_tool(chunk["toolCallId"], "dynamic" if dynamic else "static")
+        previous = partial.get("part")
+        if previous is not None and previous is not target:
+            # The call's part of an earlier step keeps the input it had.
+            entry = self._dirty_inputs.pop(id(previous), None)
+            if entry is not None:
+                _store_input(*entry)
         buffer.pieces.append(chunk["inputTextDelta"])
         options = {
             "toolCallId": chunk["toolCallId"],
             "state": "input-streaming",
             **pick(partial, "toolName", "inputEncoding", "title", "toolMetadata"),
         }
-        part = self._update_tool(partial["dynamic"], options)
+        part = self._update_tool(dynamic, options, existing=target)
+        partial["part"] = part
         # The input is re-parsed when it is next read, not on every delta.
-        self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"))
+        # A dynamic part the delta creates gets no rawInput (AI SDK).
+        raw = not dynamic or target is not None
+        self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"), raw)
 
     def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
         options = pick(
