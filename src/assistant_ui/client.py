@@ -53,6 +53,8 @@ class AssistantClient:
             every timeout.
         chat_path: the chat endpoint, relative to ``base_url``.
         cancel_path: the cancel endpoint, relative to ``base_url``.
+        resume_path: the resume endpoint (PROTOCOLS.md 4.2), relative to
+            ``base_url``; ``{stream_id}`` is replaced by the stream id.
         runtime: the default request flavour of :meth:`threads`.
         **httpx_kwargs: passed to the httpx clients (``transport=``,
             ``verify=``, ``proxy=``, ``follow_redirects=`` ...). An async
@@ -71,6 +73,7 @@ class AssistantClient:
         *,
         chat_path: str = "/api/chat",
         cancel_path: str = "/api/cancel",
+        resume_path: str = "/api/chat/resume/{stream_id}",
         runtime: str = "sync-server",
         **httpx_kwargs: Any,
     ) -> None:
@@ -87,6 +90,7 @@ class AssistantClient:
         self.timeout = timeout
         self.chat_path = chat_path
         self.cancel_path = cancel_path
+        self.resume_path = resume_path
         self.runtime = runtime
         self._httpx_kwargs = httpx_kwargs
         self._sync_kwargs, self._async_kwargs = split_transport_kwargs(httpx_kwargs)

@@ -9,6 +9,7 @@ and :class:`~assistant_ui.streaming.AsyncChatStream` only move bytes.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from typing import TYPE_CHECKING, Any, Final
 
@@ -61,6 +62,12 @@ class StreamCore:
         strict: decode exactly as the reference (see the decoders).
         keep_body: keep the raw body and every event (for ``chat()``).
         registry: the set of in-flight streams of the thread, for cancel.
+        method: ``"POST"`` for a run, ``"GET"`` for a resume (no body).
+        resume_of: the interrupted stream this one resumes: its parser goes
+            on, and the replayed body's first ``resume_of.received`` bytes
+            (already decoded) are skipped (PROTOCOLS.md 4.2 step 4).
+        on_stream_id: told the reply's ``x-resumable-stream-id`` when a
+            reply arrives, and ``None`` once the reply ended naturally.
     """
 
     def __init__(
@@ -74,6 +81,9 @@ class StreamCore:
         strict: bool = False,
         keep_body: bool = False,
         registry: set[StreamCore] | None = None,
+        method: str = "POST",
+        resume_of: StreamCore | None = None,
+        on_stream_id: Callable[[str | None, StreamCore], None] | None = None,
     ) -> None:
         self.url = url
         self.body = body
@@ -88,19 +98,36 @@ class StreamCore:
         self.parser: StreamParser | None = None
         self.chunks: list[bytes] = []
         self.received = 0
+        # Body bytes handed to the parser (a resume skips exactly these).
+        self.decoded = 0
         self.events: list[Event] = []
         self.remote_error: ErrorEvent | None = None
         self.cancelled = False
         self.finished = False
         self.closed = False
         self._is_text: dict[int, bool] = {}
+        self.method = method
+        self.on_stream_id = on_stream_id
+        self.stream_id: str | None = None
+        self.status_before_interrupt: dict[str, Any] | None = None
+        # Bytes of the replay that the interrupted stream already decoded.
+        self.skip = 0
+        if resume_of is not None and resume_of.parser is not None:
+            self.parser = resume_of.parser
+            self.skip = resume_of.decoded
+            self.warnings = resume_of.warnings
+            if resume_of.status_before_interrupt is not None:
+                self.parser.accumulator.set_status(resume_of.status_before_interrupt)
 
     # -- request and response -------------------------------------------
 
     def build_request(
         self, client: httpx.Client | httpx.AsyncClient, user_headers: dict[str, str]
     ) -> httpx.Request:
-        """The POST request, with the resolved user headers."""
+        """The request (a POST run or a GET resume), with the resolved user headers."""
+        if self.method == "GET":
+            with transport_errors(self.url):
+                return client.build_request("GET", self.url, headers=dict(user_headers))
         with transport_errors(self.url):
             return client.build_request(
                 "POST", self.url, content=self.body, headers=request_headers(user_headers)
@@ -111,10 +138,15 @@ class StreamCore:
         self.response = response
         if self.registry is not None:
             self.registry.add(self)
-        if self.encoding is not None or not (
-            _is_json_document(response) or response.status_code == 204
+        if self.parser is None and (
+            self.encoding is not None
+            or not (_is_json_document(response) or response.status_code == 204)
         ):
             self.parser = _new_parser(self, response)
+        # A replay need not repeat the header: a resume keeps the id it asked for.
+        self.stream_id = response.headers.get("x-resumable-stream-id", self.stream_id)
+        if self.on_stream_id is not None and self.stream_id is not None:
+            self.on_stream_id(self.stream_id, self)
         if self.cancelled:
             _shutdown(response)
 
@@ -133,17 +165,30 @@ class StreamCore:
 
     def status_error(self, response: httpx.Response) -> AssistantUIError:
         """The typed error for a non-2xx response whose body was read."""
+        if self.method == "GET" and response.status_code == 404 and self.on_stream_id:
+            # An unknown or expired stream id will never resume: forget it.
+            self.on_stream_id(None, self)
         return status_error(response, response.content)
 
     # -- the byte loop ----------------------------------------------------
 
     def feed(self, chunk: bytes) -> list[Event]:
         """Events decoded from one network chunk (none for a JSON document)."""
+        if self.skip:
+            # A replay from byte 0: drop what the interrupted stream decoded.
+            dropped = min(self.skip, len(chunk))
+            self.skip -= dropped
+            self.received += dropped
+            self.decoded += dropped
+            chunk = chunk[dropped:]
+            if not chunk:
+                return []
         self.received += len(chunk)
         if self.keep_body or self.parser is None:
             self.chunks.append(chunk)
         if self.parser is None or self.cancelled:
             return []
+        self.decoded += len(chunk)
         try:
             events = self.parser.feed(chunk)
         except StreamError as exc:
@@ -162,8 +207,7 @@ class StreamCore:
         """
         self.finished = True
         if self.cancelled:
-            if self.parser is not None:
-                self.parser.fail(dict(_CANCELLED))
+            self._interrupt(dict(_CANCELLED))
             return []
         if not self.received:
             error = IncompleteStreamError(
@@ -185,7 +229,25 @@ class StreamCore:
             self._failed(exc)
             raise
         self._record(events)
+        if self.on_stream_id is not None and self.stream_id is not None:
+            # A run that ended naturally has nothing left to resume (4.2 step 2).
+            self.on_stream_id(None, self)
         return events
+
+    def _interrupt(self, status: dict[str, Any]) -> None:
+        # A cancel or a broken connection. A resumable run may be resumed
+        # with this same parser (PROTOCOLS.md 4.2 step 4), so it stays open:
+        # only the message status says what happened, and the status it had
+        # is kept for the resume to restore.
+        parser = self.parser
+        if parser is None:
+            return
+        if self.stream_id is None:
+            parser.fail(status)
+            return
+        if self.status_before_interrupt is None:
+            self.status_before_interrupt = parser.accumulator.status
+        parser.accumulator.set_status(status)
 
     def _failed(self, exc: StreamError) -> None:
         # A fatal decode error is a runtime-level error status (PROTOCOLS 3.6)
@@ -210,8 +272,7 @@ class StreamCore:
         if self.remote_error is not None:
             return self.remote_stream_error()
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if self.parser is not None:
-            self.parser.fail(_error_status(detail, code="network"))
+        self._interrupt(_error_status(detail, code="network"))
         return StreamInterruptedError(
             f"the connection to {self.http.request.url} broke while the reply was "
             f"streaming ({detail}); what arrived is kept in .partial_message",
@@ -252,7 +313,7 @@ class StreamCore:
             if not self.finished and self.parser is not None:
                 self.cancelled = True
                 self.finished = True
-                self.parser.fail(dict(_CANCELLED))
+                self._interrupt(dict(_CANCELLED))
         return self.response
 
     # -- results ------------------------------------------------------------

@@ -23,6 +23,7 @@ from ._transport import (
     transport_errors,
 )
 from .conversation import Conversation, ConversationMethods
+from .errors import UsageError
 from .protocol.sync_server import (
     build_cancel_body,
     build_chat_body,
@@ -91,6 +92,10 @@ class ThreadClient(ConversationMethods):
         self.runtime = runtime
         self.encoding = encoding
         self.strict = strict
+        self.resumable_stream_id: str | None = None
+        """The ``x-resumable-stream-id`` of this thread's last resumable reply,
+        until that reply ends naturally (kept on cancel or interruption)."""
+        self._resumable_cores: dict[str, StreamCore] = {}
         self.conversation = Conversation(
             runtime=runtime, thread_id=thread_id, encoding=encoding, strict=strict, **conversation
         )
@@ -280,7 +285,64 @@ class ThreadClient(ConversationMethods):
             strict=strict,
             keep_body=keep_body,
             registry=self.client._streams_of(self.thread_id),
+            on_stream_id=self._remember_stream,
         )
+
+    # -- resume (PROTOCOLS.md 4.2) --------------------------------------------
+
+    def _remember_stream(self, stream_id: str | None, core: StreamCore) -> None:
+        if stream_id is not None:
+            self.resumable_stream_id = stream_id
+            self._resumable_cores[stream_id] = core
+        elif core.stream_id is not None:
+            self._resumable_cores.pop(core.stream_id, None)
+            if self.resumable_stream_id == core.stream_id:
+                self.resumable_stream_id = None
+
+    def _resume_core(self, stream_id: str | None, url: str | None) -> StreamCore:
+        stream_id = stream_id if stream_id is not None else self.resumable_stream_id
+        if url is None:
+            if stream_id is None:
+                raise UsageError(
+                    "nothing to resume: no reply of this thread carried "
+                    "x-resumable-stream-id; pass stream_id= or url="
+                )
+            url = self.client.resume_path.format(stream_id=stream_id)
+        previous = self._resumable_cores.get(stream_id) if stream_id is not None else None
+        core = StreamCore(
+            url=url,
+            body=b"",
+            headers=self.client.headers,
+            encoding=self.encoding,
+            strict=False,
+            registry=self.client._streams_of(self.thread_id),
+            method="GET",
+            resume_of=previous,
+            on_stream_id=self._remember_stream,
+        )
+        core.stream_id = stream_id
+        return core
+
+    def resume(self, stream_id: str | None = None, *, url: str | None = None) -> AsyncChatStream:
+        """Reattaches to a resumable run (PROTOCOLS.md 4.2) and streams it.
+
+        GETs the client's ``resume_path`` for ``stream_id`` (default: the
+        thread's :attr:`resumable_stream_id`), or ``url`` as given. The
+        server replays from byte 0; when the run was interrupted in this
+        process, the bytes already decoded are skipped and the same message
+        continues, so the final message equals an uninterrupted read.
+        Decoding is lenient.
+
+        Raises:
+            UsageError: at once, when there is no stream id to resume.
+            NotFoundError: on entry, the server does not know the stream.
+            IncompleteStreamError: the server answered 204 (nothing to resume).
+        """
+        return AsyncChatStream(self._resume_core(stream_id, url), self.client._async_client())
+
+    def resume_sync(self, stream_id: str | None = None, *, url: str | None = None) -> ChatStream:
+        """The blocking twin of :meth:`resume`."""
+        return ChatStream(self._resume_core(stream_id, url), self.client._sync_client())
 
     # -- cancel -------------------------------------------------------------
 
