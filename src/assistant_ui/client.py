@@ -23,6 +23,7 @@ from ._transport import (
     split_transport_kwargs,
 )
 from .errors import InvalidRequestError, UsageError
+from .retry import RetryPolicy
 from .stream_core import StreamCore
 from .thread import ThreadClient
 
@@ -55,6 +56,10 @@ class AssistantClient:
         cancel_path: the cancel endpoint, relative to ``base_url``.
         resume_path: the resume endpoint (PROTOCOLS.md 4.2), relative to
             ``base_url``; ``{stream_id}`` is replaced by the stream id.
+        max_retries: resends of a request that failed before any body byte
+            was read and is safe to resend (see :mod:`assistant_ui.retry`).
+        retry_policy: the whole retry policy (backoff, caps); overrides
+            ``max_retries``.
         runtime: the default request flavour of :meth:`threads`.
         **httpx_kwargs: passed to the httpx clients (``transport=``,
             ``verify=``, ``proxy=``, ``follow_redirects=`` ...). An async
@@ -75,6 +80,8 @@ class AssistantClient:
         cancel_path: str = "/api/cancel",
         resume_path: str = "/api/chat/resume/{stream_id}",
         runtime: str = "sync-server",
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
         **httpx_kwargs: Any,
     ) -> None:
         if not isinstance(base_url, str) or not base_url.strip():
@@ -91,6 +98,9 @@ class AssistantClient:
         self.chat_path = chat_path
         self.cancel_path = cancel_path
         self.resume_path = resume_path
+        self.retry_policy = (
+            retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+        )
         self.runtime = runtime
         self._httpx_kwargs = httpx_kwargs
         self._sync_kwargs, self._async_kwargs = split_transport_kwargs(httpx_kwargs)

@@ -28,6 +28,7 @@ from .errors import (
 from .protocol.base import WarningSink
 from .protocol.events import ErrorEvent, Event, TextDelta
 from .response import ChatResponse
+from .retry import RetryPolicy, retry_delay
 
 if TYPE_CHECKING:
     from .protocol.parser import StreamParser
@@ -68,6 +69,8 @@ class StreamCore:
             (already decoded) are skipped (PROTOCOLS.md 4.2 step 4).
         on_stream_id: told the reply's ``x-resumable-stream-id`` when a
             reply arrives, and ``None`` once the reply ended naturally.
+        retry: when to resend a request that failed before its body
+            (:mod:`assistant_ui.retry`); ``None`` never resends.
     """
 
     def __init__(
@@ -84,6 +87,7 @@ class StreamCore:
         method: str = "POST",
         resume_of: StreamCore | None = None,
         on_stream_id: Callable[[str | None, StreamCore], None] | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.url = url
         self.body = body
@@ -107,6 +111,8 @@ class StreamCore:
         self.closed = False
         self._is_text: dict[int, bool] = {}
         self.method = method
+        self.retry = retry
+        self.attempts = 0
         self.on_stream_id = on_stream_id
         self.stream_id: str | None = None
         self.status_before_interrupt: dict[str, Any] | None = None
@@ -162,6 +168,17 @@ class StreamCore:
         return transport_errors(
             self.url, mid_stream=self.mid_stream if self.response is not None else None
         )
+
+    def retry_delay(self, error: AssistantUIError) -> float | None:
+        """Seconds to wait before resending after a failure that happened
+        before any body byte was read, or ``None`` to raise it; counts the
+        resend."""
+        if self.retry is None:
+            return None
+        delay = retry_delay(error, self.attempts, self.retry)
+        if delay is not None:
+            self.attempts += 1
+        return delay
 
     def status_error(self, response: httpx.Response) -> AssistantUIError:
         """The typed error for a non-2xx response whose body was read."""

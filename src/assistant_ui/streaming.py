@@ -14,7 +14,9 @@ whether the body was read to the end, half-read or never read.
 Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
 
 - non-2xx: :class:`~assistant_ui.errors.APIStatusError` (subclass by status)
-  with the body, before any event;
+  with the body, before any event; a failure before any body byte that is
+  safe to resend (connect errors, 408/409/429/5xx) is first retried as the
+  client's retry policy says (:mod:`assistant_ui.retry`);
 - a malformed frame: the parser's ``StreamDecodeError`` (line, offset,
   partial message);
 - a 2xx reply with an empty body (PROTOCOLS.md 1.2), or a body that ends
@@ -32,6 +34,8 @@ Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from types import AsyncGeneratorType, GeneratorType
 from typing import Any
@@ -39,7 +43,7 @@ from typing import Any
 import httpx
 
 from ._transport import aresolve_headers, resolve_headers
-from .errors import UsageError
+from .errors import AssistantUIError, UsageError
 from .protocol.events import Event
 from .response import ChatResponse
 from .stream_core import StreamCore
@@ -91,17 +95,31 @@ class ChatStream(_StreamViews):
         if self._iterator is None:
             core = self._core
             request = core.build_request(self._client, resolve_headers(core.headers))
-            with core.errors():
-                response = self._client.send(request, stream=True)
-                if not response.is_success:
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
-                    raise core.status_error(response)
+            while True:
+                try:
+                    response = self._send(request)
+                    break
+                except AssistantUIError as exc:
+                    delay = core.retry_delay(exc)
+                    if delay is None:
+                        raise
+                    time.sleep(delay)
             core.attach(response)
             self._iterator = self._iter_events()
         return self._iterator
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        # One attempt: a 2xx response with its body unread, or a typed error.
+        core = self._core
+        with core.errors():
+            response = self._client.send(request, stream=True)
+            if not response.is_success:
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                raise core.status_error(response)
+        return response
 
     def _iter_events(self) -> Iterator[Event]:
         core = self._core
@@ -196,17 +214,31 @@ class AsyncChatStream(_StreamViews):
         if self._iterator is None:
             core = self._core
             request = core.build_request(self._client, await aresolve_headers(core.headers))
-            with core.errors():
-                response = await self._client.send(request, stream=True)
-                if not response.is_success:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-                    raise core.status_error(response)
+            while True:
+                try:
+                    response = await self._send(request)
+                    break
+                except AssistantUIError as exc:
+                    delay = core.retry_delay(exc)
+                    if delay is None:
+                        raise
+                    await asyncio.sleep(delay)
             core.attach(response)
             self._iterator = self._iter_events()
         return self._iterator
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        # One attempt: a 2xx response with its body unread, or a typed error.
+        core = self._core
+        with core.errors():
+            response = await self._client.send(request, stream=True)
+            if not response.is_success:
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                raise core.status_error(response)
+        return response
 
     async def _iter_events(self) -> AsyncIterator[Event]:
         core = self._core

@@ -286,6 +286,7 @@ class ThreadClient(ConversationMethods):
             keep_body=keep_body,
             registry=self.client._streams_of(self.thread_id),
             on_stream_id=self._remember_stream,
+            retry=self.client.retry_policy,
         )
 
     # -- resume (PROTOCOLS.md 4.2) --------------------------------------------
@@ -319,6 +320,7 @@ class ThreadClient(ConversationMethods):
             method="GET",
             resume_of=previous,
             on_stream_id=self._remember_stream,
+            retry=self.client.retry_policy,
         )
         core.stream_id = stream_id
         return core
