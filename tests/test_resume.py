@@ -81,3 +81,23 @@ def test_resume_answered_204_has_nothing_to_resume(demo_server: Any, thread_id: 
         stream = thread.resume_sync(url=f"/api/chat/{thread_id}/stream")
         with pytest.raises(IncompleteStreamError, match="204"), stream:
             stream.until_done()
+
+
+def test_a_resume_cut_again_resumes_again(demo_server: Any, thread_id: str) -> None:
+    with AssistantClient(demo_server.url, chat_path="/api/chat/resumable") as client:
+        thread = client.threads(thread_id)
+        with thread.stream_sync(messages=[LONG]) as first:
+            next(iter(first))
+        stream_id = thread.resumable_stream_id
+        assert stream_id is not None
+        with thread.resume_sync() as second:
+            for index, _ in enumerate(second):
+                if index == 20:
+                    break
+        cut = second.current_message
+        assert cut is not None
+        assert cut["status"] == {"type": "incomplete", "reason": "cancelled"}
+        assert thread.resumable_stream_id == stream_id
+        with thread.resume_sync() as third:
+            message = third.get_final_message()
+    assert message == _clean_replay(demo_server.url, thread_id, stream_id)
