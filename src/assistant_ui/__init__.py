@@ -43,6 +43,7 @@ from .errors import (
     UsageError,
 )
 from .response import ChatResponse
+from .retry import RetryPolicy
 from .streaming import AsyncChatStream, ChatStream
 from .thread import ThreadClient
 from .tools import Tool, ToolReply, tool
@@ -73,6 +74,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RemoteStreamError",
+    "RetryPolicy",
     "SendResult",
     "StreamDecodeError",
     "StreamError",
