@@ -488,6 +488,15 @@ class MessageAccumulator:
         )
         return None
 
+    def _tool_call_at(self, event: Event) -> _ToolCallPart | None:
+        """The tool-call part an event addresses; anything else drops the
+        event with a warning (never fatal, as in the reference)."""
+        part = self._part_at(event)
+        if part is None or isinstance(part, _ToolCallPart):
+            return part
+        self._wrong_part(event, "a tool-call part")
+        return None
+
     def _wrong_part(self, event: Event, expected: str) -> None:
         self._warnings.warn(
             f"wrong-part:{event.type}", f"Dropped {event.type} event: part is not {expected}"
@@ -569,11 +578,8 @@ class MessageAccumulator:
             part.extras["providerMetadata"] = event.provider_metadata
 
     def _args_finish(self, event: ToolCallArgsTextFinish) -> None:
-        part = self._part_at(event)
+        part = self._tool_call_at(event)
         if part is None:
-            return
-        if not isinstance(part, _ToolCallPart):
-            self._wrong_part(event, "a tool-call part")
             return
         if part.state != "partial-call":
             return
@@ -582,11 +588,8 @@ class MessageAccumulator:
             part.status = {"type": "running", "isArgsComplete": True}
 
     def _result(self, event: ToolResult) -> None:
-        part = self._part_at(event)
+        part = self._tool_call_at(event)
         if part is None:
-            return
-        if not isinstance(part, _ToolCallPart):
-            self._wrong_part(event, "a tool-call part")
             return
         if event.is_preliminary and part.state == "result":
             return  # a final result is never replaced by a provisional one
@@ -611,11 +614,8 @@ class MessageAccumulator:
             part.status = {"type": "complete", "reason": "stop"}
 
     def _approval(self, event: ToolCallApproval) -> None:
-        part = self._part_at(event)
+        part = self._tool_call_at(event)
         if part is None:
-            return
-        if not isinstance(part, _ToolCallPart):
-            self._wrong_part(event, "a tool-call part")
             return
         part.approval = event.approval
 
