@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.parser import StreamParser
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.parser import StreamParser
 
 WORDS = ["Hello", " world", ",", " the", " quick", " brown", " fox", " 👋", " 世界", " naïve", "\n"]
 

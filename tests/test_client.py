@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant_ui._transport import DEFAULT_TIMEOUT
-from assistant_ui.client import AssistantClient
+from assistant_ui._client import AssistantClient
+from assistant_ui._http.transport import DEFAULT_TIMEOUT
+from assistant_ui._thread import ThreadClient
 from assistant_ui.demo.runner import BackgroundServer
 from assistant_ui.errors import InvalidRequestError, UsageError
-from assistant_ui.thread import ThreadClient
 from servers import Recorder, json_app
 
 USER = {"role": "user", "content": [{"type": "text", "text": "Hello, how are you?"}]}

@@ -22,9 +22,8 @@ from typing import Any
 
 import pytest
 
-from assistant_ui.client import AssistantClient
-from assistant_ui.conversation import (
-    CANCELLED_BY_NEW_MESSAGE,
+from assistant_ui._client import AssistantClient
+from assistant_ui._conversation import (
     Approval,
     Conversation,
     Reply,
@@ -36,7 +35,8 @@ from assistant_ui.conversation import (
     run_flow,
     run_flow_sync,
 )
-from assistant_ui.decoding import decode_stream
+from assistant_ui._decoding import decode_stream
+from assistant_ui._tools.tool import Tool, ToolReply, tool
 from assistant_ui.errors import (
     InvalidRequestError,
     NotFoundError,
@@ -45,7 +45,7 @@ from assistant_ui.errors import (
     UsageError,
 )
 from assistant_ui.protocol.events import TextDelta
-from assistant_ui.tools import Tool, ToolReply, tool
+from assistant_ui.protocol.requests.runtimes import CANCELLED_BY_NEW_MESSAGE
 
 RUNTIMES = ["data-stream", "ai-sdk", "assistant-transport", "sync-server"]
 USAGE = '{"promptTokens":1,"completionTokens":1}'

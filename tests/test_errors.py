@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from assistant_ui import errors
-from assistant_ui.client import AssistantClient
+from assistant_ui._client import AssistantClient
+from assistant_ui._response import ChatResponse
+from assistant_ui._thread import ThreadClient
 from assistant_ui.demo.runner import BackgroundServer
-from assistant_ui.response import ChatResponse
-from assistant_ui.thread import ThreadClient
 from servers import Recorder, json_app, sleepy_app, status_app
 
 USER = {"role": "user", "content": [{"type": "text", "text": "hi"}]}

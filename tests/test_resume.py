@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from assistant_ui.client import AssistantClient
+from assistant_ui._client import AssistantClient
 from assistant_ui.errors import IncompleteStreamError, NotFoundError, UsageError
 
 LONG = {"role": "user", "content": [{"type": "text", "text": "long"}]}

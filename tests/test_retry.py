@@ -1,4 +1,4 @@
-"""Retries: the pure policy (assistant_ui.retry) and the shells resending
+"""Retries: the pure policy (assistant_ui._http.retry) and the shells resending
 against a real loopback server that fails a few times, then answers."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from assistant_ui.client import AssistantClient
+from assistant_ui._client import AssistantClient
+from assistant_ui._http.retry import RetryPolicy, is_retryable, parse_retry_after, retry_delay
 from assistant_ui.demo.runner import BackgroundServer
 from assistant_ui.errors import (
     APIConnectionError,
@@ -25,7 +26,6 @@ from assistant_ui.errors import (
     InternalServerError,
     StreamInterruptedError,
 )
-from assistant_ui.retry import RetryPolicy, is_retryable, parse_retry_after, retry_delay
 
 NO_WAIT = RetryPolicy(max_retries=3, initial_delay=0.0, max_delay=0.0)
 BODY = b'0:"Hello"\nd:{"finishReason":"stop"}\n'

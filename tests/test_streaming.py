@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant_ui.client import AssistantClient
+from assistant_ui._client import AssistantClient
+from assistant_ui._thread import ThreadClient
 from assistant_ui.demo.runner import BackgroundServer
 from assistant_ui.errors import (
     IncompleteStreamError,
@@ -23,7 +24,6 @@ from assistant_ui.errors import (
     StreamWarning,
 )
 from assistant_ui.protocol.events import ErrorEvent, Event, PartStart, TextDelta
-from assistant_ui.thread import ThreadClient
 from servers import Recorder, json_app, official_app, raw_app, slow_app
 
 USER = {"role": "user", "content": [{"type": "text", "text": "Hello"}]}

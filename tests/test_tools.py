@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal, Optional, TypedDict
 import pydantic
 import pytest
 
+from assistant_ui._tools.tool import Tool, ToolReply, tool
 from assistant_ui.errors import UsageError
-from assistant_ui.tools import Tool, ToolReply, tool
 
 
 class Unit(enum.Enum):

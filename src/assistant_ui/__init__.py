@@ -15,11 +15,16 @@ See the README for streaming, conversations, frontend tools and the ``aui``
 command line.
 """
 
-from ._transport import DEFAULT_TIMEOUT
-from .client import AssistantClient
-from .conversation import Approval, Conversation, SendResult, ToolCall
-from .decoding import DecodeResult, decode_stream
-from .errors import (
+from assistant_ui._client import AssistantClient
+from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
+from assistant_ui._decoding import DecodeResult, decode_stream
+from assistant_ui._http.retry import RetryPolicy
+from assistant_ui._http.streams import AsyncChatStream, ChatStream
+from assistant_ui._http.transport import DEFAULT_TIMEOUT
+from assistant_ui._response import ChatResponse
+from assistant_ui._thread import ThreadClient
+from assistant_ui._tools.tool import Tool, ToolReply, tool
+from assistant_ui.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -42,11 +47,6 @@ from .errors import (
     UnprocessableEntityError,
     UsageError,
 )
-from .response import ChatResponse
-from .retry import RetryPolicy
-from .streaming import AsyncChatStream, ChatStream
-from .thread import ThreadClient
-from .tools import Tool, ToolReply, tool
 
 __version__ = "0.2.0"
 

@@ -24,7 +24,7 @@ import pytest
 
 pytest.importorskip("assistant_stream")
 
-from assistant_ui.decoding import decode_stream
+from assistant_ui._decoding import decode_stream
 
 DIFFERENTIAL = Path(__file__).resolve().parent.parent / "differential"
 SCRIPT = DIFFERENTIAL / "reference_decode.mjs"

@@ -263,7 +263,7 @@ def decode_ours(
 
 def _our_decode_stream() -> Any:
     try:
-        from assistant_ui.decoding import decode_stream
+        from assistant_ui._decoding import decode_stream
     except ImportError as exc:  # pragma: no cover - only while the parser is being written
         if os.environ.get("AUI_REQUIRE_REFERENCE") == "1":
             raise
@@ -435,7 +435,7 @@ def test_corpus_encoding_is_detected_from_headers(
 
 
 def _our_ui_message(body: bytes) -> Outcome:
-    from assistant_ui.protocol.parser import StreamParser
+    from assistant_ui.protocol.reading.parser import StreamParser
 
     # Strict: the AI SDK's chat stops at the first chunk its schema rejects.
     parser = StreamParser(encoding="ui-message-stream", strict=True)

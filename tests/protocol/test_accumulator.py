@@ -19,8 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant_ui.errors import StreamDecodeError, UsageError
-from assistant_ui.protocol.accumulator import MessageAccumulator, generate_step_id
-from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.events import (
     MISSING,
     Annotations,
@@ -38,7 +36,10 @@ from assistant_ui.protocol.events import (
     ToolResult,
     UpdateState,
 )
-from assistant_ui.protocol.partial_json import parse_partial_json
+from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.accumulator import MessageAccumulator
+from assistant_ui.protocol.reading.partial_json import parse_partial_json
 
 RUNNING = {"type": "running"}
 DONE = {"type": "complete", "reason": "unknown"}
@@ -511,7 +512,7 @@ def test_steps() -> None:
 
 
 def test_generated_step_ids() -> None:
-    ids = {generate_step_id() for _ in range(50)}
+    ids = {new_id(ASSISTANT_UI_ID_LENGTH) for _ in range(50)}
     assert all(re.fullmatch(r"[0-9A-Za-z]{7}", i) for i in ids)
     assert len(ids) > 1
 

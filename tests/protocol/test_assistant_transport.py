@@ -26,12 +26,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from assistant_ui.decoding import decode_stream
+from assistant_ui._decoding import decode_stream
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
-from assistant_ui.protocol.accumulator import MessageAccumulator
-from assistant_ui.protocol.assistant_transport import AssistantTransportDecoder
-from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.decoders.assistant_transport import AssistantTransportDecoder
 from assistant_ui.protocol.events import ErrorEvent, Event, event_to_dict
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.accumulator import MessageAccumulator
 
 sse = sse_body
 

@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 
 from assistant_ui.errors import StreamError
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.parser import StreamParser
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.parser import StreamParser
 
 HERE = Path(__file__).resolve().parent
 CASES_FILE = HERE / "conformance.json"

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from assistant_ui.errors import StreamDecodeError
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.data_stream import DataStreamDecoder
+from assistant_ui.protocol.decoders.data_stream import DataStreamDecoder
 from assistant_ui.protocol.events import (
     MISSING,
     ErrorEvent,
@@ -19,6 +18,7 @@ from assistant_ui.protocol.events import (
     event_to_dict,
 )
 from assistant_ui.protocol.json_text import js_json_stringify, parse_json
+from assistant_ui.protocol.leniency import WarningSink
 
 
 def decode(lines: list[str], *, strict: bool = True) -> tuple[list[dict[str, Any]], WarningSink]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant_ui.protocol.detect import (
+from assistant_ui.protocol.reading.detect import (
     SNIFF_LIMIT,
     EncodingSniffer,
     SniffMode,

@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui.errors import LineTooLongError
-from assistant_ui.protocol.framing import BOMStripper, Line, LineSplitter, SSEEvent, SSEParser
+from assistant_ui.protocol.reading.framing import (
+    BOMStripper,
+    Line,
+    LineSplitter,
+    SSEEvent,
+    SSEParser,
+)
 
 
 def split_at(data: bytes, cuts: list[int]) -> list[bytes]:

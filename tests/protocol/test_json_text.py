@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant_ui.decoding import decode_stream
+from assistant_ui._decoding import decode_stream
 from assistant_ui.protocol.json_text import js_json_stringify
 
 

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant_ui.errors import InvalidRequestError
-from assistant_ui.protocol.messages import (
+from assistant_ui.protocol.ids import new_id
+from assistant_ui.protocol.requests.messages import (
     add_message_command,
     add_tool_result_command,
     args_text,
@@ -24,7 +25,6 @@ from assistant_ui.protocol.messages import (
     from_ui_message,
     from_ui_messages,
     infer_image_media_type,
-    new_id,
     normalize_message,
     normalize_messages,
     to_model_messages,

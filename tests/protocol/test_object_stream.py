@@ -10,10 +10,10 @@ import pytest
 from sse_helpers import decode_sse
 
 from assistant_ui.errors import StreamDecodeError
-from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.decoders.object_stream import ObjectStreamDecoder
 from assistant_ui.protocol.events import event_to_dict
-from assistant_ui.protocol.object_stream import ObjectStreamDecoder
-from assistant_ui.protocol.state_ops import apply_operations
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.state_ops import apply_operations
 
 SNAPSHOT = [{"type": "set", "path": [], "value": {"messages": [], "status": "idle"}}]
 APPEND = [

@@ -19,9 +19,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
-from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.decoders.openai_chunks import OpenAIChunkDecoder
 from assistant_ui.protocol.events import event_to_dict
-from assistant_ui.protocol.openai_chunks import OpenAIChunkDecoder
+from assistant_ui.protocol.leniency import WarningSink
 
 
 def chunk(content: str | None = None, finish: str | None = None, **extra: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant_ui.decoding import DecodeResult, decode_stream
+from assistant_ui._decoding import DecodeResult, decode_stream
 from assistant_ui.errors import (
     IncompleteStreamError,
     InvalidRequestError,
@@ -17,9 +17,9 @@ from assistant_ui.errors import (
     StreamDecodeError,
     UsageError,
 )
-from assistant_ui.protocol.base import WarningSink
 from assistant_ui.protocol.events import PartStart, TextDelta
-from assistant_ui.protocol.parser import StreamParser
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.parser import StreamParser
 
 COMPLETE = {"type": "complete", "reason": "unknown"}
 RUNNING = {"type": "running"}
@@ -215,7 +215,7 @@ def test_decode_stream_empty_body() -> None:
 
 
 needs_ui = pytest.mark.skipif(
-    importlib.util.find_spec("assistant_ui.protocol.ui_message_stream") is None,
+    importlib.util.find_spec("assistant_ui.protocol.decoders.ui_message_stream") is None,
     reason="UI message stream decoder not available",
 )
 

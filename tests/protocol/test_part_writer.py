@@ -3,6 +3,7 @@ stream, UI message stream, legacy assistant-transport and OpenAI decoders."""
 
 from __future__ import annotations
 
+from assistant_ui.protocol.decoders.part_writer import PartWriter
 from assistant_ui.protocol.events import (
     PartFinish,
     PartStart,
@@ -10,7 +11,6 @@ from assistant_ui.protocol.events import (
     ToolCallArgsTextFinish,
     ToolResult,
 )
-from assistant_ui.protocol.part_writer import PartWriter
 
 
 def test_append_extends_the_target_until_kind_or_parent_changes() -> None:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.decoders.plain_text import PlainTextDecoder
 from assistant_ui.protocol.events import PartFinish, PartStart, TextDelta, event_to_dict
-from assistant_ui.protocol.plain_text import PlainTextDecoder
+from assistant_ui.protocol.leniency import WarningSink
 
 
 def test_first_text_opens_the_part_and_end_finishes_it() -> None:
@@ -27,7 +27,7 @@ def test_empty_body_has_no_part() -> None:
 
 
 def decode_body(body: bytes, size: int) -> dict[str, object]:
-    from assistant_ui.protocol.parser import StreamParser
+    from assistant_ui.protocol.reading.parser import StreamParser
 
     parser = StreamParser(encoding="plain-text", warnings=WarningSink(emit=False))
     for start in range(0, len(body), size):

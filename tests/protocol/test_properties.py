@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant_ui.errors import StreamError
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.detect import ENCODINGS
+from assistant_ui.protocol.encodings import ENCODING_NAMES as ENCODINGS
 from assistant_ui.protocol.events import Event, TextDelta, event_to_dict
-from assistant_ui.protocol.parser import StreamParser
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.parser import StreamParser
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).resolve().parent / "conformance.json").read_text(encoding="utf-8")

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
+from assistant_ui._tools.tool import tool
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.events import MISSING
-from assistant_ui.protocol.requests import (
+from assistant_ui.protocol.requests.bodies import (
     ai_sdk_body,
     assistant_transport_body,
     data_stream_body,
     tool_definitions,
 )
-from assistant_ui.tools import tool
 
 WEATHER = {
     "description": "Get the weather",

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
-from assistant_ui.protocol.assistant_transport import AssistantTransportDecoder
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.framing import SSEEvent
-from assistant_ui.protocol.object_stream import ObjectStreamDecoder
-from assistant_ui.protocol.openai_chunks import OpenAIChunkDecoder
-from assistant_ui.protocol.sse_json import MISSING_DONE, SSEJSONDecoder, error_text
-from assistant_ui.protocol.ui_message_stream import UIMessageStreamDecoder
+from assistant_ui.protocol.decoders.assistant_transport import AssistantTransportDecoder
+from assistant_ui.protocol.decoders.object_stream import ObjectStreamDecoder
+from assistant_ui.protocol.decoders.openai_chunks import OpenAIChunkDecoder
+from assistant_ui.protocol.decoders.sse_json import MISSING_DONE, SSEJSONDecoder, error_text
+from assistant_ui.protocol.decoders.ui_message_stream import UIMessageStreamDecoder
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.framing import SSEEvent
 
 DECODERS: list[type[SSEJSONDecoder]] = [
     UIMessageStreamDecoder,

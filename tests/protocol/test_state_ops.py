@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui.errors import StreamDecodeError
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.state_ops import StateTree, apply_operations, copy_json
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.state_ops import StateTree, apply_operations, copy_json
 
 # PROTOCOLS.md 3.10, verbatim: seed state, operations, strict result, lenient result.
 SPEC_TABLE: list[tuple[Any, list[dict[str, Any]], Any, Any]] = [

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui.errors import InvalidRequestError
-from assistant_ui.protocol.sync_server import (
+from assistant_ui.protocol.requests.sync_server import (
     build_cancel_body,
     build_chat_body,
     encode_json_body,

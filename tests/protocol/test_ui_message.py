@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from assistant_ui.errors import InvalidRequestError
-from assistant_ui.protocol.base import WarningSink
-from assistant_ui.protocol.ui_message import UIMessageAccumulator, merge_metadata
-from assistant_ui.protocol.ui_message_parts import set_tool_output, ui_message_to_parts
+from assistant_ui.protocol.ai_sdk.message import UIMessageAccumulator, merge_metadata
+from assistant_ui.protocol.ai_sdk.parts import set_tool_output, ui_message_to_parts
+from assistant_ui.protocol.leniency import WarningSink
 
 
 def build(*chunks: dict[str, Any], previous: Any = None, strict: bool = False) -> dict[str, Any]:

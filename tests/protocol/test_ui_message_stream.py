@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from sse_helpers import decode_sse, sse_body
 
 from assistant_ui.errors import IncompleteStreamError, StreamDecodeError
-from assistant_ui.protocol.base import WarningSink
+from assistant_ui.protocol.decoders.ui_message_stream import UIMessageStreamDecoder
 from assistant_ui.protocol.events import event_to_dict
-from assistant_ui.protocol.ui_message_stream import UIMessageStreamDecoder
+from assistant_ui.protocol.leniency import WarningSink
 
 sse = sse_body
 

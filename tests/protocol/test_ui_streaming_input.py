@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant_ui.protocol.parser import StreamParser
+from assistant_ui.protocol.reading.parser import StreamParser
 
 
 def ui_message(*chunks: dict[str, Any], size: int | None = None) -> dict[str, Any]:

@@ -30,12 +30,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from ..errors import AssistantUIError
-from .chat import add_chat_command
-from .common import CLIError, Handler, one_line
-from .decode_cmd import add_decode_command
-from .demo_cmd import add_demo_commands
-from .render import Output, message_text
+from assistant_ui.cli.chat import add_chat_command
+from assistant_ui.cli.common import CLIError, Handler, one_line
+from assistant_ui.cli.decode_cmd import add_decode_command
+from assistant_ui.cli.demo_cmd import add_demo_commands
+from assistant_ui.cli.render import Output, message_text
+from assistant_ui.errors import AssistantUIError
 
 __all__ = ["main"]
 

@@ -1,7 +1,7 @@
 """``aui chat URL [MESSAGE]``: one message, or a REPL, with any backend.
 
 The conversation (history, state, request shapes, the frontend tool loop)
-is the thread's own (:class:`~assistant_ui.conversation.ConversationMethods`);
+is the thread's own (:class:`~assistant_ui._conversation.ConversationMethods`);
 this module only shows it.
 """
 
@@ -14,16 +14,23 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..errors import AssistantUIError, StreamError
-from ..protocol.detect import ENCODINGS
-from ..protocol.requests import RUNTIMES
-from .common import AddCommand, CLIError, add_header_option, one_line, open_client, parse_headers
-from .render import EventRenderer, Output
+from assistant_ui.cli.common import (
+    AddCommand,
+    CLIError,
+    add_header_option,
+    one_line,
+    open_client,
+    parse_headers,
+)
+from assistant_ui.cli.render import EventRenderer, Output
+from assistant_ui.errors import AssistantUIError, StreamError
+from assistant_ui.protocol.encodings import ENCODING_NAMES as ENCODINGS
+from assistant_ui.protocol.requests.runtimes import RUNTIME_NAMES, runtime_named
 
 if TYPE_CHECKING:
-    from ..conversation import Conversation
-    from ..protocol.events import Event
-    from ..thread import ThreadClient
+    from assistant_ui._conversation import Conversation
+    from assistant_ui._thread import ThreadClient
+    from assistant_ui.protocol.events import Event
 
 __all__ = ["Chat", "add_chat_command", "cmd_chat", "run_turn"]
 
@@ -39,7 +46,7 @@ def add_chat_command(add: AddCommand) -> None:
     chat.add_argument("url", metavar="URL")
     chat.add_argument("message", metavar="MESSAGE", nargs="?")
     chat.add_argument(
-        "--runtime", choices=RUNTIMES, default="sync-server",
+        "--runtime", choices=RUNTIME_NAMES, default="sync-server",
         help="request flavour (default sync-server)",
     )  # fmt: skip
     add_header_option(chat, "an HTTP header")
@@ -79,7 +86,7 @@ class Chat:
 
     def cancel_on_server(self) -> None:
         """Asks a sync-server backend to stop the run (the reply is already closed)."""
-        if self.conversation.runtime == "sync-server":
+        if self.conversation.spec.cancels_on_server:
             # A courtesy: the connection is closed already, which stops most servers.
             with contextlib.suppress(AssistantUIError):
                 self.thread.cancel_sync()
@@ -134,7 +141,7 @@ def _split_url(url: str, runtime: str) -> tuple[str, str]:
     if parts.query:
         path = f"{path or ''}?{parts.query}"
     if not path:
-        path = "/assistant" if runtime == "assistant-transport" else "/api/chat"
+        path = runtime_named(runtime).endpoint
     return base, path
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
-    from ..client import AssistantClient
+    from assistant_ui._client import AssistantClient
 
 __all__ = [
     "AddCommand",
@@ -62,6 +62,6 @@ def add_header_option(command: argparse.ArgumentParser, what: str) -> None:
 
 def open_client(base_url: str, headers: dict[str, str], chat_path: str) -> AssistantClient:
     """The client of a command (imported late: ``aui decode`` needs no httpx)."""
-    from ..client import AssistantClient
+    from assistant_ui._client import AssistantClient
 
     return AssistantClient(base_url, headers=headers or None, chat_path=chat_path)

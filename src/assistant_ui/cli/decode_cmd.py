@@ -7,9 +7,9 @@ import argparse
 import sys
 from typing import Any
 
-from ..protocol.detect import ENCODINGS
-from .common import AddCommand, CLIError, add_header_option, parse_headers
-from .render import Output, message_text, to_json
+from assistant_ui.cli.common import AddCommand, CLIError, add_header_option, parse_headers
+from assistant_ui.cli.render import Output, message_text, to_json
+from assistant_ui.protocol.encodings import ENCODING_NAMES as ENCODINGS
 
 __all__ = ["add_decode_command", "cmd_decode"]
 
@@ -26,7 +26,7 @@ def add_decode_command(add: AddCommand) -> None:
 
 
 def _describe(event: Any) -> str:
-    from ..protocol.events import event_to_dict
+    from assistant_ui.protocol.events import event_to_dict
 
     data = event_to_dict(event)
     kind = data.pop("type")
@@ -47,7 +47,7 @@ def _read(file: str) -> bytes:
 
 def cmd_decode(args: argparse.Namespace, out: Output) -> int:
     """Decodes ``args.file``; one JSON document with ``--json``."""
-    from ..decoding import decode_stream
+    from assistant_ui._decoding import decode_stream
 
     data = _read(args.file)
     headers = parse_headers(args.header)
@@ -55,7 +55,7 @@ def cmd_decode(args: argparse.Namespace, out: Output) -> int:
         data, encoding=args.encoding, headers=headers or None, strict=args.strict
     )
     if args.json:
-        from ..protocol.events import event_to_dict
+        from assistant_ui.protocol.events import event_to_dict
 
         document = {
             "encoding": result.encoding,

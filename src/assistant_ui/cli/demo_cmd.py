@@ -8,8 +8,8 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
-from .common import AddCommand, CLIError, open_client
-from .render import Output
+from assistant_ui.cli.common import AddCommand, CLIError, open_client
+from assistant_ui.cli.render import Output
 
 __all__ = ["add_demo_commands", "cmd_demo", "cmd_serve"]
 
@@ -41,8 +41,8 @@ def add_demo_commands(add: AddCommand) -> None:
 
 
 def _demo_app(delay: float, cors_origins: Sequence[str] | None = None) -> Any:
-    from ..demo import MissingDemoExtraError, create_app
-    from ..demo.recording import DemoLog
+    from assistant_ui.demo import MissingDemoExtraError, create_app
+    from assistant_ui.demo.recording import DemoLog
 
     try:
         # The request log is for tests; a server left running keeps the newest only.
@@ -65,8 +65,8 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     """Runs the scripted conversation against the backend on a loopback port."""
-    from ..demo.runner import BackgroundServer
-    from ..demo.walkthrough import run_demo
+    from assistant_ui.demo.runner import BackgroundServer
+    from assistant_ui.demo.walkthrough import run_demo
 
     app = _demo_app(args.delay)
     with BackgroundServer(app) as server:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..protocol.events import Event
+    from assistant_ui.protocol.events import Event
 
 __all__ = ["EventRenderer", "Output", "message_text", "to_json"]
 
@@ -122,7 +122,7 @@ class EventRenderer:
     def handle(self, event: Event) -> None:
         """Shows one event."""
         if self.json_lines:
-            from ..protocol.events import event_to_dict
+            from assistant_ui.protocol.events import event_to_dict
 
             self.out.print(to_json(event_to_dict(event)))
             return

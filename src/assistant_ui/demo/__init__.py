@@ -31,7 +31,7 @@ DEMO_EXTRA_HINT = "pip install 'assistant-ui-sync-server-api[demo]'"
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from .recording import DemoLog
+    from assistant_ui.demo.recording import DemoLog
 
 
 class MissingDemoExtraError(ImportError):
@@ -50,7 +50,7 @@ def create_app(
         MissingDemoExtraError: assistant-stream, Starlette or uvicorn is missing.
     """
     try:
-        from . import app as app_module
+        from assistant_ui.demo import app as app_module
     except ImportError as exc:
         raise MissingDemoExtraError(
             f"the demo backend needs the 'demo' extra ({exc.name} is missing): {DEMO_EXTRA_HINT}"

@@ -68,8 +68,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import resumable
-from .backend import (
+from assistant_ui.demo import resumable
+from assistant_ui.demo.backend import (
     Backend,
     answers_bad_requests,
     backend_of,
@@ -80,8 +80,8 @@ from .backend import (
     prepare,
     record,
 )
-from .recording import DemoLog
-from .turns import Turn
+from assistant_ui.demo.recording import DemoLog
+from assistant_ui.demo.turns import Turn
 
 __all__ = ["DEFAULT_CORS_ORIGINS", "DEFAULT_DELAY", "create_app"]
 

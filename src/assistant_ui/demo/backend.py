@@ -19,10 +19,10 @@ from assistant_stream.serialization import AssistantTransportEncoder, DataStream
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .recording import DemoLog, RecordedRequest
-from .script import RunStopped, ScriptOptions, run_script
-from .turns import Turn, read_turn
-from .ui_message_stream import UI_MESSAGE_STREAM_HEADERS, UIMessageStreamEncoder
+from assistant_ui.demo.recording import DemoLog, RecordedRequest
+from assistant_ui.demo.script import RunStopped, ScriptOptions, run_script
+from assistant_ui.demo.turns import Turn, read_turn
+from assistant_ui.demo.ui_message_stream import UI_MESSAGE_STREAM_HEADERS, UIMessageStreamEncoder
 
 __all__ = [
     "Backend",

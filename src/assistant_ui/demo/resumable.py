@@ -14,7 +14,7 @@ from assistant_stream.resumable import (
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .backend import (
+from assistant_ui.demo.backend import (
     Backend,
     answers_bad_requests,
     backend_of,
@@ -24,7 +24,7 @@ from .backend import (
     prepare,
     record,
 )
-from .turns import Turn
+from assistant_ui.demo.turns import Turn
 
 __all__ = [
     "assistant_resumable",

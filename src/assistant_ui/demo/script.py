@@ -43,7 +43,7 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .turns import Approval, ToolOutcome, Turn
+from assistant_ui.demo.turns import Approval, ToolOutcome, Turn
 
 __all__ = ["RunStopped", "ScriptOptions", "run_script"]
 

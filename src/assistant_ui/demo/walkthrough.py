@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..tools import tool
+from assistant_ui._tools.tool import tool
 
 if TYPE_CHECKING:
-    from ..cli.render import Output
-    from ..client import AssistantClient
-    from ..protocol.events import Event
+    from assistant_ui._client import AssistantClient
+    from assistant_ui.cli.render import Output
+    from assistant_ui.protocol.events import Event
 
 __all__ = ["get_weather", "run_demo"]
 
@@ -50,8 +50,8 @@ def run_demo(client: AssistantClient, out: Output) -> None:
     ``requires-action``, the tool runs here, and the conversation sends its
     result in a follow-up request whose answer continues the same message.
     """
-    from ..cli.chat import Chat, run_turn
-    from ..cli.render import EventRenderer
+    from assistant_ui.cli.chat import Chat, run_turn
+    from assistant_ui.cli.render import EventRenderer
 
     chat = Chat(client.threads("aui-demo", tools=[get_weather]))
     renderer = EventRenderer(out)

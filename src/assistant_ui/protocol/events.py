@@ -30,7 +30,7 @@ import enum
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal
 
-from .json_text import js_json_stringify
+from assistant_ui.protocol.json_text import js_json_stringify
 
 __all__ = [
     "MISSING",

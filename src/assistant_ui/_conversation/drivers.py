@@ -1,0 +1,251 @@
+"""Drivers: run a conversation flow against a thread, the whole I/O of a
+conversation (HTTP through the thread, tools and approval callbacks).
+
+Every decision (which step comes next, what a failure does to the
+conversation, what an approval answer means) is in :class:`_FlowRun` and
+the flow itself; the sync and async twins only send requests, read
+replies and call tools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import inspect
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from assistant_ui._conversation.flows import Conversation
+from assistant_ui._conversation.steps import (
+    Approval,
+    ApprovalCallback,
+    Flow,
+    Message,
+    Reply,
+    RunTools,
+    SendRequest,
+    SendResult,
+    Step,
+    ToolCall,
+    ToolOutcome,
+)
+from assistant_ui._tools.tool import Tool
+from assistant_ui.protocol.events import Event
+
+__all__ = ["RequestCallback", "aiter_flow", "iter_flow", "run_flow", "run_flow_sync"]
+
+RequestCallback = Callable[[SendRequest], None]
+"""Called before each request of a run is sent (a tool loop sends several;
+the events of each response number their parts from 0 again)."""
+
+
+class _FlowRun:
+    """One flow being driven: the current step and what outcomes mean."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        flow: Flow,
+        approve: ApprovalCallback | None,
+        on_request: RequestCallback | None,
+    ) -> None:
+        self.conversation = conversation
+        self.flow = flow
+        self.approve = approve if approve is not None else conversation.approve
+        self.on_request = on_request
+        self.step: Step | None = next(flow)
+
+    def sending(self, step: SendRequest) -> dict[str, Any]:
+        """The ``stream_request`` keyword arguments of a request step."""
+        if self.on_request is not None:
+            self.on_request(step)
+        return {
+            "path": step.path,
+            "encoding": step.encoding,
+            "initial_state": step.initial_state,
+            "strict": step.strict,
+        }
+
+    def streaming(self, stream: Any) -> None:
+        """The reply stream is open: the conversation shows it as it grows."""
+
+        def view() -> Message | None:
+            snapshot = stream.current_message
+            return snapshot if isinstance(snapshot, dict) else None
+
+        self.conversation.watch(view)
+
+    @staticmethod
+    def reply(stream: Any, message: Message) -> Reply:
+        """The outcome of a request step, from its finished stream."""
+        ui = getattr(stream, "ui_message", None)
+        return Reply(message, copy.deepcopy(ui) if isinstance(ui, dict) else None)
+
+    def failed(self, exc: BaseException) -> None:
+        """Hands a failure to the flow, which records it and raises it again."""
+        self.flow.throw(exc)
+
+    def advance(self, outcome: Any) -> None:
+        """Sends the outcome of the current step; the next step, or ``None``."""
+        try:
+            self.step = self.flow.send(outcome)
+        except StopIteration:
+            self.step = None
+
+
+def _approval(answer: bool | Approval) -> Approval:
+    return answer if isinstance(answer, Approval) else Approval(bool(answer))
+
+
+def _without_running(call: ToolCall, decision: Approval | None) -> ToolOutcome | None:
+    """The outcome when the tool must not run (no decision, a denial, or a
+    server tool that only needed the decision); ``None`` to run it."""
+    if call.needs_approval and (decision is None or not decision.approved or call.tool is None):
+        return ToolOutcome(call.tool_call_id, approval=decision)
+    return None
+
+
+def _tool(call: ToolCall) -> Tool:
+    assert call.tool is not None  # calls without a tool only ask for approval
+    return call.tool
+
+
+async def _decide(call: ToolCall, approve: ApprovalCallback | None) -> Approval | None:
+    if approve is None or not call.needs_approval:
+        return None
+    if inspect.iscoroutinefunction(approve):
+        return _approval(await approve(call))
+    answer = await asyncio.to_thread(approve, call)
+    return _approval(await answer if inspect.isawaitable(answer) else answer)
+
+
+async def _answer(call: ToolCall, approve: ApprovalCallback | None) -> ToolOutcome:
+    decision = await _decide(call, approve)
+    refused = _without_running(call, decision)
+    if refused is not None:
+        return refused
+    return ToolOutcome(
+        call.tool_call_id, reply=await _tool(call).arun(call.args), approval=decision
+    )
+
+
+async def _answer_all(calls: Iterable[ToolCall], approve: ApprovalCallback | None) -> list[Any]:
+    return list(await asyncio.gather(*(_answer(call, approve) for call in calls)))
+
+
+async def _awaited(value: Awaitable[Any]) -> Any:
+    return await value
+
+
+def _decide_sync(call: ToolCall, approve: ApprovalCallback | None) -> Approval | None:
+    if approve is None or not call.needs_approval:
+        return None
+    answer = approve(call)
+    return _approval(asyncio.run(_awaited(answer)) if inspect.isawaitable(answer) else answer)
+
+
+def _answer_sync(call: ToolCall, approve: ApprovalCallback | None) -> ToolOutcome:
+    decision = _decide_sync(call, approve)
+    refused = _without_running(call, decision)
+    if refused is not None:
+        return refused
+    tool = _tool(call)
+    reply = asyncio.run(tool.arun(call.args)) if tool.is_async else tool.run(call.args)
+    return ToolOutcome(call.tool_call_id, reply=reply, approval=decision)
+
+
+def _answer_all_sync(step: RunTools, approve: ApprovalCallback | None) -> list[Any]:
+    # Always in workers: an async tool or callback is run with asyncio.run,
+    # which refuses a thread that has a running loop.
+    with ThreadPoolExecutor(max_workers=len(step.calls)) as pool:
+        return list(pool.map(lambda call: _answer_sync(call, approve), step.calls))
+
+
+async def aiter_flow(
+    conversation: Conversation,
+    flow: Flow,
+    thread: Any,
+    *,
+    approve: ApprovalCallback | None = None,
+    on_request: RequestCallback | None = None,
+) -> AsyncGenerator[Event, None]:
+    """Drives ``flow`` asynchronously, yielding every decoded event.
+
+    Requests go through ``thread.stream_request(body, path=..., encoding=...,
+    initial_state=..., strict=...)``; tool calls run concurrently (async
+    tools awaited, sync tools in worker threads). ``on_request`` is called
+    before each request. The result is left in ``conversation.last_result``.
+    """
+    run = _FlowRun(conversation, flow, approve, on_request)
+    while (step := run.step) is not None:
+        try:
+            if isinstance(step, SendRequest):
+                async with thread.stream_request(step.body, **run.sending(step)) as stream:
+                    run.streaming(stream)
+                    async for event in stream:
+                        yield event
+                    outcome: Any = run.reply(stream, await stream.get_final_message())
+            else:
+                outcome = await _answer_all(step.calls, run.approve)
+        except BaseException as exc:
+            run.failed(exc)
+            raise  # pragma: no cover - the flow always raises again
+        run.advance(outcome)
+
+
+def iter_flow(
+    conversation: Conversation,
+    flow: Flow,
+    thread: Any,
+    *,
+    approve: ApprovalCallback | None = None,
+    on_request: RequestCallback | None = None,
+) -> Generator[Event, None, None]:
+    """The sync twin of :func:`aiter_flow` (``thread.stream_request_sync``;
+    several tool calls run in a thread pool)."""
+    run = _FlowRun(conversation, flow, approve, on_request)
+    while (step := run.step) is not None:
+        try:
+            if isinstance(step, SendRequest):
+                with thread.stream_request_sync(step.body, **run.sending(step)) as stream:
+                    run.streaming(stream)
+                    yield from stream
+                    outcome: Any = run.reply(stream, stream.get_final_message())
+            else:
+                outcome = _answer_all_sync(step, run.approve)
+        except BaseException as exc:
+            run.failed(exc)
+            raise  # pragma: no cover - the flow always raises again
+        run.advance(outcome)
+
+
+async def run_flow(
+    conversation: Conversation,
+    flow: Flow,
+    thread: Any,
+    *,
+    approve: ApprovalCallback | None = None,
+) -> SendResult:
+    """Drives ``flow`` to its end and returns its :class:`SendResult`."""
+    async for _ in aiter_flow(conversation, flow, thread, approve=approve):
+        pass
+    return _result(conversation)
+
+
+def run_flow_sync(
+    conversation: Conversation,
+    flow: Flow,
+    thread: Any,
+    *,
+    approve: ApprovalCallback | None = None,
+) -> SendResult:
+    """The sync twin of :func:`run_flow`."""
+    for _ in iter_flow(conversation, flow, thread, approve=approve):
+        pass
+    return _result(conversation)
+
+
+def _result(conversation: Conversation) -> SendResult:
+    assert conversation.last_result is not None  # set when a flow returns
+    return conversation.last_result

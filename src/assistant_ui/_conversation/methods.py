@@ -1,0 +1,151 @@
+"""The conversation methods of a thread (``send``, ``regenerate``, ...
+and their sync twins), mixed into ``ThreadClient``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+from typing import TYPE_CHECKING, Any
+
+from assistant_ui._conversation.drivers import (
+    RequestCallback,
+    aiter_flow,
+    iter_flow,
+    run_flow,
+    run_flow_sync,
+)
+from assistant_ui._conversation.flows import Conversation
+from assistant_ui._conversation.steps import ApprovalCallback, Flow, Message, RunOptions, SendResult
+from assistant_ui.protocol.events import Event
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing has it from 3.11 only
+
+__all__ = ["ConversationMethods"]
+
+
+class ConversationMethods:
+    """The conversation methods of a thread, for ``ThreadClient`` to inherit.
+
+    The class using it sets ``self.conversation`` (a :class:`Conversation`)
+    and provides ``stream_request``/``stream_request_sync``; every method
+    here is one flow of the conversation run by one driver. Options
+    (``tools``, ``max_steps``, ``system``, ``run_config``, ``body``: see
+    :class:`~assistant_ui._conversation.steps.RunOptions`) apply to that call
+    only; ``approve`` overrides the conversation's approval callback.
+    """
+
+    conversation: Conversation
+
+    @property
+    def messages(self) -> list[Message]:
+        """The conversation in the parts shape, the streaming reply included."""
+        return self.conversation.messages
+
+    @property
+    def state(self) -> Any:
+        """The thread state (assistant-transport), sent back with every request."""
+        return self.conversation.state
+
+    async def _run(self, flow: Flow, approve: ApprovalCallback | None) -> SendResult:
+        return await run_flow(self.conversation, flow, self, approve=approve)
+
+    def _run_sync(self, flow: Flow, approve: ApprovalCallback | None) -> SendResult:
+        return run_flow_sync(self.conversation, flow, self, approve=approve)
+
+    async def send(
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        **options: Unpack[RunOptions],
+    ) -> SendResult:
+        """Sends a user message (a string, parts or a message, either shape)
+        and runs the tool loop to its end."""
+        return await self._run(self.conversation.send(content, **options), approve)
+
+    def send_sync(
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        **options: Unpack[RunOptions],
+    ) -> SendResult:
+        """The sync twin of :meth:`send`."""
+        return self._run_sync(self.conversation.send(content, **options), approve)
+
+    def send_stream(
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        on_request: RequestCallback | None = None,
+        **options: Unpack[RunOptions],
+    ) -> AsyncGenerator[Event, None]:
+        """:meth:`send`, yielding every event as it arrives (the result is
+        then ``conversation.last_result``). ``on_request`` is called before
+        each request of the run: a tool loop makes several responses, and
+        each numbers its parts from 0."""
+        flow = self.conversation.send(content, **options)
+        return aiter_flow(self.conversation, flow, self, approve=approve, on_request=on_request)
+
+    def send_stream_sync(
+        self,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        on_request: RequestCallback | None = None,
+        **options: Unpack[RunOptions],
+    ) -> Generator[Event, None, None]:
+        """The sync twin of :meth:`send_stream`."""
+        flow = self.conversation.send(content, **options)
+        return iter_flow(self.conversation, flow, self, approve=approve, on_request=on_request)
+
+    async def regenerate(
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
+    ) -> SendResult:
+        """Drops the last reply and asks again."""
+        return await self._run(self.conversation.regenerate(**options), approve)
+
+    def regenerate_sync(
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
+    ) -> SendResult:
+        """The sync twin of :meth:`regenerate`."""
+        return self._run_sync(self.conversation.regenerate(**options), approve)
+
+    async def edit(
+        self,
+        message_id: str,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        **options: Unpack[RunOptions],
+    ) -> SendResult:
+        """Replaces a user message (a new branch) and runs."""
+        return await self._run(self.conversation.edit(message_id, content, **options), approve)
+
+    def edit_sync(
+        self,
+        message_id: str,
+        content: Any,
+        *,
+        approve: ApprovalCallback | None = None,
+        **options: Unpack[RunOptions],
+    ) -> SendResult:
+        """The sync twin of :meth:`edit`."""
+        return self._run_sync(self.conversation.edit(message_id, content, **options), approve)
+
+    async def resume_tools(
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
+    ) -> SendResult:
+        """Continues after open tool calls were answered by hand."""
+        return await self._run(self.conversation.resume_tools(**options), approve)
+
+    def resume_tools_sync(
+        self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]
+    ) -> SendResult:
+        """The sync twin of :meth:`resume_tools`."""
+        return self._run_sync(self.conversation.resume_tools(**options), approve)
+
+    def reset(self) -> None:
+        """Forgets the conversation, the queued commands and the state."""
+        self.conversation.reset()

@@ -1,0 +1,195 @@
+"""The steps a conversation flow yields, the outcomes it is sent back, and
+what a run produces (see :mod:`assistant_ui._conversation`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
+from typing import Any, Final, TypedDict
+
+from assistant_ui._tools.tool import Tool, ToolReply
+
+__all__ = [
+    "DEFAULT_MAX_STEPS",
+    "Approval",
+    "ApprovalCallback",
+    "Flow",
+    "Message",
+    "Reply",
+    "RunOptions",
+    "RunSettings",
+    "RunTools",
+    "SendRequest",
+    "SendResult",
+    "Step",
+    "ToolCall",
+    "ToolOutcome",
+]
+
+DEFAULT_MAX_STEPS: Final = 5
+"""Requests one ``send`` may make (the first one included). The reference
+data-stream runtime caps at 2 *model steps* reported by the server; we count
+requests instead, which works with servers that send no step frames."""
+
+Message = dict[str, Any]
+
+"""The AI SDK runtime's error text for a call left unanswered (PROTOCOLS.md 4.1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendRequest:
+    """Step: POST ``body`` and send back a :class:`Reply`.
+
+    Attributes:
+        body: the JSON body in the runtime's shape.
+        encoding: force this reply encoding (``None`` detects it).
+        initial_state: the state the reply's state operations start from.
+        strict: decode exactly as the reference.
+        path: endpoint path (``None``: the client's chat path).
+    """
+
+    body: dict[str, Any]
+    encoding: str | None = None
+    initial_state: Any = None
+    strict: bool = False
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Outcome of a :class:`SendRequest`.
+
+    Attributes:
+        message: the decoded assistant message of this one response.
+        ui_message: the AI SDK UIMessage, when the reply was a UI message
+            stream and the stream exposes it.
+    """
+
+    message: Message
+    ui_message: Message | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One tool call waiting for an answer.
+
+    Attributes:
+        tool_call_id: the call id.
+        tool_name: the tool name.
+        args: the parsed arguments.
+        tool: the local tool that answers it (``None``: only an approval
+            decision is asked for, the server runs the tool).
+        approval: the approval record the server requested, if any.
+        needs_approval: an approval callback must agree first.
+    """
+
+    tool_call_id: str
+    tool_name: str
+    args: dict[str, Any]
+    tool: Tool | None
+    approval: dict[str, Any] | None = None
+    needs_approval: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunTools:
+    """Step: answer these calls; send back a list of :class:`ToolOutcome`."""
+
+    calls: tuple[ToolCall, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """An approval decision (what an approval callback may return, besides
+    a plain ``bool``)."""
+
+    approved: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolOutcome:
+    """The answer to one :class:`ToolCall`.
+
+    Attributes:
+        tool_call_id: the call answered.
+        reply: what the tool returned (``None`` when it did not run).
+        approval: the decision, when one was asked for; ``None`` with no
+            reply means "no answer yet" (the loop stops).
+    """
+
+    tool_call_id: str
+    reply: ToolReply | None = None
+    approval: Approval | None = None
+
+
+@dataclass(slots=True)
+class SendResult:
+    """What a ``send`` (or ``regenerate``, ``edit``, ...) produced.
+
+    Attributes:
+        message: the assistant message, over every request of the run.
+        messages: the conversation afterwards.
+        state: the thread state afterwards.
+        requests: how many requests the run made.
+    """
+
+    message: Message
+    messages: list[Message]
+    state: Any = None
+    requests: int = 0
+
+    @property
+    def status(self) -> dict[str, Any]:
+        """The message status (PROTOCOLS.md 3.6)."""
+        return dict(self.message.get("status") or {})
+
+    @property
+    def text(self) -> str:
+        """All text parts joined (reasoning excluded)."""
+        return "".join(p.get("text", "") for p in self.message["parts"] if p.get("type") == "text")
+
+    @property
+    def tool_calls(self) -> list[dict[str, Any]]:
+        """The tool-call parts of the message."""
+        return [p for p in self.message["parts"] if p.get("type") == "tool-call"]
+
+
+Step = SendRequest | RunTools
+Flow = Generator[Step, Any, SendResult]
+ApprovalCallback = Callable[[ToolCall], bool | Approval | Awaitable[bool | Approval]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """The options of one run: the conversation's, overridden by the call's.
+
+    Attributes:
+        tools: every tool the run may use, by name.
+        max_steps: the most requests the run makes.
+        system: the system prompt.
+        run_config: ``{"custom": ...}`` (data-stream ``runConfig``, AI SDK
+            ``metadata``).
+        body: extra keys merged into every body.
+    """
+
+    tools: dict[str, Tool]
+    max_steps: int
+    system: str | None
+    run_config: dict[str, Any] | None
+    body: dict[str, Any]
+
+
+class RunOptions(TypedDict, total=False):
+    """The per-call options of ``send``, ``edit``, ``regenerate`` and
+    ``resume_tools``; each overrides the conversation's for that run.
+
+    Keys: ``tools`` (added to the conversation's), ``max_steps``,
+    ``system``, ``run_config``, ``body`` (merged into the conversation's).
+    """
+
+    tools: Any
+    max_steps: int | None
+    system: str | None
+    run_config: dict[str, Any] | None
+    body: dict[str, Any] | None

@@ -1,0 +1,105 @@
+"""Decode a whole captured response body in one call.
+
+:func:`decode_stream` is the convenience entry point over
+:class:`~assistant_ui.protocol.reading.parser.StreamParser`: hand it the bytes of a
+reply (or any iterable of byte pieces, such as a file read in blocks) and get
+the final message, the state and every event back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.parser import StreamParser
+
+__all__ = ["DecodeResult", "decode_stream"]
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeResult:
+    """What :func:`decode_stream` found in a body.
+
+    Attributes:
+        message: the assistant message (PROTOCOLS.md 3.2). A server error
+            chunk is reported here, in ``message["status"]``, not raised.
+        state: the assistant-transport state (``metadata.unstable_state``).
+        events: every canonical event, in order.
+        encoding: the encoding that was decoded (given or detected).
+        warnings: every distinct dropped-input warning, in order.
+        ui_message: the AI SDK UIMessage, for a UI message stream body.
+    """
+
+    message: dict[str, Any]
+    state: Any
+    events: list[Event]
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+    ui_message: dict[str, Any] | None = None
+
+
+def decode_stream(
+    data: bytes | Iterable[bytes],
+    *,
+    encoding: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    initial_state: Any = None,
+    strict: bool = False,
+    previous_ui_message: Mapping[str, Any] | None = None,
+) -> DecodeResult:
+    """Decodes a complete response body.
+
+    Args:
+        data: the body, whole or as an iterable of byte pieces.
+        encoding: the wire encoding if known (``"data-stream"``,
+            ``"ui-message-stream"``, ``"assistant-transport"``,
+            ``"plain-text"``, ``"openai"``, ``"object-stream"``); otherwise it
+            is detected from ``headers`` and the first bytes.
+        headers: the response headers, for detection.
+        initial_state: the assistant-transport state to start from.
+        strict: decode exactly as the reference does (fatal on what it
+            rejects); the default drops such input with a warning.
+        previous_ui_message: for a UI message stream, the AI SDK UIMessage
+            the reply continues (see :class:`~assistant_ui.protocol.reading.parser.StreamParser`).
+
+    Returns:
+        The message, state, events, encoding and warnings.
+
+    Raises:
+        StreamDecodeError: a frame that cannot be decoded (strict mode), or a
+            body that is a JSON document rather than a stream.
+        IncompleteStreamError: the body was cut off (mid-line, or before
+            ``[DONE]``). Both carry ``partial_message``.
+
+    Example::
+
+        result = decode_stream(b'0:"Hello"\\n0:" world"\\n')
+        assert result.message["parts"][0]["text"] == "Hello world"
+    """
+    sink = WarningSink(emit=False)
+    parser = StreamParser(
+        encoding=encoding,
+        headers=headers,
+        initial_state=initial_state,
+        strict=strict,
+        warnings=sink,
+        previous_ui_message=previous_ui_message,
+    )
+    events: list[Event] = []
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        events += parser.feed(bytes(data))
+    else:
+        for piece in data:
+            events += parser.feed(bytes(piece))
+    events += parser.close()
+    return DecodeResult(
+        message=parser.message,
+        state=parser.state,
+        events=events,
+        encoding=parser.encoding or "",
+        warnings=list(sink.messages),
+        ui_message=parser.ui_message,
+    )

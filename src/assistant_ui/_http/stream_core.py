@@ -1,0 +1,437 @@
+"""The I/O-free half of a streamed request: :class:`StreamCore`.
+
+It holds the request description, the parser and everything decoded, and
+makes every decision (what a status, a content type, a transport error, an
+empty body or a cancel means); :class:`~assistant_ui._http.streams.ChatStream`
+and :class:`~assistant_ui._http.streams.AsyncChatStream` only move bytes.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
+from typing import TYPE_CHECKING, Any, Final
+
+import httpx
+
+from assistant_ui._http.retry import RetryPolicy, retry_delay
+from assistant_ui._http.transport import (
+    HeadersOption,
+    request_headers,
+    status_error,
+    transport_errors,
+)
+from assistant_ui._response import ChatResponse
+from assistant_ui.errors import (
+    AssistantUIError,
+    IncompleteStreamError,
+    RemoteStreamError,
+    StreamDecodeError,
+    StreamError,
+    StreamInterruptedError,
+    UsageError,
+)
+from assistant_ui.protocol.events import ErrorEvent, Event, TextDelta
+from assistant_ui.protocol.leniency import WarningSink
+
+if TYPE_CHECKING:
+    from assistant_ui.protocol.reading.parser import StreamParser
+
+__all__ = ["StreamCore"]
+
+_CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
+
+# Media types that mean "a document, not a stream" (PROTOCOLS.md 2.8 rule 5).
+_JSON_SUFFIX: Final = "+json"
+
+
+def _is_json_document(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith(_JSON_SUFFIX)
+
+
+class StreamCore:
+    """The I/O-free half of a streamed request, shared by both twins.
+
+    Holds the request description, the parser and everything decoded, and
+    makes every decision; :class:`ChatStream` and :class:`AsyncChatStream`
+    only move bytes.
+
+    Args:
+        url: the endpoint (relative to the client's ``base_url``).
+        body: the encoded JSON request body.
+        headers: the user's header option (mapping or callable).
+        encoding: force a reply encoding instead of detecting it.
+        initial_state: the assistant-transport state the reply starts from.
+        strict: decode exactly as the reference (see the decoders).
+        keep_body: keep the raw body and every event (for ``chat()``).
+        registry: the set of in-flight streams of the thread, for cancel.
+        method: ``"POST"`` for a run, ``"GET"`` for a resume (no body).
+        resume_of: the interrupted stream this one resumes: its parser goes
+            on, and the replayed body's first ``resume_of.received`` bytes
+            (already decoded) are skipped (PROTOCOLS.md 4.2 step 4).
+        on_stream_id: told the reply's ``x-resumable-stream-id`` when a
+            reply arrives, and ``None`` once the reply ended naturally.
+        retry: when to resend a request that failed before its body
+            (:mod:`assistant_ui._http.retry`); ``None`` never resends.
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        body: bytes,
+        headers: HeadersOption,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+        keep_body: bool = False,
+        registry: set[StreamCore] | None = None,
+        method: str = "POST",
+        resume_of: StreamCore | None = None,
+        on_stream_id: Callable[[str | None, StreamCore], None] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.url = url
+        self.body = body
+        self.headers = headers
+        self.encoding = encoding
+        self.initial_state = initial_state
+        self.strict = strict
+        self.keep_body = keep_body
+        self.registry = registry
+        self.warnings = WarningSink()
+        self.response: httpx.Response | None = None
+        self.parser: StreamParser | None = None
+        self.chunks: list[bytes] = []
+        self.received = 0
+        # Body bytes handed to the parser (a resume skips exactly these).
+        self.decoded = 0
+        self.events: list[Event] = []
+        self.remote_error: ErrorEvent | None = None
+        self.cancelled = False
+        self.finished = False
+        self.closed = False
+        self._is_text: dict[int, bool] = {}
+        self.method = method
+        self.retry = retry
+        self.attempts = 0
+        self.on_stream_id = on_stream_id
+        self.stream_id: str | None = None
+        self.status_before_interrupt: dict[str, Any] | None = None
+        # Bytes of the replay that the interrupted stream already decoded.
+        self.skip = 0
+        if resume_of is not None and resume_of.parser is not None:
+            self.parser = resume_of.parser
+            self.skip = resume_of.decoded
+            self.warnings = resume_of.warnings
+            if resume_of.status_before_interrupt is not None:
+                self.parser.accumulator.set_status(resume_of.status_before_interrupt)
+
+    # -- request and response -------------------------------------------
+
+    def build_request(
+        self, client: httpx.Client | httpx.AsyncClient, user_headers: dict[str, str]
+    ) -> httpx.Request:
+        """The request (a POST run or a GET resume), with the resolved user headers."""
+        if self.method == "GET":
+            with transport_errors(self.url):
+                return client.build_request("GET", self.url, headers=dict(user_headers))
+        with transport_errors(self.url):
+            return client.build_request(
+                "POST", self.url, content=self.body, headers=request_headers(user_headers)
+            )
+
+    def attach(self, response: httpx.Response) -> None:
+        """Takes a 2xx response whose body is about to be streamed."""
+        self.response = response
+        if self.registry is not None:
+            self.registry.add(self)
+        if self.parser is None and (
+            self.encoding is not None
+            or not (_is_json_document(response) or response.status_code == 204)
+        ):
+            self.parser = _new_parser(self, response)
+        # A replay need not repeat the header: a resume keeps the id it asked for.
+        self.stream_id = response.headers.get("x-resumable-stream-id", self.stream_id)
+        if self.on_stream_id is not None and self.stream_id is not None:
+            self.on_stream_id(self.stream_id, self)
+        if self.cancelled:
+            _shutdown(response)
+
+    @property
+    def http(self) -> httpx.Response:
+        """The attached response."""
+        if self.response is None:
+            raise UsageError("the request has not been sent yet: enter the stream first")
+        return self.response
+
+    def errors(self) -> AbstractContextManager[None]:
+        """The exception boundary for every httpx call of this stream."""
+        return transport_errors(
+            self.url, mid_stream=self.mid_stream if self.response is not None else None
+        )
+
+    def retry_delay(self, error: AssistantUIError) -> float | None:
+        """Seconds to wait before resending after a failure that happened
+        before any body byte was read, or ``None`` to raise it; counts the
+        resend."""
+        if self.retry is None:
+            return None
+        delay = retry_delay(error, self.attempts, self.retry)
+        if delay is not None:
+            self.attempts += 1
+        return delay
+
+    def status_error(self, response: httpx.Response) -> AssistantUIError:
+        """The typed error for a non-2xx response whose body was read."""
+        if self.method == "GET" and response.status_code == 404 and self.on_stream_id:
+            # An unknown or expired stream id will never resume: forget it.
+            self.on_stream_id(None, self)
+        return status_error(response, response.content)
+
+    # -- the byte loop ----------------------------------------------------
+
+    def feed(self, chunk: bytes) -> list[Event]:
+        """Events decoded from one network chunk (none for a JSON document)."""
+        if self.skip:
+            # A replay from byte 0: drop what the interrupted stream decoded.
+            dropped = min(self.skip, len(chunk))
+            self.skip -= dropped
+            self.received += dropped
+            self.decoded += dropped
+            chunk = chunk[dropped:]
+            if not chunk:
+                return []
+        self.received += len(chunk)
+        if self.keep_body or self.parser is None:
+            self.chunks.append(chunk)
+        if self.parser is None or self.cancelled:
+            return []
+        self.decoded += len(chunk)
+        try:
+            events = self.parser.feed(chunk)
+        except StreamError as exc:
+            self._failed(exc)
+            raise
+        self._record(events)
+        return events
+
+    def finish(self) -> list[Event]:
+        """Events that close the message once the body has ended.
+
+        Raises:
+            IncompleteStreamError: the body was empty (PROTOCOLS.md 1.2) or
+                ended before its end marker.
+            RemoteStreamError: the same, after an error frame (reported first).
+        """
+        self.finished = True
+        if self.cancelled:
+            self._interrupt(dict(_CANCELLED))
+            return []
+        if not self.received:
+            error = IncompleteStreamError(
+                f"the server answered {self.http.status_code} with an empty body "
+                f"({self.http.request.method} {self.http.request.url})"
+            )
+            self._failed(error)
+            raise error
+        if self.parser is None:
+            return []
+        try:
+            events = self.parser.close()
+        except IncompleteStreamError as exc:
+            if self.remote_error is not None:
+                raise self.remote_stream_error() from exc
+            self._failed(exc)
+            raise
+        except StreamError as exc:
+            self._failed(exc)
+            raise
+        self._record(events)
+        if self.on_stream_id is not None and self.stream_id is not None:
+            # A run that ended naturally has nothing left to resume (4.2 step 2).
+            self.on_stream_id(None, self)
+        return events
+
+    def _interrupt(self, status: dict[str, Any]) -> None:
+        # A cancel or a broken connection. A resumable run may be resumed
+        # with this same parser (PROTOCOLS.md 4.2 step 4), so it stays open:
+        # only the message status says what happened, and the status it had
+        # is kept for the resume to restore.
+        parser = self.parser
+        if parser is None:
+            return
+        if self.stream_id is None:
+            parser.fail(status)
+            return
+        if self.status_before_interrupt is None:
+            self.status_before_interrupt = parser.accumulator.status
+        parser.accumulator.set_status(status)
+
+    def _failed(self, exc: StreamError) -> None:
+        # A fatal decode error is a runtime-level error status (PROTOCOLS 3.6)
+        # unless the server's own error frame already set one.
+        self.finished = True
+        if self.parser is not None and self.remote_error is None:
+            self.parser.fail(_error_status(str(exc)))
+            exc.partial_message = self.parser.message
+
+    def _record(self, events: list[Event]) -> None:
+        if self.keep_body:
+            self.events.extend(events)
+        for event in events:
+            if isinstance(event, ErrorEvent):
+                self.remote_error = event
+
+    def mid_stream(self, exc: httpx.HTTPError) -> AssistantUIError | None:
+        """What a transport error while reading the body means."""
+        if self.cancelled:
+            return None
+        self.finished = True
+        if self.remote_error is not None:
+            return self.remote_stream_error()
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        self._interrupt(_error_status(detail, code="network"))
+        return StreamInterruptedError(
+            f"the connection to {self.http.request.url} broke while the reply was "
+            f"streaming ({detail}); what arrived is kept in .partial_message",
+            partial_message=self.current_message,
+            state=self.state,
+        )
+
+    def text_of(self, event: Event) -> str | None:
+        """The delta of a text part's text event, else ``None`` (reasoning
+        and tool-argument deltas are not text)."""
+        if type(event) is not TextDelta or self.parser is None or len(event.path) != 1:
+            return None
+        # A part never changes type, so one lookup per part, not per delta.
+        index = event.path[0]
+        is_text = self._is_text.get(index)
+        if is_text is None:
+            is_text = self._is_text[index] = self.parser.accumulator.part_type(index) == "text"
+        return event.text_delta if is_text else None
+
+    # -- cancel and close -------------------------------------------------
+
+    def abort(self) -> None:
+        """Cancels the stream from any thread or task: marks it cancelled and
+        shuts its socket down so that a blocked read returns at once."""
+        if self.finished or self.closed:
+            return
+        self.cancelled = True
+        if self.response is not None:
+            _shutdown(self.response)
+
+    def detach(self) -> httpx.Response | None:
+        """Marks the stream closed (a cancel if it had not finished) and
+        returns the response to close."""
+        if not self.closed:
+            self.closed = True
+            if self.registry is not None:
+                self.registry.discard(self)
+            if not self.finished and self.parser is not None:
+                self.cancelled = True
+                self.finished = True
+                self._interrupt(dict(_CANCELLED))
+        return self.response
+
+    # -- results ------------------------------------------------------------
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A fresh snapshot of the message so far (``None`` before the reply
+        or for a JSON document)."""
+        return self.parser.message if self.parser is not None else None
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self.parser.state if self.parser is not None else self.initial_state
+
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        return self.parser.ui_message if self.parser is not None else None
+
+    def remote_stream_error(self) -> RemoteStreamError:
+        """The error frame the server sent, as an exception with the partial message."""
+        event = self.remote_error
+        assert event is not None
+        return RemoteStreamError(
+            event.text or "unknown error",
+            code=event.code or "unknown",
+            severity=event.severity,
+            partial_message=self.current_message,
+            state=self.state,
+        )
+
+    def final_message(self) -> dict[str, Any]:
+        """The finished message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+            StreamDecodeError: the reply was a JSON document, not a stream.
+        """
+        if self.parser is None:
+            raise StreamDecodeError(
+                "the server answered with a document, not a stream; read it with "
+                "chat().json() or stream.response",
+                encoding="json",
+            )
+        if self.remote_error is not None and not self.cancelled:
+            raise self.remote_stream_error()
+        return self.parser.message
+
+    def to_response(self) -> ChatResponse:
+        """The :class:`ChatResponse` of a finished stream.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        assert self.response is not None
+        if self.remote_error is not None and not self.cancelled:
+            raise self.remote_stream_error()
+        parser = self.parser
+        acc = parser.accumulator if parser is not None else None
+        return ChatResponse(
+            self.response,
+            b"".join(self.chunks),
+            message=parser.message if parser is not None else None,
+            state=self.state,
+            encoding=parser.encoding if parser is not None else ("json" if self.chunks else None),
+            events=self.events,
+            usage=acc.usage if acc is not None else None,
+            finish_reason=acc.finish_reason if acc is not None else None,
+            warnings=self.warnings.messages,
+            ui_message=parser.ui_message if parser is not None else None,
+        )
+
+
+def _error_status(message: str, *, code: str = "unknown") -> dict[str, Any]:
+    return {"type": "incomplete", "reason": "error", "error": {"code": code, "message": message}}
+
+
+def _new_parser(core: StreamCore, response: httpx.Response) -> StreamParser:
+    from assistant_ui.protocol.reading.parser import StreamParser
+
+    return StreamParser(
+        encoding=core.encoding,
+        headers=response.headers,
+        initial_state=core.initial_state,
+        strict=core.strict,
+        warnings=core.warnings,
+    )
+
+
+def _shutdown(response: httpx.Response) -> None:
+    # Closing a socket does not wake a read blocked on it in another thread;
+    # shutting it down does (the read sees end of file). In-process
+    # transports have no socket: those streams stop at the next chunk.
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

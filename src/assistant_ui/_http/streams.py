@@ -1,0 +1,315 @@
+"""Streamed replies: :class:`ChatStream` (sync) and :class:`AsyncChatStream`.
+
+Strategy (STYLE.md 3 and 7): the request fires when the stream is entered;
+the one pass over the body is a byte loop that feeds each network chunk to
+the sans-IO :class:`~assistant_ui.protocol.reading.parser.StreamParser` and yields
+its events. Everything else is a view on that single pass: ``text_stream``,
+``current_message``, ``until_done()``, ``get_final_message()``.
+
+All decisions (what a status, a content type, a transport error or a cancel
+means) live in :class:`~assistant_ui._http.stream_core.StreamCore`, shared by
+both twins; the twins only do I/O. Closing always releases the connection,
+whether the body was read to the end, half-read or never read.
+
+Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
+
+- non-2xx: :class:`~assistant_ui.errors.APIStatusError` (subclass by status)
+  with the body, before any event; a failure before any body byte that is
+  safe to resend (connect errors, 408/409/429/5xx) is first retried as the
+  client's retry policy says (:mod:`assistant_ui._http.retry`);
+- a malformed frame: the parser's ``StreamDecodeError`` (line, offset,
+  partial message);
+- a 2xx reply with an empty body (PROTOCOLS.md 1.2), or a body that ends
+  before its end marker: ``IncompleteStreamError``;
+- the connection breaks or times out mid-reply:
+  ``StreamInterruptedError`` with the partial message, the transport error
+  as its cause;
+- an error frame: iteration goes on (the frame is an ``ErrorEvent``), and
+  ``get_final_message()``/``chat()`` raise ``RemoteStreamError`` after the
+  end; an error frame followed by a broken connection also reports the
+  error frame, with the transport error as the cause;
+- a cancel (``thread.cancel()`` or closing early): no error; the message
+  keeps what arrived, with status ``incomplete``/``cancelled``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from types import AsyncGeneratorType, GeneratorType
+from typing import Any
+
+import httpx
+
+from assistant_ui._http.stream_core import StreamCore
+from assistant_ui._http.transport import aresolve_headers, resolve_headers
+from assistant_ui._response import ChatResponse
+from assistant_ui.errors import AssistantUIError, UsageError
+from assistant_ui.protocol.events import Event
+
+__all__ = ["AsyncChatStream", "ChatStream", "StreamCore"]
+
+
+class _StreamViews:
+    """What both twins show of the one pass over the body."""
+
+    _core: StreamCore
+
+    @property
+    def current_message(self) -> dict[str, Any] | None:
+        """A snapshot of the message so far; readable at any time."""
+        return self._core.current_message
+
+    @property
+    def state(self) -> Any:
+        """The assistant-transport state so far."""
+        return self._core.state
+
+    @property
+    def ui_message(self) -> dict[str, Any] | None:
+        """The AI SDK UIMessage so far, for a UI message stream (else ``None``)."""
+        return self._core.ui_message
+
+
+class ChatStream(_StreamViews):
+    """A streamed reply, read synchronously.
+
+    Use as a context manager (the request is sent on entry) and iterate::
+
+        with thread.stream_sync(messages=messages) as stream:
+            for text in stream.text_stream:
+                print(text, end="", flush=True)
+            message = stream.get_final_message()
+
+    Iterating yields canonical events (:mod:`assistant_ui.protocol.events`);
+    there is one pass over the body, shared by every view.
+    """
+
+    def __init__(self, core: StreamCore, client: httpx.Client) -> None:
+        self._core = core
+        self._client = client
+        self._iterator: Iterator[Event] | None = None
+
+    def _start(self) -> Iterator[Event]:
+        if self._iterator is None:
+            core = self._core
+            request = core.build_request(self._client, resolve_headers(core.headers))
+            while True:
+                try:
+                    response = self._send(request)
+                    break
+                except AssistantUIError as exc:
+                    delay = core.retry_delay(exc)
+                    if delay is None:
+                        raise
+                    time.sleep(delay)
+            core.attach(response)
+            self._iterator = self._iter_events()
+        return self._iterator
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        # One attempt: a 2xx response with its body unread, or a typed error.
+        core = self._core
+        with core.errors():
+            response = self._client.send(request, stream=True)
+            if not response.is_success:
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                raise core.status_error(response)
+        return response
+
+    def _iter_events(self) -> Iterator[Event]:
+        core = self._core
+        try:
+            with core.errors():
+                for chunk in core.http.iter_bytes():
+                    yield from core.feed(chunk)
+                    if core.cancelled:
+                        break
+            yield from core.finish()
+        finally:
+            self._release()
+
+    def __enter__(self) -> ChatStream:
+        self._start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[Event]:
+        return self._start()
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The text deltas of text parts only (no reasoning, no tool arguments)."""
+        for event in self:
+            text = self._core.text_of(event)
+            if text is not None:
+                yield text
+
+    @property
+    def response(self) -> httpx.Response:
+        """The HTTP response (sends the request if it was not sent yet)."""
+        self._start()
+        assert self._core.response is not None
+        return self._core.response
+
+    def until_done(self) -> None:
+        """Reads the reply to its end."""
+        for _ in self:
+            pass
+
+    def get_final_message(self) -> dict[str, Any]:
+        """Reads the reply to its end and returns the message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        self.until_done()
+        return self._core.final_message()
+
+    def _read_response(self) -> ChatResponse:
+        # chat_sync(): the whole reply, with the body and the events kept.
+        with self:
+            self.until_done()
+        return self._core.to_response()
+
+    def close(self) -> None:
+        """Releases the connection; a reply not read to its end counts as cancelled."""
+        iterator = self._iterator
+        if isinstance(iterator, GeneratorType) and not iterator.gi_running:
+            iterator.close()
+        self._release()
+
+    def _release(self) -> None:
+        response = self._core.detach()
+        if response is not None:
+            response.close()
+
+
+class AsyncChatStream(_StreamViews):
+    """A streamed reply, read asynchronously.
+
+    Use as an async context manager (the request is sent on entry)::
+
+        async with thread.stream(messages=messages) as stream:
+            async for text in stream.text_stream:
+                print(text, end="", flush=True)
+            message = await stream.get_final_message()
+
+    Iterating yields canonical events (:mod:`assistant_ui.protocol.events`);
+    there is one pass over the body, shared by every view.
+    """
+
+    def __init__(self, core: StreamCore, client: httpx.AsyncClient) -> None:
+        self._core = core
+        self._client = client
+        self._iterator: AsyncIterator[Event] | None = None
+
+    async def _start(self) -> AsyncIterator[Event]:
+        if self._iterator is None:
+            core = self._core
+            request = core.build_request(self._client, await aresolve_headers(core.headers))
+            while True:
+                try:
+                    response = await self._send(request)
+                    break
+                except AssistantUIError as exc:
+                    delay = core.retry_delay(exc)
+                    if delay is None:
+                        raise
+                    await asyncio.sleep(delay)
+            core.attach(response)
+            self._iterator = self._iter_events()
+        return self._iterator
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        # One attempt: a 2xx response with its body unread, or a typed error.
+        core = self._core
+        with core.errors():
+            response = await self._client.send(request, stream=True)
+            if not response.is_success:
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                raise core.status_error(response)
+        return response
+
+    async def _iter_events(self) -> AsyncIterator[Event]:
+        core = self._core
+        try:
+            with core.errors():
+                async for chunk in core.http.aiter_bytes():
+                    for event in core.feed(chunk):
+                        yield event
+                    if core.cancelled:
+                        break
+            for event in core.finish():
+                yield event
+        finally:
+            await self._release()
+
+    async def __aenter__(self) -> AsyncChatStream:
+        await self._start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        async for event in await self._start():
+            yield event
+
+    @property
+    async def text_stream(self) -> AsyncIterator[str]:
+        """The text deltas of text parts only (no reasoning, no tool arguments)."""
+        async for event in self:
+            text = self._core.text_of(event)
+            if text is not None:
+                yield text
+
+    @property
+    def response(self) -> httpx.Response:
+        """The HTTP response (after entering the stream)."""
+        if self._core.response is None:
+            raise UsageError("the request is sent on entry: use `async with thread.stream(...)`")
+        return self._core.response
+
+    async def until_done(self) -> None:
+        """Reads the reply to its end."""
+        async for _ in self:
+            pass
+
+    async def get_final_message(self) -> dict[str, Any]:
+        """Reads the reply to its end and returns the message.
+
+        Raises:
+            RemoteStreamError: the server sent an error frame.
+        """
+        await self.until_done()
+        return self._core.final_message()
+
+    async def _read_response(self) -> ChatResponse:
+        # chat(): the whole reply, with the body and the events kept.
+        async with self:
+            await self.until_done()
+        return self._core.to_response()
+
+    async def aclose(self) -> None:
+        """Releases the connection; a reply not read to its end counts as cancelled."""
+        iterator = self._iterator
+        if isinstance(iterator, AsyncGeneratorType) and not iterator.ag_running:
+            await iterator.aclose()
+        await self._release()
+
+    async def _release(self) -> None:
+        response = self._core.detach()
+        if response is not None:
+            await response.aclose()
+
+    close = aclose

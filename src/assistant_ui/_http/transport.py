@@ -1,0 +1,223 @@
+"""The boundary with httpx: timeouts, headers, and exception mapping.
+
+Everything here is shared by the sync and async shells. The one place where
+httpx exceptions become ours is :func:`transport_errors`; every httpx call
+the library makes runs inside it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Final, TypeAlias
+
+import httpx
+
+from assistant_ui.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AssistantUIError,
+    InvalidRequestError,
+    UsageError,
+    status_error_class,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "HeadersOption",
+    "NOT_SUPPORTED_STATUSES",
+    "aresolve_headers",
+    "check_side",
+    "request_headers",
+    "resolve_headers",
+    "split_transport_kwargs",
+    "status_error",
+    "transport_errors",
+]
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+"""10 s to connect; 60 s for each read, write and pool wait.
+
+The read timeout is the longest silence allowed *between* two chunks of a
+reply, not a limit on the whole reply, so a long stream that keeps sending
+never times out (servers send keep-alives, PROTOCOLS.md 2.7). Pass
+``timeout=None`` to disable every timeout, or an ``httpx.Timeout``.
+"""
+
+NOT_SUPPORTED_STATUSES: Final = frozenset({404, 405, 501})
+"""Cancel-endpoint statuses that mean "this server has no cancel endpoint"."""
+
+# How much of an error body goes into the exception message; the whole body
+# stays on the exception as ``body``.
+_BODY_EXCERPT: Final = 500
+
+HeadersValue: TypeAlias = Mapping[str, str]
+HeadersOption: TypeAlias = (
+    HeadersValue | Callable[[], HeadersValue] | Callable[[], Awaitable[HeadersValue]] | None
+)
+"""User headers: a mapping, or a sync or async callable returning one,
+evaluated before every request."""
+
+
+def _checked(value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise InvalidRequestError(
+            f"must be a mapping of strings to strings, got {value!r}", field="headers"
+        )
+    return dict(value)
+
+
+def resolve_headers(option: HeadersOption) -> dict[str, str]:
+    """The user's headers for a sync request.
+
+    Raises:
+        UsageError: ``option`` is an async callable.
+        InvalidRequestError: the headers are not a mapping of strings.
+    """
+    if not callable(option):
+        return _checked(option)
+    if inspect.iscoroutinefunction(option):
+        raise UsageError(_ASYNC_HEADERS_IN_SYNC)
+    value = option()
+    if inspect.isawaitable(value):
+        # A callable object or a lambda returning a coroutine: close it so
+        # Python does not warn that it was never awaited.
+        if inspect.iscoroutine(value):
+            value.close()
+        raise UsageError(_ASYNC_HEADERS_IN_SYNC)
+    return _checked(value)
+
+
+async def aresolve_headers(option: HeadersOption) -> dict[str, str]:
+    """The user's headers for an async request (sync or async callables)."""
+    value: object = option() if callable(option) else option
+    if inspect.isawaitable(value):
+        value = await value
+    return _checked(value)
+
+
+_ASYNC_HEADERS_IN_SYNC: Final = (
+    "headers= is an async callable, which a sync method cannot await; use the async "
+    "methods (chat(), stream(), cancel(), close()) or give a sync callable or a dict"
+)
+
+
+def request_headers(user: Mapping[str, str]) -> dict[str, str]:
+    """``Content-Type: application/json`` unless the user set one, plus the
+    user's headers (the original client let a user value win, PROTOCOLS 1.6)."""
+    headers = dict(user)
+    if not any(key.lower() == "content-type" for key in headers):
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
+def split_transport_kwargs(
+    kwargs: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """httpx client kwargs for the sync and the async client.
+
+    ``transport=`` goes only to the client it can serve: an
+    ``httpx.ASGITransport`` (async) to the async client, a sync transport to
+    the sync client. The other side then has no transport, and using it
+    raises :class:`UsageError` (see :func:`check_side`).
+    """
+    sync_kwargs = dict(kwargs)
+    async_kwargs = dict(kwargs)
+    transport = kwargs.get("transport")
+    if transport is not None:
+        if not isinstance(transport, httpx.BaseTransport):
+            sync_kwargs.pop("transport")
+        if not isinstance(transport, httpx.AsyncBaseTransport):
+            async_kwargs.pop("transport")
+    return sync_kwargs, async_kwargs
+
+
+def check_side(kwargs: Mapping[str, Any], *, sync: bool) -> None:
+    """Refuses the side of the client that the given ``transport=`` cannot serve."""
+    transport = kwargs.get("transport")
+    if transport is None:
+        return
+    wanted = httpx.BaseTransport if sync else httpx.AsyncBaseTransport
+    if not isinstance(transport, wanted):
+        side, other = ("sync", "async") if sync else ("async", "sync")
+        raise UsageError(
+            f"transport={type(transport).__name__} is an {other} transport and cannot "
+            f"serve the {side} methods; use the {other} methods or pass a {side} transport"
+        )
+
+
+def status_error(response: httpx.Response, body: bytes) -> APIStatusError:
+    """The typed error for a non-2xx response whose body has been read."""
+    text = body.decode(response.encoding or "utf-8", errors="replace")
+    excerpt = text if len(text) <= _BODY_EXCERPT else text[:_BODY_EXCERPT] + "..."
+    url = str(response.request.url)
+    cls = status_error_class(response.status_code)
+    return cls(
+        f"Status {response.status_code} from {response.request.method} {url}: {excerpt}",
+        status_code=response.status_code,
+        headers=response.headers,
+        body=text,
+        request_url=url,
+    )
+
+
+MidStreamHandler: TypeAlias = Callable[[httpx.HTTPError], AssistantUIError | None]
+
+
+@contextmanager
+def transport_errors(url: str, *, mid_stream: MidStreamHandler | None = None) -> Iterator[None]:
+    """Turns httpx exceptions raised inside the block into ours, chained.
+
+    Args:
+        url: the requested URL, for the message.
+        mid_stream: while a reply is streaming, decides what a transport
+            error means there: it returns the error to raise, or ``None`` to
+            swallow it (the connection was closed on purpose by a cancel).
+
+    Raises:
+        APITimeoutError, APIConnectionError: before a reply arrived.
+        InvalidRequestError: the URL cannot be requested.
+        StreamError: whatever ``mid_stream`` decided.
+    """
+    try:
+        yield
+    except httpx.HTTPError as exc:
+        if mid_stream is not None:
+            error = mid_stream(exc)
+            if error is None:
+                return
+            raise error from exc
+        raise _before_response(exc, url) from exc
+    except httpx.InvalidURL as exc:
+        raise InvalidRequestError(f"cannot request {url!r}: {exc}", field="base_url") from exc
+
+
+def _before_response(exc: httpx.HTTPError, url: str) -> AssistantUIError:
+    detail = str(exc) or type(exc).__name__
+    url = _full_url(exc, url)
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"timed out talking to {url} ({type(exc).__name__}): {detail}", request_url=url
+        )
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return InvalidRequestError(f"cannot request {url!r}: {detail}", field="base_url")
+    return APIConnectionError(
+        f"could not talk to {url} ({type(exc).__name__}): {detail}; "
+        "is the server running and base_url right?",
+        request_url=url,
+    )
+
+
+def _full_url(exc: httpx.HTTPError, fallback: str) -> str:
+    # The endpoint path is all we know before the request is built; once it
+    # is, httpx's exception carries the absolute URL.
+    try:
+        return str(exc.request.url)
+    except RuntimeError:
+        return fallback

@@ -1,0 +1,167 @@
+"""What ``chat()`` returns: the httpx response surface plus the decoded reply.
+
+Users of the original package treat the result of ``chat()`` as an
+``httpx.Response`` (``status_code``, ``headers``, ``json()`` ...). That
+surface is kept; beside it sit the decoded message, its text, tool calls,
+status, finish reason, usage and assistant-transport state.
+
+``json()`` returns the parsed body when the server answered JSON, and the
+accumulated assistant message for a streamed reply, so the seed's
+``print(response.json())`` prints the reply instead of failing on a stream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from assistant_ui._http.transport import status_error
+from assistant_ui.errors import StreamDecodeError
+from assistant_ui.protocol.events import Event
+
+__all__ = ["ChatResponse"]
+
+
+class ChatResponse:
+    """A finished chat request: its HTTP response and its decoded reply.
+
+    Attributes:
+        http_response: the underlying ``httpx.Response`` (its body has been
+            consumed; use :attr:`content`).
+        message: the accumulated assistant message (PROTOCOLS.md 3.2) for a
+            streamed reply, ``None`` when the server answered a JSON document
+            or nothing.
+        state: the assistant-transport state after the reply (``None`` when
+            the reply carried none and none was sent).
+        encoding: the reply's encoding (``"data-stream"``, ...), ``"json"``
+            for a JSON document, ``None`` for an empty reply.
+        events: every canonical event decoded from the reply, in order.
+        usage: token usage of the final finish frame, if the server sent it.
+        finish_reason: the final finish reason, if the server sent one.
+        warnings: dropped-input warnings from the decoder.
+        ui_message: the AI SDK UIMessage (PROTOCOLS.md 3.9) when the reply
+            was a UI message stream, else ``None``.
+    """
+
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        content: bytes,
+        *,
+        message: dict[str, Any] | None = None,
+        state: Any = None,
+        encoding: str | None = None,
+        events: Sequence[Event] = (),
+        usage: dict[str, Any] | None = None,
+        finish_reason: str | None = None,
+        warnings: Sequence[str] = (),
+        ui_message: dict[str, Any] | None = None,
+    ) -> None:
+        self.http_response = http_response
+        self._content = content
+        self.message = message
+        self.state = state
+        self.encoding = encoding
+        self.events = list(events)
+        self.usage = usage
+        self.finish_reason = finish_reason
+        self.warnings = list(warnings)
+        self.ui_message = ui_message
+
+    # -- the httpx.Response surface -------------------------------------
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (case-insensitive)."""
+        return self.http_response.headers
+
+    @property
+    def request(self) -> httpx.Request:
+        """The request that was sent."""
+        return self.http_response.request
+
+    @property
+    def url(self) -> httpx.URL:
+        """The requested URL."""
+        return self.http_response.request.url
+
+    @property
+    def is_success(self) -> bool:
+        """True for a 2xx status."""
+        return self.http_response.is_success
+
+    @property
+    def content(self) -> bytes:
+        """The raw response body."""
+        return self._content
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the response's charset (UTF-8 by default)."""
+        return self._content.decode(self.http_response.encoding or "utf-8", errors="replace")
+
+    def json(self, **kwargs: Any) -> Any:
+        """The accumulated message of a streamed reply, else the parsed JSON body.
+
+        Raises:
+            StreamDecodeError: the body is neither a stream nor valid JSON
+                (the error says where).
+        """
+        if self.message is not None:
+            return self.message
+        try:
+            return json.loads(self.text, **kwargs)
+        except json.JSONDecodeError as exc:
+            raise StreamDecodeError(
+                f"the response body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                line=exc.doc[:200],
+                offset=exc.pos,
+                encoding="json",
+            ) from exc
+
+    def raise_for_status(self) -> ChatResponse:
+        """Returns ``self`` for a 2xx status.
+
+        Raises:
+            APIStatusError: the matching subclass for any other status.
+        """
+        if not self.http_response.is_success:
+            raise status_error(self.http_response, self._content)
+        return self
+
+    # -- the decoded reply ----------------------------------------------
+
+    @property
+    def status(self) -> dict[str, Any] | None:
+        """The message status (``{"type": "complete", "reason": "stop"}`` ...)."""
+        return self.message["status"] if self.message is not None else None
+
+    @property
+    def parts(self) -> list[dict[str, Any]]:
+        """The message parts (empty for a non-streamed reply)."""
+        return list(self.message["parts"]) if self.message is not None else []
+
+    @property
+    def output_text(self) -> str:
+        """Every text part joined (reasoning excluded)."""
+        return "".join(p["text"] for p in self.parts if p.get("type") == "text")
+
+    @property
+    def tool_calls(self) -> list[dict[str, Any]]:
+        """The tool-call parts, with ``toolName``, ``args``, and ``result`` once known."""
+        return [p for p in self.parts if p.get("type") == "tool-call"]
+
+    def __repr__(self) -> str:
+        status = self.status["type"] if self.status else None
+        return (
+            f"<ChatResponse [{self.status_code}] encoding={self.encoding!r} "
+            f"status={status!r} text={self.output_text[:40]!r}>"
+        )

@@ -1,0 +1,283 @@
+"""Byte framing shared by every encoding: BOM, lines, SSE events.
+
+Strategy (PROTOCOLS.md 2.1, 2.3.1; STYLE.md 7):
+
+- Work on bytes. A line ends at LF, CR or CRLF and nowhere else: never at
+  U+2028 and friends, which ``str.splitlines`` would split on and which JS
+  servers put raw inside JSON strings. CR and LF never occur inside a UTF-8
+  multi-byte sequence, so each complete line can be decoded on its own, and a
+  character cut across network reads is whole again once its line is.
+- A CR that ends one read and an LF that starts the next are one line
+  ending: a flag remembers the CR.
+- Only the unterminated tail of the input is buffered (one ``bytearray``), so
+  no byte is scanned twice and memory is bounded by the longest line.
+- Limits are checked the moment they are passed, not after buffering.
+- End of input is an explicit call (``flush``), which says what was left.
+
+Every stage has the same two verbs as httpx's decoders: ``feed``/``decode``
+returns whatever is complete (maybe nothing), ``flush`` finishes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from assistant_ui.errors import LineTooLongError
+
+__all__ = [
+    "DEFAULT_MAX_LINE_BYTES",
+    "BOMStripper",
+    "Line",
+    "LineSplitter",
+    "SSEEvent",
+    "SSEParser",
+]
+
+# The reference rejects lines and SSE events over 16 Mi UTF-16 code units
+# (PROTOCOLS.md 2.1). We count UTF-8 bytes, which is never fewer, so a stream
+# the reference accepts is only refused here if it is mostly non-ASCII text.
+DEFAULT_MAX_LINE_BYTES: Final = 16 * 1024 * 1024
+
+_BOM: Final = b"\xef\xbb\xbf"
+_EOL: Final = re.compile(rb"\r\n?|\n")
+
+
+class BOMStripper:
+    """Drops one UTF-8 byte-order mark at the very start of a body.
+
+    The mark may itself arrive split over reads, so up to two leading bytes
+    are held back until it is clear whether they start a BOM.
+    """
+
+    __slots__ = ("_done", "_held", "stripped")
+
+    def __init__(self) -> None:
+        self._held = b""
+        self._done = False
+        self.stripped = 0
+        """How many bytes were dropped (0 or 3), for body offsets."""
+
+    def feed(self, data: bytes) -> bytes:
+        """Returns the bytes that follow the (possible) BOM."""
+        if self._done:
+            return data
+        head = self._held + data
+        if len(head) < len(_BOM) and _BOM.startswith(head):
+            self._held = head
+            return b""
+        self._done = True
+        self._held = b""
+        if head.startswith(_BOM):
+            self.stripped = len(_BOM)
+            return head[len(_BOM) :]
+        return head
+
+    def flush(self) -> bytes:
+        """Returns bytes held back when the body ends inside a BOM prefix."""
+        held, self._held = self._held, b""
+        self._done = True
+        return held
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line without its line ending, and where it started in the body."""
+
+    text: str
+    offset: int
+
+
+class LineSplitter:
+    """Splits a byte stream into lines at LF, CR and CRLF.
+
+    Args:
+        max_line_bytes: longest line accepted, line ending excluded.
+        start_offset: body offset of the first byte fed (for error reports).
+
+    Raises:
+        LineTooLongError: from ``feed`` as soon as a line passes the limit.
+    """
+
+    __slots__ = ("_error", "_line_start", "_max", "_offset", "_pending", "_skip_lf")
+
+    def __init__(
+        self, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, start_offset: int = 0
+    ) -> None:
+        self._pending = bytearray()
+        self._skip_lf = False
+        self._max = max_line_bytes
+        self._offset = start_offset  # body offset of the next byte fed
+        self._line_start = start_offset
+        self._error: LineTooLongError | None = None
+
+    def feed(self, data: bytes) -> list[Line]:
+        """Returns every line that ``data`` completes.
+
+        When a line passes the limit after other lines completed in the same
+        read, those lines are returned first and the error is raised by the
+        next call, so that nothing received before the bad line is lost.
+        """
+        if self._error is not None:
+            raise self._error
+        lines: list[Line] = []
+        try:
+            self._split(data, lines)
+        except LineTooLongError as exc:
+            if not lines:
+                raise
+            self._error = exc
+        return lines
+
+    def _split(self, data: bytes, lines: list[Line]) -> None:
+        pos = 0
+        if self._skip_lf and data:
+            self._skip_lf = False
+            if data[0] == 0x0A:  # the LF half of a CRLF cut across reads
+                pos = 1
+                self._line_start += 1
+        for match in _EOL.finditer(data, pos):
+            end = match.start()
+            if self._pending:
+                self._pending += data[pos:end]
+                raw = bytes(self._pending)
+                self._pending.clear()
+            else:
+                raw = data[pos:end]
+            if len(raw) > self._max:
+                self._too_long(len(raw))
+            lines.append(Line(raw.decode("utf-8", "replace"), self._line_start))
+            pos = match.end()
+            self._line_start = self._offset + pos
+        if pos == len(data) and data and data[-1] == 0x0D:
+            self._skip_lf = True
+        if pos < len(data):
+            self._pending += data[pos:]
+            if len(self._pending) > self._max:
+                self._too_long(len(self._pending))
+        self._offset += len(data)
+
+    def flush(self) -> Line | None:
+        """Ends the input; returns the unterminated last line, if any."""
+        if self._error is not None:
+            raise self._error
+        if not self._pending:
+            return None
+        raw = bytes(self._pending)
+        self._pending.clear()
+        return Line(raw.decode("utf-8", "replace"), self._line_start)
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes of the current, unterminated line held so far."""
+        return len(self._pending)
+
+    def _too_long(self, size: int) -> None:
+        raise LineTooLongError(
+            f"line longer than the {self._max}-byte limit ({size} bytes so far)",
+            offset=self._line_start,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SSEEvent:
+    """One dispatched server-sent event.
+
+    Attributes:
+        data: the event's data lines joined with ``\\n``.
+        event: the event name (``"message"`` when none was given).
+        id: the last event id seen so far (it persists across events).
+        retry: the reconnection time the server asked for, if it did.
+        offset: body offset of the event's first line.
+    """
+
+    data: str
+    event: str = "message"
+    id: str | None = None
+    retry: int | None = None
+    offset: int = 0
+
+
+class SSEParser:
+    """Turns lines into server-sent events, as the WHATWG parser does.
+
+    Comments (``:`` lines) are skipped; ``field:value`` loses one space after
+    the colon; a line without a colon is a field with an empty value; an
+    empty line dispatches the event if it had at least one data line; unknown
+    fields are ignored; ``id`` containing NUL and non-numeric ``retry`` are
+    ignored.
+
+    Args:
+        max_event_chars: longest joined event data accepted.
+
+    Raises:
+        LineTooLongError: from ``decode`` as soon as an event passes the limit.
+    """
+
+    __slots__ = ("_data", "_event", "_last_id", "_max", "_retry", "_size", "_start")
+
+    def __init__(self, *, max_event_chars: int = DEFAULT_MAX_LINE_BYTES) -> None:
+        self._max = max_event_chars
+        self._data: list[str] = []
+        self._size = 0
+        self._event = ""
+        self._last_id: str | None = None
+        self._retry: int | None = None
+        self._start: int | None = None
+
+    def decode(self, line: Line) -> SSEEvent | None:
+        """Feeds one line; returns an event when the line dispatches one."""
+        text = line.text
+        if not text:
+            return self._dispatch()
+        if text[0] == ":":
+            return None
+        if self._start is None:
+            self._start = line.offset
+        name, colon, value = text.partition(":")
+        if colon and value[:1] == " ":
+            value = value[1:]
+        if name == "data":
+            self._size += len(value) + 1
+            if self._size > self._max:
+                raise LineTooLongError(
+                    f"SSE event data longer than the {self._max}-character limit",
+                    offset=self._start,
+                )
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\0" not in value:
+                self._last_id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self._retry = int(value)
+        return None
+
+    def flush(self) -> bool:
+        """Ends the input. Returns whether an unterminated event was dropped
+        (the SSE rule: an event needs its blank line to be dispatched)."""
+        dropped = bool(self._data)
+        self._reset()
+        return dropped
+
+    def _dispatch(self) -> SSEEvent | None:
+        if not self._data:
+            self._reset()
+            return None
+        event = SSEEvent(
+            data="\n".join(self._data),
+            event=self._event or "message",
+            id=self._last_id,
+            retry=self._retry,
+            offset=self._start or 0,
+        )
+        self._reset()
+        return event
+
+    def _reset(self) -> None:
+        self._data = []
+        self._size = 0
+        self._event = ""
+        self._start = None

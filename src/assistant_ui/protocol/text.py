@@ -1,0 +1,98 @@
+"""The one text buffer: streamed text kept in pieces, joined as JS joins it.
+
+Every streamed text of the library (text and reasoning parts, tool-call
+argument text, the AI SDK UIMessage's text and tool input, ``append-text``
+state operations) is a :class:`TextBuffer`:
+
+- appending is O(1): a delta is stored as a piece, and the pieces are joined
+  only when the text is read, so reading once at the end of a long reply is
+  linear in its length;
+- joining repairs what UTF-16 servers split. JS strings are UTF-16; a server
+  that streams by code unit can send the two halves of one character in two
+  deltas (JSON ``"\\ud83d"`` then ``"\\ude00"``). Joined in JS they are one
+  character again, while Python would keep two lone surrogates, which cannot
+  be encoded as UTF-8 and so could never be sent back. The buffer re-pairs
+  them when, and only when, a piece starts with a low surrogate; a truly
+  lone surrogate stays as it is (as in JS).
+
+UTF-8 boundaries are not this buffer's concern: framing decodes whole lines
+and events, so a multi-byte character cut across network reads is whole
+before any text reaches a buffer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["TextBuffer", "join_js"]
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def join_js(pieces: list[str]) -> str:
+    """Joins text pieces as JS string concatenation does (surrogate halves
+    in neighbouring pieces become one character)."""
+    text = "".join(pieces)
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _starts_low_surrogate(text: str) -> bool:
+    return "\udc00" <= text[0] <= "\udfff"
+
+
+class TextBuffer:
+    """A string built by appending: pieces, joined (JS-style) on read.
+
+    Args:
+        text: the text it starts with.
+
+    Attributes:
+        dirty: free for the owner's bookkeeping (set when it appended since
+            it last stored the text somewhere); the buffer never reads it.
+    """
+
+    __slots__ = ("_generation", "_pieces", "_repair", "dirty")
+
+    def __init__(self, text: str = "") -> None:
+        self._pieces: list[str] = [text] if text else []
+        self._repair = False  # a piece starts with a low surrogate: join through UTF-16
+        self._generation = 0  # bumped when pieces are compacted (invalidates marks)
+        self.dirty = False
+
+    def append(self, delta: str) -> None:
+        """Adds ``delta`` at the end (an empty delta changes nothing)."""
+        if delta:
+            if not self._repair and self._pieces and _starts_low_surrogate(delta):
+                self._repair = True
+            self._pieces.append(delta)
+
+    def text(self) -> str:
+        """The whole text (joined once and kept joined)."""
+        pieces = self._pieces
+        if len(pieces) > 1:
+            joined = join_js(pieces) if self._repair else "".join(pieces)
+            pieces[:] = [joined]
+            self._repair = False
+            self._generation += 1
+        return pieces[0] if pieces else ""
+
+    def __bool__(self) -> bool:
+        return bool(self._pieces)
+
+    def mark(self) -> tuple[int, int]:
+        """A position to :meth:`truncate` back to (undoing later appends)."""
+        return (self._generation, len(self._pieces))
+
+    def truncate(self, mark: tuple[int, int]) -> None:
+        """Drops what was appended since :meth:`mark` returned ``mark``.
+
+        Raises:
+            ValueError: the text was read (joined) since the mark was taken.
+        """
+        generation, count = mark
+        if generation != self._generation:
+            raise ValueError("the buffer was joined since this mark was taken")
+        del self._pieces[count:]
