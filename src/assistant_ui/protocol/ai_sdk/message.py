@@ -42,10 +42,11 @@ from typing import Any
 
 from assistant_ui.protocol.ai_sdk.chunk_schema import schema_error, writes_message
 from assistant_ui.protocol.ai_sdk.parts import set_tool_output, ui_message_to_parts
-from assistant_ui.protocol.ai_sdk.tool_chunks import TextPieces, UIToolChunks, step_start_index
+from assistant_ui.protocol.ai_sdk.tool_chunks import UIToolChunks, step_start_index
 from assistant_ui.protocol.ai_sdk.tool_parts import assign, is_tool_part, pick
 from assistant_ui.protocol.ids import new_id
 from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.text import TextBuffer
 
 __all__ = [
     "UIMessageAccumulator",
@@ -117,7 +118,7 @@ class UIMessageAccumulator:
         self._active_text: dict[str, dict[str, Any]] = {}
         self._active_reasoning: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, its text pieces) for text parts still streaming
-        self._buffers: dict[int, tuple[dict[str, Any], TextPieces]] = {}
+        self._buffers: dict[int, tuple[dict[str, Any], TextBuffer]] = {}
         self._tools = UIToolChunks(self._parts, self._fail)
         self.written = previous is not None and previous.get("role") == "assistant"
         """Whether the AI SDK would have written the message to its list by
@@ -212,7 +213,7 @@ class UIMessageAccumulator:
         part["state"] = "streaming"
         (self._active_text if is_text else self._active_reasoning)[chunk["id"]] = part
         self._parts.append(part)
-        self._buffers[id(part)] = (part, TextPieces())
+        self._buffers[id(part)] = (part, TextBuffer())
 
     def _active(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
         is_text = chunk["type"].startswith("text-")
@@ -227,9 +228,9 @@ class UIMessageAccumulator:
             return
         entry = self._buffers.get(id(part))
         if entry is None:
-            entry = self._buffers[id(part)] = (part, TextPieces(part.get("text", "")))
+            entry = self._buffers[id(part)] = (part, TextBuffer(part.get("text", "")))
         buffer = entry[1]
-        buffer.pieces.append(chunk["delta"])
+        buffer.append(chunk["delta"])
         buffer.dirty = True
         if chunk.get("providerMetadata") is not None:
             part["providerMetadata"] = chunk["providerMetadata"]

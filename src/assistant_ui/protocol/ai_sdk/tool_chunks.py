@@ -23,26 +23,9 @@ from assistant_ui.protocol.ai_sdk.tool_parts import (
     update_tool_part,
 )
 from assistant_ui.protocol.reading.partial_json import parse_partial_json_value
+from assistant_ui.protocol.text import TextBuffer
 
-__all__ = ["TextPieces", "UIToolChunks", "step_start_index"]
-
-
-class TextPieces:
-    """Pieces of a text part or of a tool call's streamed input, joined only
-    when read (so long replies stay linear)."""
-
-    __slots__ = ("dirty", "pieces")
-
-    def __init__(self, text: str = "") -> None:
-        self.pieces: list[str] = [text] if text else []
-        self.dirty = False
-        """Set by writers when pieces were added since the text was last stored."""
-
-    def text(self) -> str:
-        """All pieces, joined (and kept joined)."""
-        if len(self.pieces) > 1:
-            self.pieces = ["".join(self.pieces)]
-        return self.pieces[0] if self.pieces else ""
+__all__ = ["UIToolChunks", "step_start_index"]
 
 
 def step_start_index(parts: list[dict[str, Any]]) -> int:
@@ -54,7 +37,7 @@ def step_start_index(parts: list[dict[str, Any]]) -> int:
     return 0
 
 
-def _store_input(part: dict[str, Any], buffer: TextPieces, encoding: Any, raw: bool) -> None:
+def _store_input(part: dict[str, Any], buffer: TextBuffer, encoding: Any, raw: bool) -> None:
     """Writes a streaming call's input (parsed as the AI SDK's partial JSON
     parse does: any JSON value, none for an empty text) and ``rawInput``."""
     text = buffer.text()
@@ -81,7 +64,7 @@ class UIToolChunks:
         self._partial_tools: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, input text, encoding, whether rawInput is
         # written): parsed at the next read
-        self._dirty_inputs: dict[int, tuple[dict[str, Any], TextPieces, Any, bool]] = {}
+        self._dirty_inputs: dict[int, tuple[dict[str, Any], TextBuffer, Any, bool]] = {}
 
     def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
         """The chunk types handled here, with their handlers."""
@@ -154,7 +137,7 @@ class UIToolChunks:
     def _on_tool_input_start(self, chunk: dict[str, Any]) -> None:
         dynamic = bool(chunk.get("dynamic"))
         self._partial_tools[chunk["toolCallId"]] = {
-            "text": TextPieces(),
+            "text": TextBuffer(),
             "dynamic": dynamic,
             **pick(chunk, "toolName", "inputEncoding", "title", "toolMetadata"),
         }
@@ -175,7 +158,7 @@ class UIToolChunks:
         if partial is None:
             self._fail(f"Received tool-input-delta for missing tool call {chunk['toolCallId']!r}")
             return
-        buffer: TextPieces = partial["text"]
+        buffer: TextBuffer = partial["text"]
         dynamic: bool = partial["dynamic"]
         target = self._current_step_tool(chunk["toolCallId"], "dynamic" if dynamic else "static")
         previous = partial.get("part")
@@ -184,7 +167,7 @@ class UIToolChunks:
             entry = self._dirty_inputs.pop(id(previous), None)
             if entry is not None:
                 _store_input(*entry)
-        buffer.pieces.append(chunk["inputTextDelta"])
+        buffer.append(chunk["inputTextDelta"])
         options = {
             "toolCallId": chunk["toolCallId"],
             "state": "input-streaming",

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -53,6 +52,7 @@ from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.reading.partial_json import PartialJSONCompleter
 from assistant_ui.protocol.reading.state_ops import StateTree, copy_json
+from assistant_ui.protocol.text import TextBuffer
 from assistant_ui.protocol.usage import normalise_usage
 
 __all__ = ["MessageAccumulator"]
@@ -70,31 +70,14 @@ def _status_for_finish_reason(reason: str) -> dict[str, Any]:
     return {"type": "incomplete", "reason": reason}
 
 
-# JS strings are UTF-16. A server that streams by code unit can send the two
-# halves of one character in two deltas; joined in JS they are one character
-# again, while Python would keep two lone surrogates (unprintable, not
-# encodable as UTF-8). Re-pairing through UTF-16 does what the JS join does
-# and leaves a truly lone surrogate as it is.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def join_pieces(pieces: list[str]) -> str:
-    """Joins text deltas the way JS string concatenation does."""
-    text = "".join(pieces)
-    if _SURROGATE.search(text) is None:
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-
-
 class _TextPart:
     """A text or reasoning part: its text is a list of pieces."""
 
-    __slots__ = ("extras", "joined", "kind", "pieces", "status")
+    __slots__ = ("buffer", "extras", "kind", "status")
 
     def __init__(self, kind: str, extras: dict[str, Any]) -> None:
         self.kind = kind
-        self.pieces: list[str] = []
-        self.joined = ""  # cache of "".join(pieces); valid when pieces has <= 1 item
+        self.buffer = TextBuffer()
         self.status: dict[str, Any] = {"type": "running"}
         # providerMetadata, unstable_summary, parentId: in the reference's key order
         self.extras = extras
@@ -104,16 +87,10 @@ class _TextPart:
         return self.kind
 
     def append(self, delta: str) -> None:
-        if delta:
-            self.pieces.append(delta)
+        self.buffer.append(delta)
 
     def text(self) -> str:
-        if self.pieces:
-            if self.joined:
-                self.pieces.insert(0, self.joined)
-            self.joined = join_pieces(self.pieces)
-            self.pieces.clear()
-        return self.joined
+        return self.buffer.text()
 
     def snapshot(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.kind, "text": self.text(), "status": dict(self.status)}
@@ -154,19 +131,17 @@ class _ToolArgs:
     __slots__ = (
         "_boundaries",
         "_broken",
+        "_buffer",
         "_completer",
         "_fresh",
         "_good_json",
         "_good_len",
-        "_joined",
-        "_pieces",
         "_read_len",
         "length",
     )
 
     def __init__(self) -> None:
-        self._pieces: list[str] = []
-        self._joined = ""
+        self._buffer = TextBuffer()
         self.length = 0
         self._boundaries: list[int] = []  # text length after each non-empty delta
         self._completer = PartialJSONCompleter()
@@ -178,16 +153,12 @@ class _ToolArgs:
 
     def append(self, delta: str) -> None:
         if delta:
-            self._pieces.append(delta)
+            self._buffer.append(delta)
             self.length += len(delta)
             self._boundaries.append(self.length)
 
     def text(self) -> str:
-        if self._pieces:
-            self._pieces.insert(0, self._joined)
-            self._joined = join_pieces(self._pieces)
-            self._pieces.clear()
-        return self._joined
+        return self._buffer.text()
 
     def value(self) -> Any:
         """``args``: a fresh object the caller may keep and change."""

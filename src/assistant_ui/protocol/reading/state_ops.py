@@ -40,6 +40,7 @@ from typing import Any, Final
 
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.text import TextBuffer
 
 __all__ = ["StateTree", "apply_operations", "copy_json"]
 
@@ -61,20 +62,6 @@ class _OwnedList(list):  # type: ignore[type-arg]
     """A list this tree created: safe to mutate in place."""
 
     __slots__ = ()
-
-
-class _Rope:
-    """A string being built by ``append-text``: pieces, joined on read."""
-
-    __slots__ = ("pieces",)
-
-    def __init__(self, first: str) -> None:
-        self.pieces = [first]
-
-    def text(self) -> str:
-        if len(self.pieces) > 1:
-            self.pieces[:] = ["".join(self.pieces)]
-        return self.pieces[0]
 
 
 class _Absent:
@@ -100,7 +87,7 @@ def copy_json(value: Any) -> Any:
         return {key: copy_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [copy_json(item) for item in value]
-    if isinstance(value, _Rope):
+    if isinstance(value, TextBuffer):
         return value.text()
     return value
 
@@ -111,7 +98,7 @@ def _unown(value: Any) -> Any:
         return {key: _unown(item) for key, item in value.items()}
     if isinstance(value, _OwnedList):
         return [_unown(item) for item in value]
-    if isinstance(value, _Rope):
+    if isinstance(value, TextBuffer):
         return value.text()
     return value
 
@@ -222,8 +209,8 @@ class StateTree:
 
     def _rollback(self, root: Any, undo: list[tuple[Any, Any, Any]]) -> None:
         for target, key, old in reversed(undo):
-            if isinstance(target, _Rope):
-                del target.pieces[key:]
+            if isinstance(target, TextBuffer):
+                target.truncate(key)
             elif old is _ABSENT:
                 if isinstance(target, list):
                     target.pop()
@@ -283,14 +270,14 @@ class StateTree:
         if kind == "set":
             updated = value
         else:
-            if isinstance(current, _Rope):
+            if isinstance(current, TextBuffer):
                 if self._undo is not None:
-                    self._undo.append((current, len(current.pieces), None))
-                current.pieces.append(_js_string(value))
+                    self._undo.append((current, current.mark(), None))
+                current.append(_js_string(value))
                 updated = current
             elif isinstance(current, str):
-                updated = _Rope(current)
-                updated.pieces.append(_js_string(value))
+                updated = TextBuffer(current)
+                updated.append(_js_string(value))
             else:
                 raise _OperationError(f"Expected string at path [{_format_path(path)}]")
 
