@@ -5,6 +5,7 @@ every runtime built from it is accepted."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -30,7 +31,7 @@ def _code_unit_pieces(text: str, cuts: list[int]) -> list[str]:
     bounds = sorted({0, count, *(c % (count + 1) for c in cuts)})
     return [
         units[2 * a : 2 * b].decode("utf-16-le", "surrogatepass")
-        for a, b in zip(bounds, bounds[1:], strict=False)
+        for a, b in itertools.pairwise(bounds)
         if b > a
     ]
 
