@@ -165,7 +165,7 @@ def test_chat_error_chunk_fails_with_status_1(demo_server):
 
 def test_chat_cut_stream_reports_the_servers_error_first(demo_server):
     # The callback raised: assistant-stream sent the error frame, then cut the
-    # connection (PROTOCOLS.md 2.9); the error frame is the primary error.
+    # connection (docs/protocols.md §2.9); the error frame is the primary error.
     result = aui("chat", demo_server.url, "crash")
     assert result.returncode == 1
     assert result.stdout == "Crashing as requested...\n"

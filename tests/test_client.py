@@ -64,7 +64,7 @@ async def test_chat_posts_the_sync_server_body(
         "system": "Be nice.",
     }
     assert received.headers["content-type"] == "application/json"
-    # Keys keep the documented order (PROTOCOLS.md 1.6).
+    # Keys keep the documented order (docs/protocols.md §1.6).
     assert list(received.body) == ["threadId", "messages", "commands", "system"]
     assert response.json() == {"reply": "echo: Hello, how are you?", "received": received.body}
 

@@ -1,4 +1,4 @@
-"""The conversation and the frontend tool loop (issue 5).
+"""The conversation and the frontend tool loop.
 
 Two halves:
 

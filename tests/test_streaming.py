@@ -431,7 +431,7 @@ async def test_ui_message_stream_reply_keeps_the_ai_sdk_message(
 async def test_a_2xx_reply_with_an_empty_body_is_incomplete(
     recorder: Recorder, sync: bool, status: int
 ) -> None:
-    # PROTOCOLS.md 1.2: "A 2xx response without a body is an error".
+    # docs/protocols.md §1.2: "A 2xx response without a body is an error".
     from servers import status_app
 
     with BackgroundServer(status_app(recorder, status, "")) as server:

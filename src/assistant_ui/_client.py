@@ -54,7 +54,7 @@ class AssistantClient:
             every timeout.
         chat_path: the chat endpoint, relative to ``base_url``.
         cancel_path: the cancel endpoint, relative to ``base_url``.
-        resume_path: the resume endpoint (PROTOCOLS.md 4.2), relative to
+        resume_path: the resume endpoint (docs/protocols.md §4.2), relative to
             ``base_url``; ``{stream_id}`` is replaced by the stream id.
         max_retries: resends of a request that failed before any body byte
             was read and is safe to resend (see :mod:`assistant_ui._http.retry`).

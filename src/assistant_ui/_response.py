@@ -31,7 +31,7 @@ class ChatResponse:
     Attributes:
         http_response: the underlying ``httpx.Response`` (its body has been
             consumed; use :attr:`content`).
-        message: the accumulated assistant message (PROTOCOLS.md 3.2) for a
+        message: the accumulated assistant message (docs/protocols.md §3.2) for a
             streamed reply, ``None`` when the server answered a JSON document
             or nothing.
         state: the assistant-transport state after the reply (``None`` when
@@ -42,7 +42,7 @@ class ChatResponse:
         usage: token usage of the final finish frame, if the server sent it.
         finish_reason: the final finish reason, if the server sent one.
         warnings: dropped-input warnings from the decoder.
-        ui_message: the AI SDK UIMessage (PROTOCOLS.md 3.9) when the reply
+        ui_message: the AI SDK UIMessage (docs/protocols.md §3.9) when the reply
             was a UI message stream, else ``None``.
     """
 

@@ -61,7 +61,7 @@ class ThreadClient(ConversationMethods):
         client: the owning client (HTTP clients, headers, paths).
         thread_id: the server's thread id (non-empty).
         runtime: the request shape of the conversation methods:
-            ``"sync-server"`` (PROTOCOLS.md 1.6), ``"data-stream"`` (1.3),
+            ``"sync-server"`` (docs/protocols.md §1.6), ``"data-stream"`` (1.3),
             ``"ai-sdk"`` (1.4) or ``"assistant-transport"`` (1.5).
         encoding: force the reply encoding instead of detecting it.
         strict: decode replies exactly as the reference does.
@@ -118,7 +118,7 @@ class ThreadClient(ConversationMethods):
     ) -> ChatResponse:
         """Sends the conversation and reads the whole reply.
 
-        POSTs the sync-server body (PROTOCOLS.md 1.6) to the client's chat
+        POSTs the sync-server body (docs/protocols.md §1.6) to the client's chat
         path: ``threadId``; ``messages`` unchanged; ``commands`` (yours, then
         ``messages`` converted; see
         :func:`~assistant_ui.protocol.requests.sync_server.messages_to_commands` for
@@ -289,7 +289,7 @@ class ThreadClient(ConversationMethods):
             retry=self.client.retry_policy,
         )
 
-    # -- resume (PROTOCOLS.md 4.2) --------------------------------------------
+    # -- resume (docs/protocols.md §4.2) --------------------------------------------
 
     def _remember_stream(self, stream_id: str | None, core: StreamCore) -> None:
         if stream_id is not None:
@@ -326,7 +326,7 @@ class ThreadClient(ConversationMethods):
         return core
 
     def resume(self, stream_id: str | None = None, *, url: str | None = None) -> AsyncChatStream:
-        """Reattaches to a resumable run (PROTOCOLS.md 4.2) and streams it.
+        """Reattaches to a resumable run (docs/protocols.md §4.2) and streams it.
 
         GETs the client's ``resume_path`` for ``stream_id`` (default: the
         thread's :attr:`resumable_stream_id`), or ``url`` as given. The
@@ -349,7 +349,7 @@ class ThreadClient(ConversationMethods):
     # -- cancel -------------------------------------------------------------
 
     async def cancel(self) -> httpx.Response:
-        """Cancels this thread's run (PROTOCOLS.md 4.1).
+        """Cancels this thread's run (docs/protocols.md §4.1).
 
         First stops every reply of this thread still streaming through this
         client (its message keeps what arrived, with status

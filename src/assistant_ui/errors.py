@@ -188,7 +188,7 @@ class StreamError(AssistantUIError):
 
     Attributes:
         partial_message: the assistant message accumulated before the
-            failure (a JSON-compatible dict in the shape of PROTOCOLS.md 3.2),
+            failure (a JSON-compatible dict in the shape of docs/protocols.md §3.2),
             or ``None`` when nothing had been decoded yet.
         state: the assistant-transport state at the failure, if any.
     """

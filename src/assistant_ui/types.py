@@ -7,9 +7,9 @@ Two shapes of message exist (see ``docs/ARCHITECTURE.md``):
   as they are. Optional keys are ``NotRequired``; a key that may be absent
   is never typed ``Optional`` instead.
 - What the library produces from a streamed reply, in the ``parts`` form of
-  PROTOCOLS.md 3.2: :class:`AssistantStreamMessage` and its part types.
+  docs/protocols.md §3.2: :class:`AssistantStreamMessage` and its part types.
 
-Commands (PROTOCOLS.md 1.5.1) are the assistant-transport request units that
+Commands (docs/protocols.md §1.5.1) are the assistant-transport request units that
 the sync-server body also carries (1.6).
 
 All of these are plain dicts at runtime, so anything the library returns can
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------
-# Input: the seed's message shapes (legacy "language model v1", PROTOCOLS 1.3.1)
+# Input: the seed's message shapes (legacy "language model v1", docs/protocols.md §1.3.1)
 
 
 class TextPart(TypedDict):
@@ -148,7 +148,7 @@ class ToolParameters(TypedDict):
 
 
 class Tool(TypedDict):
-    """A tool definition, keyed by name in ``tools`` (PROTOCOLS.md 1.7)."""
+    """A tool definition, keyed by name in ``tools`` (docs/protocols.md §1.7)."""
 
     description: NotRequired[str]
     parameters: ToolParameters
@@ -156,7 +156,7 @@ class Tool(TypedDict):
 
 
 # --------------------------------------------------------------------------
-# Commands (PROTOCOLS.md 1.5.1)
+# Commands (docs/protocols.md §1.5.1)
 
 
 class CommandMessage(TypedDict):
@@ -193,11 +193,11 @@ AssistantTransportCommand = AddMessageCommand | AddToolResultCommand
 
 
 # --------------------------------------------------------------------------
-# Output: the accumulated assistant message (PROTOCOLS.md 3.2, 3.6)
+# Output: the accumulated assistant message (docs/protocols.md §3.2, 3.6)
 
 
 class MessageStatus(TypedDict):
-    """Status of the whole message (PROTOCOLS.md 3.6)."""
+    """Status of the whole message (docs/protocols.md §3.6)."""
 
     type: Literal["running", "requires-action", "complete", "incomplete"]
     reason: NotRequired[str]
@@ -205,7 +205,7 @@ class MessageStatus(TypedDict):
 
 
 class MessagePartStatus(TypedDict):
-    """Status of one part (PROTOCOLS.md 3.6)."""
+    """Status of one part (docs/protocols.md §3.6)."""
 
     type: Literal["running", "requires-action", "complete", "incomplete"]
     reason: NotRequired[str]
@@ -299,7 +299,7 @@ AssistantMessagePart = (
 
 
 class AssistantStreamMetadata(TypedDict):
-    """``metadata`` of an accumulated assistant message (PROTOCOLS.md 3.7)."""
+    """``metadata`` of an accumulated assistant message (docs/protocols.md §3.7)."""
 
     unstable_state: Any
     unstable_data: list[Any]

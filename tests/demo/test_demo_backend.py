@@ -160,7 +160,7 @@ def assistant_transport_body(text: str, state: Any, thread_id: str) -> dict[str,
 
 
 def apply_ops(state: Any, operations: list[dict[str, Any]]) -> Any:
-    """Minimal state-operation applier (PROTOCOLS.md 3.10), enough for the demo."""
+    """Minimal state-operation applier (docs/protocols.md §3.10), enough for the demo."""
     for op in operations:
         if not op["path"]:
             state = op["value"]

@@ -1,4 +1,5 @@
-"""Byte framing: lines and SSE events, whatever the network chunking (PROTOCOLS.md 2.1, 2.3.1)."""
+"""Byte framing: lines and SSE events, whatever the network chunking
+(docs/protocols.md §2.1, 2.3.1)."""
 
 from __future__ import annotations
 

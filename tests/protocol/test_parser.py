@@ -357,7 +357,7 @@ async def test_streamed_plain_text_is_detected() -> None:
     assert text_parts(p.message) == ["0: not a frame ✓"]
 
 
-# --- continuing a UIMessage (submit-message, PROTOCOLS.md 3.9) ---------------
+# --- continuing a UIMessage (submit-message, docs/protocols.md §3.9) ---------------
 
 PREVIOUS_UI_MESSAGE: dict[str, Any] = {
     "id": "a1",

@@ -1,4 +1,4 @@
-"""parse_partial_json: the table of PROTOCOLS.md 3.5, garbage verdicts checked
+"""parse_partial_json: the table of docs/protocols.md §3.5, garbage verdicts checked
 against the reference, and properties over generated JSON."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from assistant_ui.protocol.reading.partial_json import PartialJSONCompleter, par
 
 UNCHANGED = "<unchanged>"
 
-# PROTOCOLS.md 3.5, verbatim (input argsText -> args; "<unchanged>" = no value).
+# docs/protocols.md §3.5, verbatim (input argsText -> args; "<unchanged>" = no value).
 SPEC_TABLE: list[tuple[str, Any]] = [
     ("", {}),
     (" ", UNCHANGED),

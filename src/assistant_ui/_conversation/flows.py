@@ -141,7 +141,7 @@ class Conversation(History):
         """Flow: append a user message (a string, parts or a message) and run.
 
         Before anything is sent, tool calls a cancelled run left without a
-        result are closed (PROTOCOLS.md 4.1), so the history is valid.
+        result are closed (docs/protocols.md §4.1), so the history is valid.
         """
         _check_options("send", options)
         settings = self._new_run(**options)  # checks come before the history changes

@@ -145,7 +145,7 @@ class History:
 
     def _repair_dangling(self) -> None:
         """Closes tool calls a cancelled or stopped run left open, as the
-        runtimes do before the next user message (PROTOCOLS.md 1.3.1 rule 5,
+        runtimes do before the next user message (docs/protocols.md §1.3.1 rule 5,
         4.1): data-stream and command shapes get the error result
         ``{"error": "Tool call was not completed"}``, the AI SDK shape
         ``output-error`` with its own text."""

@@ -33,7 +33,7 @@ requests instead, which works with servers that send no step frames."""
 
 Message = dict[str, Any]
 
-"""The AI SDK runtime's error text for a call left unanswered (PROTOCOLS.md 4.1)."""
+"""The AI SDK runtime's error text for a call left unanswered (docs/protocols.md §4.1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ class SendResult:
 
     @property
     def status(self) -> dict[str, Any]:
-        """The message status (PROTOCOLS.md 3.6)."""
+        """The message status (docs/protocols.md §3.6)."""
         return dict(self.message.get("status") or {})
 
     @property

@@ -42,7 +42,7 @@ __all__ = ["StreamCore"]
 
 _CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
 
-# Media types that mean "a document, not a stream" (PROTOCOLS.md 2.8 rule 5).
+# Media types that mean "a document, not a stream" (docs/protocols.md §2.8 rule 5).
 _JSON_SUFFIX: Final = "+json"
 
 
@@ -71,7 +71,7 @@ class StreamCore:
         method: ``"POST"`` for a run, ``"GET"`` for a resume (no body).
         resume_of: the interrupted stream this one resumes: its parser goes
             on, and the replayed body's first ``resume_of.received`` bytes
-            (already decoded) are skipped (PROTOCOLS.md 4.2 step 4).
+            (already decoded) are skipped (docs/protocols.md §4.2 step 4).
         on_stream_id: told the reply's ``x-resumable-stream-id`` when a
             reply arrives, and ``None`` once the reply ended naturally.
         retry: when to resend a request that failed before its body
@@ -223,7 +223,7 @@ class StreamCore:
         """Events that close the message once the body has ended.
 
         Raises:
-            IncompleteStreamError: the body was empty (PROTOCOLS.md 1.2) or
+            IncompleteStreamError: the body was empty (docs/protocols.md §1.2) or
                 ended before its end marker.
             RemoteStreamError: the same, after an error frame (reported first).
         """
@@ -258,7 +258,7 @@ class StreamCore:
 
     def _interrupt(self, status: dict[str, Any]) -> None:
         # A cancel or a broken connection. A resumable run may be resumed
-        # with this same parser (PROTOCOLS.md 4.2 step 4), so it stays open:
+        # with this same parser (docs/protocols.md §4.2 step 4), so it stays open:
         # only the message status says what happened, and the status it had
         # is kept for the resume to restore.
         parser = self.parser
@@ -272,7 +272,7 @@ class StreamCore:
         parser.accumulator.set_status(status)
 
     def _failed(self, exc: StreamError) -> None:
-        # A fatal decode error is a runtime-level error status (PROTOCOLS 3.6)
+        # A fatal decode error is a runtime-level error status (docs/protocols.md §3.6)
         # unless the server's own error frame already set one.
         self.finished = True
         if self.parser is not None and self.remote_error is None:

@@ -1,6 +1,6 @@
 """Streamed replies: :class:`ChatStream` (sync) and :class:`AsyncChatStream`.
 
-Strategy (STYLE.md 3 and 7): the request fires when the stream is entered;
+Strategy: the request fires when the stream is entered;
 the one pass over the body is a byte loop that feeds each network chunk to
 the sans-IO :class:`~assistant_ui.protocol.reading.parser.StreamParser` and yields
 its events. Everything else is a view on that single pass: ``text_stream``,
@@ -11,7 +11,7 @@ means) live in :class:`~assistant_ui._http.stream_core.StreamCore`, shared by
 both twins; the twins only do I/O. Closing always releases the connection,
 whether the body was read to the end, half-read or never read.
 
-Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
+Failure rules (docs/protocols.md §2.9, 3.6, 4.1):
 
 - non-2xx: :class:`~assistant_ui.errors.APIStatusError` (subclass by status)
   with the body, before any event; a failure before any body byte that is
@@ -19,7 +19,7 @@ Failure rules (PROTOCOLS.md 2.9, 3.6, 4.1):
   client's retry policy says (:mod:`assistant_ui._http.retry`);
 - a malformed frame: the parser's ``StreamDecodeError`` (line, offset,
   partial message);
-- a 2xx reply with an empty body (PROTOCOLS.md 1.2), or a body that ends
+- a 2xx reply with an empty body (docs/protocols.md §1.2), or a body that ends
   before its end marker: ``IncompleteStreamError``;
 - the connection breaks or times out mid-reply:
   ``StreamInterruptedError`` with the partial message, the transport error

@@ -42,7 +42,7 @@ DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 
 The read timeout is the longest silence allowed *between* two chunks of a
 reply, not a limit on the whole reply, so a long stream that keeps sending
-never times out (servers send keep-alives, PROTOCOLS.md 2.7). Pass
+never times out (servers send keep-alives, docs/protocols.md §2.7). Pass
 ``timeout=None`` to disable every timeout, or an ``httpx.Timeout``.
 """
 
@@ -110,7 +110,7 @@ _ASYNC_HEADERS_IN_SYNC: Final = (
 
 def request_headers(user: Mapping[str, str]) -> dict[str, str]:
     """``Content-Type: application/json`` unless the user set one, plus the
-    user's headers (the original client let a user value win, PROTOCOLS 1.6)."""
+    user's headers (the original client let a user value win, docs/protocols.md §1.6)."""
     headers = dict(user)
     if not any(key.lower() == "content-type" for key in headers):
         headers["Content-Type"] = "application/json"

@@ -1,5 +1,5 @@
 """JSON schemas for tool arguments from Python signatures and docstrings
-(PROTOCOLS.md 1.7): type hints to JSON Schema, argument descriptions from
+(docs/protocols.md §1.7): type hints to JSON Schema, argument descriptions from
 Google ``Args:`` sections or Sphinx ``:param x:`` lines, and the converters
 that turn JSON arguments back into the annotated types."""
 

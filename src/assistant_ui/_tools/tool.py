@@ -1,4 +1,4 @@
-"""Python functions as frontend tools (PROTOCOLS.md 1.7, issue 5).
+"""Python functions as frontend tools (docs/protocols.md §1.7).
 
 ``@tool`` (or :meth:`Tool.from_function`) turns a sync or async function
 into a :class:`Tool`: a name, a description, a JSON schema for its
@@ -136,7 +136,7 @@ class Tool:
         return _is_coroutine_function(self.function)
 
     def definition(self) -> dict[str, Any]:
-        """The entry of a request's ``tools`` object (PROTOCOLS.md 1.7)."""
+        """The entry of a request's ``tools`` object (docs/protocols.md §1.7)."""
         out: dict[str, Any] = {}
         if self.description:
             out["description"] = self.description

@@ -7,7 +7,7 @@ assistant-stream 0.0.36 cannot encode, uses :mod:`.ui_message_stream`.
 This module builds the app and holds the chat routes; what every route
 shares is in :mod:`.backend`, the resumable routes in :mod:`.resumable`.
 
-Routes (any request flavour of PROTOCOLS.md section 1 is recognised from its
+Routes (any request flavour of docs/protocols.md §1 is recognised from its
 body, see :mod:`.turns`):
 
 ``POST /api/chat``

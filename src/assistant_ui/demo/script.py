@@ -153,7 +153,7 @@ async def _delivered(tool: Any) -> None:
 
     assistant-stream writes each tool call through its own queue and task,
     so without this its frames can land after the step finish, which closes
-    the call's arguments on the data stream (PROTOCOLS.md 2.2.3) and would
+    the call's arguments on the data stream (docs/protocols.md §2.2.3) and would
     drop the rest. ``append_args_text`` schedules its put, hence the first
     turn of the loop; the reader empties the queue in order after that.
     """

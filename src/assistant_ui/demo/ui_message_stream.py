@@ -1,4 +1,4 @@
-"""A UI message stream encoder for assistant-stream (PROTOCOLS.md 2.3).
+"""A UI message stream encoder for assistant-stream (docs/protocols.md §2.3).
 
 assistant-stream 0.0.36 encodes the data stream, assistant-transport SSE and
 OpenAI chunks, but not the AI SDK's UI message stream that ``useChatRuntime``

@@ -1,4 +1,4 @@
-"""The canonical events every decoder emits (PROTOCOLS.md 3.1).
+"""The canonical events every decoder emits (docs/protocols.md §3.1).
 
 Each wire encoding has its own decoder, and every decoder turns its chunks
 into these few event types; one accumulator folds them into the assistant
@@ -77,7 +77,7 @@ Missing = Literal[_Missing.MISSING]
 class PartStart:
     """A new part is appended to the message.
 
-    ``part`` is the part init of PROTOCOLS.md 2.4.3: a dict with ``type``
+    ``part`` is the part init of docs/protocols.md §2.4.3: a dict with ``type``
     (``text``, ``reasoning``, ``tool-call``, ``source``, ``file``, ``data``)
     and that type's fields.
     """
@@ -178,7 +178,7 @@ class StepFinish:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessageFinish:
-    """The message ends; ``finish_reason`` sets its status (PROTOCOLS.md 3.6)."""
+    """The message ends; ``finish_reason`` sets its status (docs/protocols.md §3.6)."""
 
     finish_reason: str
     usage: dict[str, Any] = field(default_factory=dict)
@@ -213,7 +213,7 @@ class ErrorEvent:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateState:
-    """State operations (PROTOCOLS.md 2.4.1) applied to ``unstable_state``."""
+    """State operations (docs/protocols.md §2.4.1) applied to ``unstable_state``."""
 
     operations: list[dict[str, Any]]
     path: Path = ()
@@ -252,7 +252,7 @@ _OMIT_WHEN_NONE: Final = frozenset({"provider_metadata", "code", "severity"})
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """The event as the canonical chunk of PROTOCOLS.md 3.1 (camelCase keys,
+    """The event as the canonical chunk of docs/protocols.md §3.1 (camelCase keys,
     ``path`` as a list, absent optional fields left out)."""
     out: dict[str, Any] = {"type": event.type}
     for f in fields(event):

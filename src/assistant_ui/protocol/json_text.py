@@ -1,4 +1,4 @@
-"""JSON as the reference reads and writes it (PROTOCOLS.md 2.1).
+"""JSON as the reference reads and writes it (docs/protocols.md §2.1).
 
 - :func:`parse_json` parses like the reference's "secure" parser: no
   ``NaN``/``Infinity``, no prototype-polluting keys.
@@ -43,7 +43,7 @@ def parse_json(text: str) -> Any:
     """Parses one JSON value as the reference's "secure" parser does.
 
     ``NaN``/``Infinity`` (which Python would accept) and prototype-polluting
-    keys (PROTOCOLS.md 2.1) are refused. The pair hook is only paid for when
+    keys (docs/protocols.md §2.1) are refused. The pair hook is only paid for when
     such a key could be present at all.
 
     Raises:

@@ -1,5 +1,5 @@
 """Tool chunks of the AI SDK UI message stream applied to a UIMessage
-(PROTOCOLS.md 3.9): ``tool-input-*``, ``tool-output-*`` and
+(docs/protocols.md §3.9): ``tool-input-*``, ``tool-output-*`` and
 ``tool-approval-*``, as ``processUIMessageStream`` of ``ai`` 7 applies them.
 
 :class:`UIToolChunks` is the tool half of

@@ -1,4 +1,4 @@
-"""Decoder for the data stream line protocol (PROTOCOLS.md 2.2, 3.3).
+"""Decoder for the data stream line protocol (docs/protocols.md §2.2, 3.3).
 
 Strategy:
 
@@ -218,7 +218,7 @@ class DataStreamDecoder:
             part["parentId"] = parent_id
         self._w.start_finished(part)
 
-    # --- tool calls (PROTOCOLS.md 2.2.3) ------------------------------------------
+    # --- tool calls (docs/protocols.md §2.2.3) ------------------------------------------
 
     def _new_tool_call(
         self, tool_call_id: str, tool_name: str, parent_id: str | None

@@ -1,4 +1,4 @@
-"""What every SSE decoder does before it looks at a chunk (PROTOCOLS.md 2.3,
+"""What every SSE decoder does before it looks at a chunk (docs/protocols.md §2.3,
 2.4.3, 2.6).
 
 Each dispatched SSE event goes through the same prelude, as in the

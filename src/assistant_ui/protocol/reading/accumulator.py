@@ -1,6 +1,6 @@
 """Canonical events -> one assistant message, exactly as the reference builds it.
 
-Strategy (PROTOCOLS.md 3.2-3.8, 3.10): one mutable builder per part and one
+Strategy (docs/protocols.md §3.2-3.8, 3.10): one mutable builder per part and one
 for the message; :meth:`MessageAccumulator.snapshot` turns them into a fresh
 JSON-compatible dict. The reference rebuilds an immutable message after
 every chunk; we apply each event in O(1) (amortised) and pay O(size of the
@@ -103,7 +103,7 @@ class _ToolArgs:
     """``argsText`` as pieces, and ``args`` parsed from it on demand.
 
     The reference re-parses ``args`` after every argument delta and keeps the
-    previous value when the text yields no object or array (PROTOCOLS.md
+    previous value when the text yields no object or array (docs/protocols.md
     3.5). Parsing only when ``args`` is read gives the same value because:
 
     - for a text that parses, the value depends on the whole text only, not
@@ -266,7 +266,7 @@ def _parent(init: dict[str, Any]) -> dict[str, Any]:
 
 
 class MessageAccumulator:
-    """Folds canonical events into one assistant message (PROTOCOLS.md 3.2).
+    """Folds canonical events into one assistant message (docs/protocols.md §3.2).
 
     Args:
         initial_state: the seed of ``metadata.unstable_state`` (the state the
@@ -347,7 +347,7 @@ class MessageAccumulator:
         self._status = _status_for_finish_reason("tool-calls" if waiting else "unknown")
 
     def snapshot(self) -> dict[str, Any]:
-        """The message so far: a fresh JSON-compatible dict (PROTOCOLS.md 3.2,
+        """The message so far: a fresh JSON-compatible dict (docs/protocols.md §3.2,
         without the ``content`` alias and timing fields)."""
         return {
             "role": "assistant",
@@ -363,7 +363,7 @@ class MessageAccumulator:
         }
 
     def set_status(self, status: dict[str, Any]) -> None:
-        """Sets a runtime-level status (PROTOCOLS.md 3.6), e.g.
+        """Sets a runtime-level status (docs/protocols.md §3.6), e.g.
         ``{"type": "incomplete", "reason": "cancelled"}`` after a cancel or
         ``{"type": "incomplete", "reason": "error", "error": {...}}`` after a
         transport failure. Everything received so far is kept."""

@@ -1,4 +1,4 @@
-"""Which decoder fits a response (PROTOCOLS.md 2.8).
+"""Which decoder fits a response (docs/protocols.md §2.8).
 
 First match wins:
 

@@ -1,6 +1,6 @@
 """Byte framing shared by every encoding: BOM, lines, SSE events.
 
-Strategy (PROTOCOLS.md 2.1, 2.3.1; STYLE.md 7):
+Strategy (docs/protocols.md §2.1, 2.3.1):
 
 - Work on bytes. A line ends at LF, CR or CRLF and nowhere else: never at
   U+2028 and friends, which ``str.splitlines`` would split on and which JS
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # The reference rejects lines and SSE events over 16 Mi UTF-16 code units
-# (PROTOCOLS.md 2.1). We count UTF-8 bytes, which is never fewer, so a stream
+# (docs/protocols.md §2.1). We count UTF-8 bytes, which is never fewer, so a stream
 # the reference accepts is only refused here if it is mostly non-ASCII text.
 DEFAULT_MAX_LINE_BYTES: Final = 16 * 1024 * 1024
 

@@ -78,7 +78,7 @@ class StreamParser:
         encoding: the wire encoding, when the caller knows it (one of
             ``"data-stream"``, ``"ui-message-stream"``,
             ``"assistant-transport"``, ``"plain-text"``, ``"openai"``,
-            ``"object-stream"``). ``None`` detects it (PROTOCOLS.md 2.8).
+            ``"object-stream"``). ``None`` detects it (docs/protocols.md §2.8).
         headers: the response headers, for detection.
         initial_state: the assistant-transport state the message starts from.
         strict: decode exactly as the reference does (fatal on unknown chunk
@@ -90,7 +90,7 @@ class StreamParser:
         max_line_bytes: longest line (or SSE event data) accepted.
         warnings: where dropped input is reported.
         previous_ui_message: the AI SDK UIMessage this reply continues (the
-            last assistant message of a ``submit-message`` request, PROTOCOLS.md
+            last assistant message of a ``submit-message`` request, docs/protocols.md
             3.9): :attr:`ui_message` then extends it instead of starting a new
             message. Used only when the body is a UI message stream; never
             modified.

@@ -1,6 +1,6 @@
 """Best-effort parse of incomplete JSON: streamed tool-call arguments.
 
-Strategy (PROTOCOLS.md 3.5): first try a standard parse of the whole text
+Strategy (docs/protocols.md §3.5): first try a standard parse of the whole text
 (only when it ends like an object or array can); if that fails, *repair*
 the text and parse again. Only an object or an array
 counts as a value; anything else (a string, a number, ``null``, garbage)
@@ -28,7 +28,7 @@ is linear.
 One documented difference: the reference parses with a "secure" JSON
 parser that rejects the key ``__proto__`` (and ``constructor.prototype``),
 giving no value. Python objects have no prototype to poison, so this module
-accepts such keys as ordinary data (PROTOCOLS.md allows it).
+accepts such keys as ordinary data (docs/protocols.md allows it).
 """
 
 from __future__ import annotations

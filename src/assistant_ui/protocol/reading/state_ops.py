@@ -1,4 +1,4 @@
-"""State operations: ``set`` and ``append-text`` on a JSON state (PROTOCOLS.md 3.10).
+"""State operations: ``set`` and ``append-text`` on a JSON state (docs/protocols.md §3.10).
 
 Assistant-transport backends stream their state as operations (2.4.1):
 ``{"type": "set", "path": [...], "value": ...}`` replaces the value at a

@@ -1,4 +1,4 @@
-"""Our message shape (PROTOCOLS.md 3.2): ids, constants, and normalising
+"""Our message shape (docs/protocols.md §3.2): ids, constants, and normalising
 anything the API accepts (our ``parts`` messages, the seed's ``content``
 form, plain strings, bare part lists, ``role: "tool"`` messages) into it.
 The converters to and from every request shape build on this module; the
@@ -63,7 +63,7 @@ def args_text(args: Any) -> str:
 
 def infer_image_media_type(url: str) -> str:
     """Media type of an image URL: a ``data:`` URL's own type, else a guess
-    from the path's extension, else ``image/png`` (PROTOCOLS.md 1.3.1)."""
+    from the path's extension, else ``image/png`` (docs/protocols.md §1.3.1)."""
     match = _DATA_URL_TYPE.match(url)
     if match:
         return match.group(1).lower()

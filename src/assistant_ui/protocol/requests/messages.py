@@ -1,8 +1,8 @@
 """Message normalisation and conversions between our shape and every
-request shape (PROTOCOLS.md 1.3.1, 1.4.1, 1.5.1, 3.2, 3.9).
+request shape (docs/protocols.md §1.3.1, 1.4.1, 1.5.1, 3.2, 3.9).
 
-Strategy: one message shape out, two in (ARCHITECTURE.md). The library's own
-shape is the ``parts`` message of PROTOCOLS.md 3.2 (``{"id", "role",
+Strategy: one message shape out, two in (docs/ARCHITECTURE.md). The library's own
+shape is the ``parts`` message of docs/protocols.md §3.2 (``{"id", "role",
 "parts", ...}``); :func:`normalize_messages` also accepts the seed's
 ``content`` form, plain strings and bare part lists, and folds the seed's
 ``role: "tool"`` messages into the tool calls they answer. Every converter

@@ -1,4 +1,4 @@
-"""The sync-server request flavour (PROTOCOLS.md 1.6), without I/O.
+"""The sync-server request flavour (docs/protocols.md §1.6), without I/O.
 
 The original Python client POSTs ``{"threadId", "messages", "commands", ...}``
 to ``/api/chat`` and ``{"threadId"}`` to ``/api/cancel``. This module builds
@@ -234,7 +234,7 @@ def build_chat_body(
     state: Any = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Validates the arguments and builds the ``/api/chat`` body (PROTOCOLS.md 1.6).
+    """Validates the arguments and builds the ``/api/chat`` body (docs/protocols.md §1.6).
 
     Keys, in order: ``threadId``; ``messages`` (unchanged) when given;
     ``commands`` (the explicit ones, then those converted from ``messages``
