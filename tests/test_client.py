@@ -233,10 +233,10 @@ async def test_paths_are_configurable(recorder: Recorder, sync: bool) -> None:
 def test_default_timeout_is_real_and_none_disables_it() -> None:
     client = AssistantClient("http://127.0.0.1:1")
     assert client.timeout == DEFAULT_TIMEOUT
-    assert client._sync_client().timeout == httpx.Timeout(60.0, connect=10.0)
+    assert client._connection.sync_client().timeout == httpx.Timeout(60.0, connect=10.0)
     client.close_sync()
     unlimited = AssistantClient("http://127.0.0.1:1", timeout=None)
-    assert unlimited._sync_client().timeout == httpx.Timeout(None)
+    assert unlimited._connection.sync_client().timeout == httpx.Timeout(None)
     unlimited.close_sync()
 
 
@@ -266,7 +266,7 @@ async def test_async_context_manager_closes_both_clients(json_server: Background
         thread = client.threads("t")
         await thread.chat(messages=[USER])
         thread.chat_sync(messages=[USER])
-        opened = (client._async, client._sync)
+        opened = (client._connection.async_, client._connection.sync)
     assert all(c is not None and c.is_closed for c in opened)
 
 
@@ -277,7 +277,7 @@ def test_sync_context_manager_closes_both_clients(json_server: BackgroundServer)
         thread = client.threads("t")
         thread.chat_sync(messages=[USER])
         asyncio.run(thread.chat(messages=[USER]))
-        opened = (client._async, client._sync)
+        opened = (client._connection.async_, client._connection.sync)
     assert all(c is not None and c.is_closed for c in opened)
 
 
@@ -286,7 +286,7 @@ async def test_close_and_close_sync_close_their_own_side(json_server: Background
     thread = client.threads("t")
     await thread.chat(messages=[USER])
     thread.chat_sync(messages=[USER])
-    async_client, sync_client = client._async, client._sync
+    async_client, sync_client = client._connection.async_, client._connection.sync
     await client.close()
     assert async_client is not None
     assert async_client.is_closed
@@ -303,8 +303,8 @@ async def test_close_and_close_sync_close_their_own_side(json_server: Background
 def test_unused_sides_are_never_opened() -> None:
     with AssistantClient("http://127.0.0.1:1") as client:
         client.threads("t")
-        assert client._sync is None
-        assert client._async is None
+        assert client._connection.sync is None
+        assert client._connection.async_ is None
 
 
 @twins

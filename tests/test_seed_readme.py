@@ -218,7 +218,7 @@ def test_basic_example_prints_the_reply(
     printed = capsys.readouterr().out
     assert "'text': 'You said: Hello, how are you?'" in printed
     assert "'status': {'type': 'complete', 'reason': 'unknown'}" in printed
-    assert scope["client"]._async is None  # closed by `await client.close()`
+    assert scope["client"]._connection.async_ is None  # closed by `await client.close()`
 
 
 def test_async_context_manager(url: str, recorder: Recorder) -> None:

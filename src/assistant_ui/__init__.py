@@ -15,6 +15,8 @@ See the README for streaming, conversations, frontend tools and the ``aui``
 command line.
 """
 
+import types as _types
+
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
@@ -49,6 +51,9 @@ from assistant_ui.errors import (
 )
 
 __version__ = "0.2.0"
+
+PUBLIC_MODULES = ("cli", "demo", "errors", "protocol", "types")
+"""The public submodules; every other module of the package is private."""
 
 __all__ = [
     "APIConnectionError",
@@ -90,3 +95,15 @@ __all__ = [
     "tool",
     "__version__",
 ]
+
+# Public names report the package as their home (``assistant_ui.ThreadClient``,
+# not the private module that defines them), as httpx and openai do.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, (type, _types.FunctionType)):
+        _obj.__module__ = __name__
+del _name, _obj
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "PUBLIC_MODULES", *PUBLIC_MODULES])

@@ -10,22 +10,15 @@ client the object opened.
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import suppress
 from typing import Any
 
 import httpx
 
+from assistant_ui._http.connection import Connection
 from assistant_ui._http.retry import RetryPolicy
-from assistant_ui._http.stream_core import StreamCore
-from assistant_ui._http.transport import (
-    DEFAULT_TIMEOUT,
-    HeadersOption,
-    check_side,
-    split_transport_kwargs,
-)
+from assistant_ui._http.transport import DEFAULT_TIMEOUT, HeadersOption
 from assistant_ui._thread import ThreadClient
-from assistant_ui.errors import InvalidRequestError, UsageError
+from assistant_ui.errors import InvalidRequestError
 
 __all__ = ["AssistantClient"]
 
@@ -92,24 +85,54 @@ class AssistantClient:
             raise InvalidRequestError(
                 f"must be a mapping or a callable, got {type(headers).__name__}", field="headers"
             )
-        self.base_url = base_url
-        self.headers = headers
-        self.timeout = timeout
-        self.chat_path = chat_path
-        self.cancel_path = cancel_path
-        self.resume_path = resume_path
-        self.retry_policy = (
-            retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+        self._connection = Connection(
+            base_url=base_url,
+            headers=headers,
+            timeout=timeout,
+            chat_path=chat_path,
+            cancel_path=cancel_path,
+            resume_path=resume_path,
+            retry_policy=(
+                retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+            ),
+            httpx_kwargs=httpx_kwargs,
         )
         self.runtime = runtime
-        self._httpx_kwargs = httpx_kwargs
-        self._sync_kwargs, self._async_kwargs = split_transport_kwargs(httpx_kwargs)
-        self._sync: httpx.Client | None = None
-        self._async: httpx.AsyncClient | None = None
-        self._sync_closed = False
-        self._async_closed = False
-        self._streams: dict[str, set[StreamCore]] = {}
-        self._closing: asyncio.Task[None] | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The backend's root URL."""
+        return self._connection.base_url
+
+    @property
+    def headers(self) -> HeadersOption:
+        """The headers option (a mapping or a callable)."""
+        return self._connection.headers
+
+    @property
+    def timeout(self) -> float | httpx.Timeout | None:
+        """The timeout every request uses."""
+        return self._connection.timeout
+
+    @property
+    def chat_path(self) -> str:
+        """The chat endpoint, relative to ``base_url``."""
+        return self._connection.chat_path
+
+    @property
+    def cancel_path(self) -> str:
+        """The cancel endpoint, relative to ``base_url``."""
+        return self._connection.cancel_path
+
+    @property
+    def resume_path(self) -> str:
+        """The resume endpoint template, relative to ``base_url``."""
+        return self._connection.resume_path
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """When and how failed requests are resent."""
+        return self._connection.retry_policy
 
     def __repr__(self) -> str:
         return f"<AssistantClient base_url={self.base_url!r}>"
@@ -129,79 +152,28 @@ class AssistantClient:
             InvalidRequestError: ``thread_id`` is empty or not a string.
         """
         options.setdefault("runtime", self.runtime)
-        return ThreadClient(self, thread_id, **options)
-
-    # -- the httpx clients ------------------------------------------------
-
-    def _sync_client(self) -> httpx.Client:
-        if self._sync is None:
-            self._sync = httpx.Client(**self._client_options(sync=True))
-        return self._sync
-
-    def _async_client(self) -> httpx.AsyncClient:
-        if self._async is None:
-            self._async = httpx.AsyncClient(**self._client_options(sync=False))
-        return self._async
-
-    def _client_options(self, *, sync: bool) -> dict[str, Any]:
-        """Checks that a side may be used; the options to open it with."""
-        if self._sync_closed if sync else self._async_closed:
-            side, close = ("sync", "close_sync()") if sync else ("async", "close()")
-            raise UsageError(f"the {side} side of this AssistantClient is closed ({close})")
-        check_side(self._httpx_kwargs, sync=sync)
-        kwargs = self._sync_kwargs if sync else self._async_kwargs
-        return {"base_url": self.base_url, "timeout": self.timeout, **kwargs}
-
-    def _streams_of(self, thread_id: str) -> set[StreamCore]:
-        """The in-flight streams of a thread (what ``cancel()`` stops)."""
-        return self._streams.setdefault(thread_id, set())
+        return ThreadClient(self._connection, thread_id, **options)
 
     # -- closing ----------------------------------------------------------
 
     async def close(self) -> None:
         """Closes the async HTTP client (if it was opened)."""
-        self._async_closed = True
-        client, self._async = self._async, None
-        if client is not None:
-            await client.aclose()
+        await self._connection.close()
 
     def close_sync(self) -> None:
         """Closes the sync HTTP client (if it was opened)."""
-        self._sync_closed = True
-        client, self._sync = self._sync, None
-        if client is not None:
-            client.close()
+        self._connection.close_sync()
 
     async def __aenter__(self) -> AssistantClient:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        self.close_sync()
-        await self.close()
+        self._connection.close_sync()
+        await self._connection.close()
 
     def __enter__(self) -> AssistantClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close_sync()
-        self._close_async_from_sync()
-
-    def _close_async_from_sync(self) -> None:
-        # A sync `with` cannot await. With no loop running here, run the
-        # close on a fresh loop; inside a running loop, schedule it there.
-        self._async_closed = True
-        client, self._async = self._async, None
-        if client is None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None:
-            self._closing = loop.create_task(client.aclose())
-            return
-        # RuntimeError: its pooled connections belong to an event loop that
-        # has ended (an earlier asyncio.run()); they cannot be closed from
-        # another loop, and the client is marked closed all the same.
-        with suppress(RuntimeError):
-            asyncio.run(client.aclose())
+        self._connection.close_sync()
+        self._connection.close_async_from_sync()

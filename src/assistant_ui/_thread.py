@@ -10,11 +10,13 @@ read to its end. The twins differ only in ``await``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
+from assistant_ui._http.connection import Connection
+from assistant_ui._http.request import StreamRequest
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import (
@@ -27,15 +29,13 @@ from assistant_ui._http.transport import (
 )
 from assistant_ui._response import ChatResponse
 from assistant_ui.errors import UsageError
+from assistant_ui.protocol.requests.runtimes import runtime_named
 from assistant_ui.protocol.requests.sync_server import (
     build_cancel_body,
     build_chat_body,
     encode_json_body,
     validate_thread_id,
 )
-
-if TYPE_CHECKING:
-    from assistant_ui._client import AssistantClient
 
 __all__ = ["ThreadClient"]
 
@@ -58,7 +58,8 @@ class ThreadClient(ConversationMethods):
       frontend tools.
 
     Args:
-        client: the owning client (HTTP clients, headers, paths).
+        connection: what the owning client's requests share (HTTP clients,
+            headers, paths, retries).
         thread_id: the server's thread id (non-empty).
         runtime: the request shape of the conversation methods:
             ``"sync-server"`` (docs/protocols.md §1.6), ``"data-stream"`` (1.3),
@@ -79,7 +80,7 @@ class ThreadClient(ConversationMethods):
 
     def __init__(
         self,
-        client: AssistantClient,
+        connection: Connection,
         thread_id: str,
         *,
         runtime: str = "sync-server",
@@ -87,8 +88,9 @@ class ThreadClient(ConversationMethods):
         strict: bool = False,
         **conversation: Any,
     ) -> None:
-        self.client = client
+        self._connection = connection
         self.thread_id = validate_thread_id(thread_id)
+        self._spec = runtime_named(runtime)
         self.runtime = runtime
         self.encoding = encoding
         self.strict = strict
@@ -142,7 +144,7 @@ class ThreadClient(ConversationMethods):
         """
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs, keep_body=True)  # fmt: skip
-        return await AsyncChatStream(core, self.client._async_client())._read_response()
+        return await AsyncChatStream(core, self._connection.async_client())._read_response()
 
     def chat_sync(
         self,
@@ -158,7 +160,7 @@ class ThreadClient(ConversationMethods):
         """The blocking twin of :meth:`chat` (same arguments, result and errors)."""
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs, keep_body=True)  # fmt: skip
-        return ChatStream(core, self.client._sync_client())._read_response()
+        return ChatStream(core, self._connection.sync_client())._read_response()
 
     # -- stream -------------------------------------------------------------
 
@@ -188,7 +190,7 @@ class ThreadClient(ConversationMethods):
         """
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs)  # fmt: skip
-        return AsyncChatStream(core, self.client._async_client())
+        return AsyncChatStream(core, self._connection.async_client())
 
     def stream_sync(
         self,
@@ -204,7 +206,7 @@ class ThreadClient(ConversationMethods):
         """The blocking twin of :meth:`stream`; use with ``with``."""
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs)  # fmt: skip
-        return ChatStream(core, self.client._sync_client())
+        return ChatStream(core, self._connection.sync_client())
 
     def stream_request(
         self,
@@ -229,7 +231,7 @@ class ThreadClient(ConversationMethods):
             InvalidRequestError: at once, if ``body`` is not JSON-serialisable.
         """
         core = self._core(body, path, encoding, initial_state, strict)
-        return AsyncChatStream(core, self.client._async_client())
+        return AsyncChatStream(core, self._connection.async_client())
 
     def stream_request_sync(
         self,
@@ -242,7 +244,7 @@ class ThreadClient(ConversationMethods):
     ) -> ChatStream:
         """The blocking twin of :meth:`stream_request`."""
         core = self._core(body, path, encoding, initial_state, strict)
-        return ChatStream(core, self.client._sync_client())
+        return ChatStream(core, self._connection.sync_client())
 
     def _chat_core(
         self,
@@ -276,17 +278,22 @@ class ThreadClient(ConversationMethods):
         *,
         keep_body: bool = False,
     ) -> StreamCore:
-        return StreamCore(
-            url=path if path is not None else self.client.chat_path,
+        connection = self._connection
+        request = StreamRequest(
+            url=path if path is not None else connection.chat_path,
             body=encode_json_body(body),
-            headers=self.client.headers,
+            headers=connection.headers,
+            retry=connection.retry_policy,
+        )
+        return StreamCore(
+            request,
             encoding=encoding if encoding is not None else self.encoding,
+            default_encoding=self._spec.default_encoding,
             initial_state=initial_state,
             strict=strict,
             keep_body=keep_body,
-            registry=self.client._streams_of(self.thread_id),
+            registry=self._connection.streams_of(self.thread_id),
             on_stream_id=self._remember_stream,
-            retry=self.client.retry_policy,
         )
 
     # -- resume (docs/protocols.md §4.2) --------------------------------------------
@@ -308,19 +315,23 @@ class ThreadClient(ConversationMethods):
                     "nothing to resume: no reply of this thread carried "
                     "x-resumable-stream-id; pass stream_id= or url="
                 )
-            url = self.client.resume_path.format(stream_id=stream_id)
+            url = self._connection.resume_path.format(stream_id=stream_id)
         previous = self._resumable_cores.get(stream_id) if stream_id is not None else None
-        core = StreamCore(
+        request = StreamRequest(
             url=url,
             body=b"",
-            headers=self.client.headers,
-            encoding=self.encoding,
-            strict=False,
-            registry=self.client._streams_of(self.thread_id),
+            headers=self._connection.headers,
             method="GET",
+            retry=self._connection.retry_policy,
+        )
+        core = StreamCore(
+            request,
+            encoding=self.encoding,
+            default_encoding=self._spec.default_encoding,
+            strict=False,
+            registry=self._connection.streams_of(self.thread_id),
             resume_of=previous,
             on_stream_id=self._remember_stream,
-            retry=self.client.retry_policy,
         )
         core.stream_id = stream_id
         return core
@@ -340,11 +351,11 @@ class ThreadClient(ConversationMethods):
             NotFoundError: on entry, the server does not know the stream.
             IncompleteStreamError: the server answered 204 (nothing to resume).
         """
-        return AsyncChatStream(self._resume_core(stream_id, url), self.client._async_client())
+        return AsyncChatStream(self._resume_core(stream_id, url), self._connection.async_client())
 
     def resume_sync(self, stream_id: str | None = None, *, url: str | None = None) -> ChatStream:
         """The blocking twin of :meth:`resume`."""
-        return ChatStream(self._resume_core(stream_id, url), self.client._sync_client())
+        return ChatStream(self._resume_core(stream_id, url), self._connection.sync_client())
 
     # -- cancel -------------------------------------------------------------
 
@@ -364,21 +375,21 @@ class ThreadClient(ConversationMethods):
             APIStatusError: any other non-2xx status.
             APIConnectionError, APITimeoutError: the server was not reached.
         """
-        client = self._cancelling(self.client._async_client)
-        request = self._cancel_request(client, await aresolve_headers(self.client.headers))
-        with transport_errors(self.client.cancel_path):
+        client = self._cancelling(self._connection.async_client)
+        request = self._cancel_request(client, await aresolve_headers(self._connection.headers))
+        with transport_errors(self._connection.cancel_path):
             return _cancel_outcome(await client.send(request))
 
     def cancel_sync(self) -> httpx.Response:
         """The blocking twin of :meth:`cancel`; may be called from another thread."""
-        client = self._cancelling(self.client._sync_client)
-        request = self._cancel_request(client, resolve_headers(self.client.headers))
-        with transport_errors(self.client.cancel_path):
+        client = self._cancelling(self._connection.sync_client)
+        request = self._cancel_request(client, resolve_headers(self._connection.headers))
+        with transport_errors(self._connection.cancel_path):
             return _cancel_outcome(client.send(request))
 
     def _cancelling(self, open_client: Callable[[], _Client]) -> _Client:
         """Stops this thread's streams, then opens the client to cancel with."""
-        for core in list(self.client._streams_of(self.thread_id)):
+        for core in list(self._connection.streams_of(self.thread_id)):
             core.abort()
         return open_client()
 
@@ -386,9 +397,9 @@ class ThreadClient(ConversationMethods):
         self, client: httpx.Client | httpx.AsyncClient, headers: dict[str, str]
     ) -> httpx.Request:
         body = encode_json_body(build_cancel_body(self.thread_id))
-        with transport_errors(self.client.cancel_path):
+        with transport_errors(self._connection.cancel_path):
             return client.build_request(
-                "POST", self.client.cancel_path, content=body, headers=request_headers(headers)
+                "POST", self._connection.cancel_path, content=body, headers=request_headers(headers)
             )
 
 

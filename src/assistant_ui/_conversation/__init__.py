@@ -38,6 +38,8 @@ helpers), :mod:`.bodies` (request bodies), :mod:`.drivers` (the I/O) and
 """
 
 from assistant_ui._conversation.drivers import (
+    FlowRun,
+    ReplySource,
     RequestCallback,
     aiter_flow,
     iter_flow,
@@ -78,6 +80,8 @@ __all__ = [
     "SendResult",
     "ToolCall",
     "ToolOutcome",
+    "FlowRun",
+    "ReplySource",
     "aiter_flow",
     "iter_flow",
     "merge_reply",

@@ -2,9 +2,12 @@
 conversation (HTTP through the thread, tools and approval callbacks).
 
 Every decision (which step comes next, what a failure does to the
-conversation, what an approval answer means) is in :class:`_FlowRun` and
+conversation, what an approval answer means) is in :class:`FlowRun` and
 the flow itself; the sync and async twins only send requests, read
-replies and call tools.
+replies and call tools. A flow returns its :class:`SendResult` through
+``StopIteration``; :class:`FlowRun` catches it and keeps it as
+:attr:`FlowRun.result`, which is how the async driver (an async generator,
+which cannot return a value) hands it back.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import copy
 import inspect
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant_ui._conversation.flows import Conversation
 from assistant_ui._conversation.steps import (
@@ -33,15 +36,62 @@ from assistant_ui._conversation.steps import (
 from assistant_ui._tools.tool import Tool
 from assistant_ui.protocol.events import Event
 
-__all__ = ["RequestCallback", "aiter_flow", "iter_flow", "run_flow", "run_flow_sync"]
+if TYPE_CHECKING:
+    from assistant_ui._http.streams import AsyncChatStream, ChatStream
+
+__all__ = [
+    "FlowRun",
+    "ReplySource",
+    "RequestCallback",
+    "aiter_flow",
+    "iter_flow",
+    "run_flow",
+    "run_flow_sync",
+]
 
 RequestCallback = Callable[[SendRequest], None]
 """Called before each request of a run is sent (a tool loop sends several;
 the events of each response number their parts from 0 again)."""
 
 
-class _FlowRun:
-    """One flow being driven: the current step and what outcomes mean."""
+class ReplySource(Protocol):
+    """What a driver sends requests through (a :class:`~assistant_ui.ThreadClient`)."""
+
+    def stream_request(
+        self,
+        body: dict[str, Any],
+        *,
+        path: str | None = None,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+    ) -> AsyncChatStream:
+        """POSTs ``body`` and streams the reply (async)."""
+        ...
+
+    def stream_request_sync(
+        self,
+        body: dict[str, Any],
+        *,
+        path: str | None = None,
+        encoding: str | None = None,
+        initial_state: Any = None,
+        strict: bool = False,
+    ) -> ChatStream:
+        """POSTs ``body`` and streams the reply (sync)."""
+        ...
+
+
+class FlowRun:
+    """One flow being driven: the current step, what outcomes mean, and the
+    flow's result once it has returned.
+
+    Args:
+        conversation: the conversation the flow belongs to.
+        flow: the flow (from ``conversation.send(...)`` and its siblings).
+        approve: the approval callback (default: the conversation's).
+        on_request: called before each request.
+    """
 
     def __init__(
         self,
@@ -54,6 +104,8 @@ class _FlowRun:
         self.flow = flow
         self.approve = approve if approve is not None else conversation.approve
         self.on_request = on_request
+        self.result: SendResult | None = None
+        """The flow's result, once it has returned."""
         self.step: Step | None = next(flow)
 
     def sending(self, step: SendRequest) -> dict[str, Any]:
@@ -90,8 +142,9 @@ class _FlowRun:
         """Sends the outcome of the current step; the next step, or ``None``."""
         try:
             self.step = self.flow.send(outcome)
-        except StopIteration:
+        except StopIteration as returned:
             self.step = None
+            self.result = returned.value
 
 
 def _approval(answer: bool | Approval) -> Approval:
@@ -162,22 +215,13 @@ def _answer_all_sync(step: RunTools, approve: ApprovalCallback | None) -> list[A
         return list(pool.map(lambda call: _answer_sync(call, approve), step.calls))
 
 
-async def aiter_flow(
-    conversation: Conversation,
-    flow: Flow,
-    thread: Any,
-    *,
-    approve: ApprovalCallback | None = None,
-    on_request: RequestCallback | None = None,
-) -> AsyncGenerator[Event, None]:
-    """Drives ``flow`` asynchronously, yielding every decoded event.
+async def aiter_flow(run: FlowRun, thread: ReplySource) -> AsyncGenerator[Event, None]:
+    """Drives ``run`` asynchronously, yielding every decoded event.
 
-    Requests go through ``thread.stream_request(body, path=..., encoding=...,
-    initial_state=..., strict=...)``; tool calls run concurrently (async
-    tools awaited, sync tools in worker threads). ``on_request`` is called
-    before each request. The result is left in ``conversation.last_result``.
+    Requests go through ``thread.stream_request``; tool calls run
+    concurrently (async tools awaited, sync tools in worker threads). The
+    result is then ``run.result``.
     """
-    run = _FlowRun(conversation, flow, approve, on_request)
     while (step := run.step) is not None:
         try:
             if isinstance(step, SendRequest):
@@ -194,17 +238,9 @@ async def aiter_flow(
         run.advance(outcome)
 
 
-def iter_flow(
-    conversation: Conversation,
-    flow: Flow,
-    thread: Any,
-    *,
-    approve: ApprovalCallback | None = None,
-    on_request: RequestCallback | None = None,
-) -> Generator[Event, None, None]:
+def iter_flow(run: FlowRun, thread: ReplySource) -> Generator[Event, None, None]:
     """The sync twin of :func:`aiter_flow` (``thread.stream_request_sync``;
     several tool calls run in a thread pool)."""
-    run = _FlowRun(conversation, flow, approve, on_request)
     while (step := run.step) is not None:
         try:
             if isinstance(step, SendRequest):
@@ -223,29 +259,32 @@ def iter_flow(
 async def run_flow(
     conversation: Conversation,
     flow: Flow,
-    thread: Any,
+    thread: ReplySource,
     *,
     approve: ApprovalCallback | None = None,
 ) -> SendResult:
     """Drives ``flow`` to its end and returns its :class:`SendResult`."""
-    async for _ in aiter_flow(conversation, flow, thread, approve=approve):
+    run = FlowRun(conversation, flow, approve, None)
+    async for _ in aiter_flow(run, thread):
         pass
-    return _result(conversation)
+    return _result(run)
 
 
 def run_flow_sync(
     conversation: Conversation,
     flow: Flow,
-    thread: Any,
+    thread: ReplySource,
     *,
     approve: ApprovalCallback | None = None,
 ) -> SendResult:
     """The sync twin of :func:`run_flow`."""
-    for _ in iter_flow(conversation, flow, thread, approve=approve):
+    run = FlowRun(conversation, flow, approve, None)
+    for _ in iter_flow(run, thread):
         pass
-    return _result(conversation)
+    return _result(run)
 
 
-def _result(conversation: Conversation) -> SendResult:
-    assert conversation.last_result is not None  # set when a flow returns
-    return conversation.last_result
+def _result(run: FlowRun) -> SendResult:
+    if run.result is None:  # a flow always returns its result
+        raise RuntimeError("the conversation flow ended without a result")
+    return run.result

@@ -4,9 +4,11 @@ and their sync twins), mixed into ``ThreadClient``."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from assistant_ui._conversation.drivers import (
+    FlowRun,
+    ReplySource,
     RequestCallback,
     aiter_flow,
     iter_flow,
@@ -46,11 +48,16 @@ class ConversationMethods:
         """The thread state (assistant-transport), sent back with every request."""
         return self.conversation.state
 
+    @property
+    def _replies(self) -> ReplySource:
+        # The class that inherits these methods (ThreadClient) sends the requests.
+        return cast("ReplySource", self)
+
     async def _run(self, flow: Flow, approve: ApprovalCallback | None) -> SendResult:
-        return await run_flow(self.conversation, flow, self, approve=approve)
+        return await run_flow(self.conversation, flow, self._replies, approve=approve)
 
     def _run_sync(self, flow: Flow, approve: ApprovalCallback | None) -> SendResult:
-        return run_flow_sync(self.conversation, flow, self, approve=approve)
+        return run_flow_sync(self.conversation, flow, self._replies, approve=approve)
 
     async def send(
         self,
@@ -86,7 +93,8 @@ class ConversationMethods:
         each request of the run: a tool loop makes several responses, and
         each numbers its parts from 0."""
         flow = self.conversation.send(content, **options)
-        return aiter_flow(self.conversation, flow, self, approve=approve, on_request=on_request)
+        run = FlowRun(self.conversation, flow, approve, on_request)
+        return aiter_flow(run, self._replies)
 
     def send_stream_sync(
         self,
@@ -98,7 +106,8 @@ class ConversationMethods:
     ) -> Generator[Event, None, None]:
         """The sync twin of :meth:`send_stream`."""
         flow = self.conversation.send(content, **options)
-        return iter_flow(self.conversation, flow, self, approve=approve, on_request=on_request)
+        run = FlowRun(self.conversation, flow, approve, on_request)
+        return iter_flow(run, self._replies)
 
     async def regenerate(
         self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]

@@ -1,9 +1,11 @@
 """The I/O-free half of a streamed request: :class:`StreamCore`.
 
-It holds the request description, the parser and everything decoded, and
-makes every decision (what a status, a content type, a transport error, an
-empty body or a cancel means); :class:`~assistant_ui._http.streams.ChatStream`
-and :class:`~assistant_ui._http.streams.AsyncChatStream` only move bytes.
+A stream has three jobs, in three places: what is sent and resent
+(:class:`~assistant_ui._http.request.StreamRequest`), reading and deciding
+(here: the parser, everything decoded, and what a status, a content type, a
+transport error, an empty body or a cancel means), and what is handed back
+(:mod:`assistant_ui._http.outcome`). :class:`~assistant_ui.ChatStream` and
+:class:`~assistant_ui.AsyncChatStream` only move bytes.
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from assistant_ui._http.retry import RetryPolicy, retry_delay
+from assistant_ui._http.outcome import chat_response, final_message, remote_stream_error
+from assistant_ui._http.request import StreamRequest
 from assistant_ui._http.transport import (
-    HeadersOption,
-    request_headers,
     status_error,
     transport_errors,
 )
@@ -27,7 +28,6 @@ from assistant_ui.errors import (
     AssistantUIError,
     IncompleteStreamError,
     RemoteStreamError,
-    StreamDecodeError,
     StreamError,
     StreamInterruptedError,
     UsageError,
@@ -60,44 +60,36 @@ class StreamCore:
     only move bytes.
 
     Args:
-        url: the endpoint (relative to the client's ``base_url``).
-        body: the encoded JSON request body.
-        headers: the user's header option (mapping or callable).
+        request: what is sent, and the retry policy.
         encoding: force a reply encoding instead of detecting it.
+        default_encoding: what detection falls back to (the runtime's).
         initial_state: the assistant-transport state the reply starts from.
         strict: decode exactly as the reference (see the decoders).
         keep_body: keep the raw body and every event (for ``chat()``).
         registry: the set of in-flight streams of the thread, for cancel.
-        method: ``"POST"`` for a run, ``"GET"`` for a resume (no body).
         resume_of: the interrupted stream this one resumes: its parser goes
             on, and the replayed body's first ``resume_of.received`` bytes
             (already decoded) are skipped (docs/protocols.md §4.2 step 4).
         on_stream_id: told the reply's ``x-resumable-stream-id`` when a
             reply arrives, and ``None`` once the reply ended naturally.
-        retry: when to resend a request that failed before its body
-            (:mod:`assistant_ui._http.retry`); ``None`` never resends.
     """
 
     def __init__(
         self,
+        request: StreamRequest,
         *,
-        url: str,
-        body: bytes,
-        headers: HeadersOption,
         encoding: str | None = None,
+        default_encoding: str = "data-stream",
         initial_state: Any = None,
         strict: bool = False,
         keep_body: bool = False,
         registry: set[StreamCore] | None = None,
-        method: str = "POST",
         resume_of: StreamCore | None = None,
         on_stream_id: Callable[[str | None, StreamCore], None] | None = None,
-        retry: RetryPolicy | None = None,
     ) -> None:
-        self.url = url
-        self.body = body
-        self.headers = headers
+        self.request = request
         self.encoding = encoding
+        self.default_encoding = default_encoding
         self.initial_state = initial_state
         self.strict = strict
         self.keep_body = keep_body
@@ -115,9 +107,6 @@ class StreamCore:
         self.finished = False
         self.closed = False
         self._is_text: dict[int, bool] = {}
-        self.method = method
-        self.retry = retry
-        self.attempts = 0
         self.on_stream_id = on_stream_id
         self.stream_id: str | None = None
         self.status_before_interrupt: dict[str, Any] | None = None
@@ -131,18 +120,6 @@ class StreamCore:
                 self.parser.accumulator.set_status(resume_of.status_before_interrupt)
 
     # -- request and response -------------------------------------------
-
-    def build_request(
-        self, client: httpx.Client | httpx.AsyncClient, user_headers: dict[str, str]
-    ) -> httpx.Request:
-        """The request (a POST run or a GET resume), with the resolved user headers."""
-        if self.method == "GET":
-            with transport_errors(self.url):
-                return client.build_request("GET", self.url, headers=dict(user_headers))
-        with transport_errors(self.url):
-            return client.build_request(
-                "POST", self.url, content=self.body, headers=request_headers(user_headers)
-            )
 
     def attach(self, response: httpx.Response) -> None:
         """Takes a 2xx response whose body is about to be streamed."""
@@ -171,23 +148,12 @@ class StreamCore:
     def errors(self) -> AbstractContextManager[None]:
         """The exception boundary for every httpx call of this stream."""
         return transport_errors(
-            self.url, mid_stream=self.mid_stream if self.response is not None else None
+            self.request.url, mid_stream=self.mid_stream if self.response is not None else None
         )
-
-    def retry_delay(self, error: AssistantUIError) -> float | None:
-        """Seconds to wait before resending after a failure that happened
-        before any body byte was read, or ``None`` to raise it; counts the
-        resend."""
-        if self.retry is None:
-            return None
-        delay = retry_delay(error, self.attempts, self.retry)
-        if delay is not None:
-            self.attempts += 1
-        return delay
 
     def status_error(self, response: httpx.Response) -> AssistantUIError:
         """The typed error for a non-2xx response whose body was read."""
-        if self.method == "GET" and response.status_code == 404 and self.on_stream_id:
+        if self.request.method == "GET" and response.status_code == 404 and self.on_stream_id:
             # An unknown or expired stream id will never resume: forget it.
             self.on_stream_id(None, self)
         return status_error(response, response.content)
@@ -358,15 +324,8 @@ class StreamCore:
 
     def remote_stream_error(self) -> RemoteStreamError:
         """The error frame the server sent, as an exception with the partial message."""
-        event = self.remote_error
-        assert event is not None
-        return RemoteStreamError(
-            event.text or "unknown error",
-            code=event.code or "unknown",
-            severity=event.severity,
-            partial_message=self.current_message,
-            state=self.state,
-        )
+        assert self.remote_error is not None
+        return remote_stream_error(self.remote_error, self.current_message, self.state)
 
     def final_message(self) -> dict[str, Any]:
         """The finished message.
@@ -375,15 +334,9 @@ class StreamCore:
             RemoteStreamError: the server sent an error frame.
             StreamDecodeError: the reply was a JSON document, not a stream.
         """
-        if self.parser is None:
-            raise StreamDecodeError(
-                "the server answered with a document, not a stream; read it with "
-                "chat().json() or stream.response",
-                encoding="json",
-            )
-        if self.remote_error is not None and not self.cancelled:
+        if self.parser is not None and self.remote_error is not None and not self.cancelled:
             raise self.remote_stream_error()
-        return self.parser.message
+        return final_message(self.parser)
 
     def to_response(self) -> ChatResponse:
         """The :class:`ChatResponse` of a finished stream.
@@ -394,19 +347,13 @@ class StreamCore:
         assert self.response is not None
         if self.remote_error is not None and not self.cancelled:
             raise self.remote_stream_error()
-        parser = self.parser
-        acc = parser.accumulator if parser is not None else None
-        return ChatResponse(
+        return chat_response(
             self.response,
             b"".join(self.chunks),
-            message=parser.message if parser is not None else None,
+            self.parser,
             state=self.state,
-            encoding=parser.encoding if parser is not None else ("json" if self.chunks else None),
             events=self.events,
-            usage=acc.usage if acc is not None else None,
-            finish_reason=acc.finish_reason if acc is not None else None,
             warnings=self.warnings.messages,
-            ui_message=parser.ui_message if parser is not None else None,
         )
 
 
@@ -419,6 +366,7 @@ def _new_parser(core: StreamCore, response: httpx.Response) -> StreamParser:
 
     return StreamParser(
         encoding=core.encoding,
+        default_encoding=core.default_encoding,
         headers=response.headers,
         initial_state=core.initial_state,
         strict=core.strict,

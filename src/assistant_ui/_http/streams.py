@@ -94,13 +94,13 @@ class ChatStream(_StreamViews):
     def _start(self) -> Iterator[Event]:
         if self._iterator is None:
             core = self._core
-            request = core.build_request(self._client, resolve_headers(core.headers))
+            request = core.request.build(self._client, resolve_headers(core.request.headers))
             while True:
                 try:
                     response = self._send(request)
                     break
                 except AssistantUIError as exc:
-                    delay = core.retry_delay(exc)
+                    delay = core.request.retry_delay(exc)
                     if delay is None:
                         raise
                     time.sleep(delay)
@@ -213,13 +213,13 @@ class AsyncChatStream(_StreamViews):
     async def _start(self) -> AsyncIterator[Event]:
         if self._iterator is None:
             core = self._core
-            request = core.build_request(self._client, await aresolve_headers(core.headers))
+            request = core.request.build(self._client, await aresolve_headers(core.request.headers))
             while True:
                 try:
                     response = await self._send(request)
                     break
                 except AssistantUIError as exc:
-                    delay = core.retry_delay(exc)
+                    delay = core.request.retry_delay(exc)
                     if delay is None:
                         raise
                     await asyncio.sleep(delay)
