@@ -199,6 +199,18 @@ def test_assistant_transport_keeps_messages_in_state_over_the_data_stream(demo_s
     ]
 
 
+def test_assistant_transport_state_holds_a_server_side_tool_result(demo_server, thread_id):
+    body = assistant_transport_body("calculate 6 * 7", {"messages": []}, thread_id)
+    frames = data_stream_frames(post(demo_server, "/assistant", body).text)
+    operations = [op for code, value in frames if code == "aui-state" for op in value]
+    final = apply_ops({"messages": []}, operations)
+    assistant = final["messages"][-1]
+    assert assistant["content"] == "6 * 7 = 42."
+    assert [(c["toolName"], c["args"], c["result"]) for c in assistant["toolCalls"]] == [
+        ("calculator", {"expression": "6 * 7"}, {"value": 42})
+    ]
+
+
 def test_assistant_transport_sse_when_asked(demo_server, thread_id):
     response = post(
         demo_server,
