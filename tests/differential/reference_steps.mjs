@@ -3,11 +3,12 @@
 // stdin:  {"bodies": [{id, encoding, body_b64}], "conversations": [{id, items}]}
 // stdout: {"bodies": {id: Structure}, "conversations": {id: Structure}}
 //
-// A Structure is {chunkSteps, error} plus, for the UI message stream,
+// A Structure is {chunkSteps, finish, error} plus, for the UI message stream,
 // {uiSteps, resends, uiError}:
 // - chunkSteps: the steps the encoding's npm assistant-stream decoder reads
 //   (its step-start / step-finish chunks), each a list of part kinds:
 //   "text", "reasoning", "source", "tool:<name>:answered" or "tool:<name>:open";
+// - finish: the finish reason of the message-finish chunk (null without one);
 // - uiSteps: the same, from the UIMessage the AI SDK's chat builds (its
 //   "step-start" parts);
 // - resends: what the AI SDK's `lastAssistantMessageIsCompleteWithToolCalls`
@@ -50,6 +51,7 @@ async function chunkSteps(bytes, encoding) {
     return current;
   };
   let error = null;
+  let finish = null;
   try {
     const reader = byteStream(bytes).pipeThrough(DECODERS[encoding]()).getReader();
     for (;;) {
@@ -67,13 +69,15 @@ async function chunkSteps(bytes, encoding) {
       } else if (chunk.type === "result") {
         const part = parts[chunk.path[0]];
         if (part) part.answered = true;
+      } else if (chunk.type === "message-finish") {
+        finish = chunk.finishReason;
       }
     }
   } catch (caught) {
     error = errorText(caught);
   }
   for (const part of parts) part.step.push(kindOf(part));
-  return { chunkSteps: steps, error };
+  return { chunkSteps: steps, finish, error };
 }
 
 const kindOf = (part) => {

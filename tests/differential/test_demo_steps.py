@@ -8,6 +8,9 @@ The demo's reply to the scenario's prompt, on every route and encoding, is
 read by the pinned npm ``assistant-stream`` decoder of that encoding, and its
 steps (each a list of part kinds) must equal the reference's. For the UI
 message stream, the UIMessage the AI SDK's chat builds is compared too, and
+the data stream and the UI message stream must end with the same message
+finish reason (``useDataStreamRuntime`` continues a frontend tool only after
+a message that finished with ``tool-calls``); and
 ``lastAssistantMessageIsCompleteWithToolCalls`` (what a stock
 ``useChatRuntime`` frontend resends on) must agree: a server-side tool never
 makes a stock frontend send the conversation again.
@@ -140,6 +143,7 @@ def test_the_reference_splits_steps_after_server_tools(structures: dict[str, Any
     assert reference["calculator"]["chunkSteps"] == [["tool:calculator:answered"], ["text"]]
     assert reference["calculator"]["resends"] is False
     assert reference["frontend-tool"]["chunkSteps"] == [["text", "tool:get_weather:open"]]
+    assert reference["frontend-tool"]["finish"] == "tool-calls"
     assert reference["echo"]["chunkSteps"] == [["text"]]
 
 
@@ -151,6 +155,11 @@ def test_demo_steps_match_the_ai_sdk(structures: dict[str, Any], scenario: str, 
     assert reference["error"] is None
     assert demo["error"] is None
     assert demo["chunkSteps"] == reference["chunkSteps"]
+    if ROUTES[route][0] != "assistant-transport":
+        # The message finish (the data stream's "d:" frame, the UI stream's
+        # "finish") is what useDataStreamRuntime continues a frontend tool on;
+        # assistant-stream has no such chunk in its assistant-transport encoding.
+        assert demo["finish"] == reference["finish"]
     if ROUTES[route][0] == "ui-message-stream":
         assert demo["uiError"] is None
         assert demo["uiSteps"] == reference["uiSteps"]

@@ -166,6 +166,11 @@ class _Reply:
             message["toolCalls"] = []
         message["toolCalls"].append({"toolCallId": call_id, "toolName": name, "args": args})
 
+    def state_sources(self, sources: list[dict[str, str]]) -> None:
+        """Record the answer's sources on the assistant message in the state."""
+        if self._state_index is not None:
+            self.controller.state["messages"][self._state_index]["sources"] = sources
+
     def state_tool_result(self, result: Any, *, is_error: bool = False) -> None:
         """Record a server-side tool's result on the last call in the state, so
         a frontend that renders ``state["messages"]`` shows the call answered."""
@@ -403,6 +408,7 @@ async def _search(reply: _Reply, text: str) -> None:
     await reply.pause()
     for source in results:
         reply.controller.add_source(source["id"], source["url"], source["title"])
+    reply.state_sources(results)
     await reply.say(
         f"I searched for {query!r}. The encyclopedia has an overview [1], and the "
         "assistant-ui documentation explains the runtimes [2]."
