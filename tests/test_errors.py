@@ -15,7 +15,7 @@ import pytest
 
 from assistant_ui import errors
 from assistant_ui._client import AssistantClient
-from assistant_ui._response import ChatResponse
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._thread import ThreadClient
 from assistant_ui.demo.runner import BackgroundServer
 from servers import Recorder, json_app, sleepy_app, status_app

@@ -4,7 +4,7 @@ against a real loopback server that fails a few times, then answers."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -29,7 +29,7 @@ from assistant_ui.errors import (
 
 NO_WAIT = RetryPolicy(max_retries=3, initial_delay=0.0, max_delay=0.0)
 BODY = b'0:"Hello"\nd:{"finishReason":"stop"}\n'
-NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def status(code: int, headers: dict[str, str] | None = None) -> APIStatusError:

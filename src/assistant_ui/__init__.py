@@ -20,10 +20,10 @@ import types as _types
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import DEFAULT_TIMEOUT
-from assistant_ui._response import ChatResponse
 from assistant_ui._thread import ThreadClient
 from assistant_ui._tools.tool import Tool, ToolReply, tool
 from assistant_ui.errors import (

@@ -17,6 +17,7 @@ import httpx
 from assistant_ui._conversation import Conversation, ConversationMethods
 from assistant_ui._http.connection import Connection
 from assistant_ui._http.request import StreamRequest
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import (
@@ -27,7 +28,6 @@ from assistant_ui._http.transport import (
     status_error,
     transport_errors,
 )
-from assistant_ui._response import ChatResponse
 from assistant_ui.errors import UsageError
 from assistant_ui.protocol.requests.runtimes import runtime_named
 from assistant_ui.protocol.requests.sync_server import (

@@ -19,13 +19,7 @@ be sent straight back in the next request.
 # No `from __future__ import annotations` here: TypedDict reads NotRequired
 # from evaluated annotations, and string annotations would make every key
 # required at runtime (``__required_keys__``).
-import sys
-from typing import Any, Literal
-
-if sys.version_info >= (3, 11):
-    from typing import NotRequired, TypedDict
-else:  # pragma: no cover - exercised on 3.10 only
-    from typing_extensions import NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 __all__ = [
     "AddMessageCommand",

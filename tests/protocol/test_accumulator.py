@@ -38,8 +38,8 @@ from assistant_ui.protocol.events import (
 )
 from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
 from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.partial_json import parse_partial_json
 from assistant_ui.protocol.reading.accumulator import MessageAccumulator
-from assistant_ui.protocol.reading.partial_json import parse_partial_json
 
 RUNNING = {"type": "running"}
 DONE = {"type": "complete", "reason": "unknown"}

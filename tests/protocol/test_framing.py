@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui.errors import LineTooLongError
-from assistant_ui.protocol.reading.framing import (
+from assistant_ui.protocol.framing import (
     BOMStripper,
     Line,
     LineSplitter,

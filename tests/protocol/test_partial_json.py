@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant_ui.protocol.reading.partial_json import PartialJSONCompleter, parse_partial_json
+from assistant_ui.protocol.partial_json import PartialJSONCompleter, parse_partial_json
 
 UNCHANGED = "<unchanged>"
 

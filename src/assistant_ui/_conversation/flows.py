@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Generator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Unpack
 
 from assistant_ui._conversation.history import History
 from assistant_ui._conversation.steps import (
@@ -30,9 +30,6 @@ from assistant_ui.protocol.ids import new_id
 from assistant_ui.protocol.requests.bodies import tool_definitions
 from assistant_ui.protocol.requests.messages import add_message_command, normalize_message
 from assistant_ui.protocol.requests.runtimes import RequestInputs, runtime_named
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack  # typing has it from 3.11 only
 
 __all__ = ["Conversation"]
 

@@ -4,7 +4,7 @@ and their sync twins), mixed into ``ThreadClient``."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Unpack, cast
 
 from assistant_ui._conversation.drivers import (
     FlowRun,
@@ -18,9 +18,6 @@ from assistant_ui._conversation.drivers import (
 from assistant_ui._conversation.flows import Conversation
 from assistant_ui._conversation.steps import ApprovalCallback, Flow, Message, RunOptions, SendResult
 from assistant_ui.protocol.events import Event
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack  # typing has it from 3.11 only
 
 __all__ = ["ConversationMethods"]
 

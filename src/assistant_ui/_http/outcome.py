@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from assistant_ui._response import ChatResponse
+from assistant_ui._http.response import ChatResponse
 from assistant_ui.errors import RemoteStreamError, StreamDecodeError
 from assistant_ui.protocol.events import ErrorEvent, Event
 from assistant_ui.protocol.reading.parser import StreamParser

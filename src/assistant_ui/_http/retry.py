@@ -16,7 +16,7 @@ import email.utils
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Final
 
 import httpx
@@ -83,8 +83,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now if now is not None else datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now if now is not None else datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 

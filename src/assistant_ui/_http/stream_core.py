@@ -19,11 +19,11 @@ import httpx
 
 from assistant_ui._http.outcome import chat_response, final_message, remote_stream_error
 from assistant_ui._http.request import StreamRequest
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.transport import (
     status_error,
     transport_errors,
 )
-from assistant_ui._response import ChatResponse
 from assistant_ui.errors import (
     AssistantUIError,
     IncompleteStreamError,

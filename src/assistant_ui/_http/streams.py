@@ -42,9 +42,9 @@ from typing import Any
 
 import httpx
 
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.transport import aresolve_headers, resolve_headers
-from assistant_ui._response import ChatResponse
 from assistant_ui.errors import AssistantUIError, UsageError
 from assistant_ui.protocol.events import Event
 

@@ -65,8 +65,8 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     """Runs the scripted conversation against the backend on a loopback port."""
+    from assistant_ui.cli.walkthrough import run_demo
     from assistant_ui.demo.runner import BackgroundServer
-    from assistant_ui.demo.walkthrough import run_demo
 
     app = _demo_app(args.delay)
     with BackgroundServer(app) as server:

@@ -22,7 +22,7 @@ from assistant_ui.protocol.ai_sdk.tool_parts import (
     tool_part_name,
     update_tool_part,
 )
-from assistant_ui.protocol.reading.partial_json import parse_partial_json_value
+from assistant_ui.protocol.partial_json import parse_partial_json_value
 from assistant_ui.protocol.text import TextBuffer
 
 __all__ = ["UIToolChunks", "step_start_index"]

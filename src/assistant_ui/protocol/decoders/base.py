@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal, Protocol
 
 from assistant_ui.protocol.events import Event
-from assistant_ui.protocol.reading.framing import SSEEvent
+from assistant_ui.protocol.framing import SSEEvent
 
 __all__ = [
     "Framing",

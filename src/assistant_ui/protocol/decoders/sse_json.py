@@ -24,9 +24,9 @@ from typing import Any, ClassVar, Final, Literal
 
 from assistant_ui.errors import IncompleteStreamError
 from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.framing import SSEEvent
 from assistant_ui.protocol.json_text import js_json_stringify, parse_json
 from assistant_ui.protocol.leniency import WarningSink, fatal_or_warn
-from assistant_ui.protocol.reading.framing import SSEEvent
 
 __all__ = ["MISSING_DONE", "SSEJSONDecoder", "error_text"]
 

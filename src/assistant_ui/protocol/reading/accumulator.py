@@ -50,7 +50,7 @@ from assistant_ui.protocol.events import (
 )
 from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
 from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.reading.partial_json import PartialJSONCompleter
+from assistant_ui.protocol.partial_json import PartialJSONCompleter
 from assistant_ui.protocol.reading.state_ops import StateTree, copy_json
 from assistant_ui.protocol.text import TextBuffer
 from assistant_ui.protocol.usage import normalise_usage

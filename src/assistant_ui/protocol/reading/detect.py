@@ -35,8 +35,8 @@ from collections.abc import Mapping
 from typing import Final, Literal
 
 from assistant_ui.protocol.encodings import ENCODINGS, encodings_framed
+from assistant_ui.protocol.framing import Line, LineSplitter, SSEParser
 from assistant_ui.protocol.json_text import parse_json
-from assistant_ui.protocol.reading.framing import Line, LineSplitter, SSEParser
 
 __all__ = [
     "SNIFF_LIMIT",

@@ -41,20 +41,20 @@ from assistant_ui.errors import (
 )
 from assistant_ui.protocol.encodings import encoding_named
 from assistant_ui.protocol.events import Event
-from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.reading.detect import (
-    EncodingSniffer,
-    encoding_from_headers,
-    media_type,
-    sniff_mode,
-)
-from assistant_ui.protocol.reading.framing import (
+from assistant_ui.protocol.framing import (
     DEFAULT_MAX_LINE_BYTES,
     BOMStripper,
     Line,
     LineSplitter,
     SSEEvent,
     SSEParser,
+)
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.detect import (
+    EncodingSniffer,
+    encoding_from_headers,
+    media_type,
+    sniff_mode,
 )
 
 if TYPE_CHECKING:

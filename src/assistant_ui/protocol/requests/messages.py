@@ -25,12 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assistant_ui.protocol.ai_sdk.conversion import (
-    from_ui_message,
-    from_ui_messages,
-    to_ui_message,
-    to_ui_messages,
-)
 from assistant_ui.protocol.requests.message_shape import (
     TOOL_NOT_COMPLETED,
     Message,
@@ -41,6 +35,12 @@ from assistant_ui.protocol.requests.message_shape import (
     normalize_messages,
 )
 from assistant_ui.protocol.requests.model_messages import from_model_messages, to_model_messages
+from assistant_ui.protocol.requests.ui_messages import (
+    from_ui_message,
+    from_ui_messages,
+    to_ui_message,
+    to_ui_messages,
+)
 
 __all__ = [
     "TOOL_NOT_COMPLETED",
