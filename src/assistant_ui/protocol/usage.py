@@ -6,10 +6,10 @@ the accumulator keeps the current names through :func:`normalise_usage`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-__all__ = ["ZERO_USAGE", "normalise_usage", "openai_usage", "usage_object"]
+__all__ = ["ZERO_USAGE", "normalise_usage", "openai_usage", "renamed_counts", "usage_object"]
 
 ZERO_USAGE: Final[Mapping[str, int]] = {"inputTokens": 0, "outputTokens": 0}
 """What the UI message stream reference assumes when a finish has no usage."""
@@ -27,9 +27,14 @@ def usage_object(value: Any, default: Mapping[str, Any] | None = None) -> dict[s
     return dict(default) if default is not None else {}
 
 
+def renamed_counts(value: Mapping[str, Any], names: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The token counts of ``value`` that ``names`` maps (theirs, ours), in our names."""
+    return {ours: value[theirs] for theirs, ours in names if theirs in value}
+
+
 def openai_usage(value: Mapping[str, Any]) -> dict[str, Any]:
     """An OpenAI ``usage`` object in our names (``inputTokens``, ``outputTokens``)."""
-    return {ours: value[theirs] for theirs, ours in _OPENAI_NAMES if theirs in value}
+    return renamed_counts(value, _OPENAI_NAMES)
 
 
 def normalise_usage(usage: Mapping[str, Any]) -> dict[str, Any]:
