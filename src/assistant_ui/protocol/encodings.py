@@ -25,6 +25,7 @@ from assistant_ui.protocol.decoders import (
     assistant_transport,
     data_stream,
     object_stream,
+    ollama,
     openai_chunks,
     plain_text,
     ui_message_stream,
@@ -87,6 +88,12 @@ ENCODINGS: Final[tuple[Encoding, ...]] = (
         marker_header=("x-vercel-ai-data-stream", "v1"),
         claims_line=data_stream.claims_line,
         fallback=True,
+    ),
+    Encoding(
+        "ollama",
+        ollama.OllamaDecoder,
+        "application/x-ndjson",
+        claims_line=ollama.claims_line,
     ),
     Encoding(
         "plain-text",
