@@ -10,13 +10,13 @@ read to its end. The twins differ only in ``await``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
 from assistant_ui._http.connection import Connection
-from assistant_ui._http.request import StreamRequest
+from assistant_ui._http.request import RequestOptions, StreamRequest, split_request_options
 from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
@@ -29,10 +29,10 @@ from assistant_ui._http.transport import (
     transport_errors,
 )
 from assistant_ui.errors import UsageError
+from assistant_ui.protocol.requests.calls import call_body
 from assistant_ui.protocol.requests.runtimes import runtime_named
 from assistant_ui.protocol.requests.sync_server import (
     build_cancel_body,
-    build_chat_body,
     encode_json_body,
     validate_thread_id,
 )
@@ -212,38 +212,41 @@ class ThreadClient(ConversationMethods):
         self,
         body: Mapping[str, Any],
         *,
-        path: str | None = None,
         encoding: str | None = None,
         initial_state: Any = None,
         strict: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> AsyncChatStream:
         """POSTs any JSON body and streams the reply (for other request flavours).
 
         Args:
             body: the request body, sent as JSON.
-            path: the endpoint, relative to ``base_url`` (default: the
-                client's chat path).
             encoding: the reply encoding, if known (else detected).
             initial_state: the state the reply's state operations apply to.
             strict: decode exactly as the reference does.
+            **options: per-call request options (``path``, ``timeout``,
+                ``extra_headers``, ``extra_query``, ``extra_body``,
+                ``max_retries``; :class:`~assistant_ui._http.request.RequestOptions`).
 
         Raises:
             InvalidRequestError: at once, if ``body`` is not JSON-serialisable.
         """
-        core = self._core(body, path, encoding, initial_state, strict)
+        core = self._core(_with_extra_body(body, options), initial_state, strict, options,
+                          encoding=encoding)  # fmt: skip
         return AsyncChatStream(core, self._connection.async_client())
 
     def stream_request_sync(
         self,
         body: Mapping[str, Any],
         *,
-        path: str | None = None,
         encoding: str | None = None,
         initial_state: Any = None,
         strict: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ChatStream:
         """The blocking twin of :meth:`stream_request`."""
-        core = self._core(body, path, encoding, initial_state, strict)
+        core = self._core(_with_extra_body(body, options), initial_state, strict, options,
+                          encoding=encoding)  # fmt: skip
         return ChatStream(core, self._connection.sync_client())
 
     def _chat_core(
@@ -259,32 +262,36 @@ class ThreadClient(ConversationMethods):
         *,
         keep_body: bool = False,
     ) -> StreamCore:
-        """The request of :meth:`chat` and :meth:`stream`; raises
-        ``InvalidRequestError`` before anything is sent."""
-        body = build_chat_body(
-            self.thread_id, messages=messages, commands=commands, system=system, tools=tools,
-            unstable_assistantMessageId=unstable_assistantMessageId, runConfig=runConfig,
-            state=state, extra=extra,
+        """The request of :meth:`chat` and :meth:`stream`, in the thread's
+        runtime shape; raises ``InvalidRequestError`` before anything is sent.
+        Request options among ``extra`` (``timeout``, ``extra_headers``, ...)
+        are taken out; every other key is a body field."""
+        options, fields = split_request_options(extra)
+        body = call_body(
+            self._spec, self.thread_id, messages=messages, commands=commands, system=system,
+            tools=tools, assistant_message_id=unstable_assistantMessageId, run_config=runConfig,
+            state=state, extra_body={**fields, **options.get("extra_body", {})},
         )  # fmt: skip
-        return self._core(body, None, None, state, self.strict, keep_body=keep_body)
+        initial_state = state if self._spec.sends_state else None
+        return self._core(body, initial_state, self.strict, options, keep_body=keep_body)
 
     def _core(
         self,
         body: Mapping[str, Any],
-        path: str | None,
-        encoding: str | None,
         initial_state: Any,
         strict: bool,
+        options: RequestOptions,
         *,
+        encoding: str | None = None,
         keep_body: bool = False,
     ) -> StreamCore:
         connection = self._connection
         request = StreamRequest(
-            url=path if path is not None else connection.chat_path,
+            url=options.get("path") or connection.chat_path,
             body=encode_json_body(body),
             headers=connection.headers,
             retry=connection.retry_policy,
-        )
+        ).with_options(options)
         return StreamCore(
             request,
             encoding=encoding if encoding is not None else self.encoding,
@@ -401,6 +408,11 @@ class ThreadClient(ConversationMethods):
             return client.build_request(
                 "POST", self._connection.cancel_path, content=body, headers=request_headers(headers)
             )
+
+
+def _with_extra_body(body: Mapping[str, Any], options: RequestOptions) -> Mapping[str, Any]:
+    extra = options.get("extra_body")
+    return {**body, **extra} if extra else body
 
 
 def _cancel_outcome(response: httpx.Response) -> httpx.Response:

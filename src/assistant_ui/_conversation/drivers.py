@@ -17,7 +17,7 @@ import copy
 import inspect
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 from assistant_ui._conversation.flows import Conversation
 from assistant_ui._conversation.steps import (
@@ -33,6 +33,7 @@ from assistant_ui._conversation.steps import (
     ToolCall,
     ToolOutcome,
 )
+from assistant_ui._http.request import RequestOptions
 from assistant_ui._tools.tool import Tool
 from assistant_ui.protocol.events import Event
 
@@ -61,10 +62,10 @@ class ReplySource(Protocol):
         self,
         body: dict[str, Any],
         *,
-        path: str | None = None,
         encoding: str | None = None,
         initial_state: Any = None,
         strict: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> AsyncChatStream:
         """POSTs ``body`` and streams the reply (async)."""
         ...
@@ -73,10 +74,10 @@ class ReplySource(Protocol):
         self,
         body: dict[str, Any],
         *,
-        path: str | None = None,
         encoding: str | None = None,
         initial_state: Any = None,
         strict: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ChatStream:
         """POSTs ``body`` and streams the reply (sync)."""
         ...
@@ -113,10 +114,10 @@ class FlowRun:
         if self.on_request is not None:
             self.on_request(step)
         return {
-            "path": step.path,
             "encoding": step.encoding,
             "initial_state": step.initial_state,
             "strict": step.strict,
+            **step.options,
         }
 
     def streaming(self, stream: Any) -> None:

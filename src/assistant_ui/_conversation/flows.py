@@ -24,6 +24,7 @@ from assistant_ui._conversation.steps import (
     ToolOutcome,
 )
 from assistant_ui._conversation.tool_calls import calls_to_answer, run_continues, to_tools
+from assistant_ui._http.request import RequestOptions
 from assistant_ui._tools.tool import Tool, ToolReply
 from assistant_ui.errors import InvalidRequestError, UsageError
 from assistant_ui.protocol.ids import new_id
@@ -243,6 +244,7 @@ class Conversation(History):
         system: str | None = None,
         run_config: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
+        **request: Unpack[RequestOptions],
     ) -> RunSettings:
         """The settings of a new run: the call's options over the
         conversation's. Everything that can fail on bad input is checked
@@ -261,7 +263,8 @@ class Conversation(History):
             max_steps=steps,
             system=system if system is not None else self.system,
             run_config=run_config if run_config is not None else self.run_config,
-            body={**(self.body or {}), **(body or {})},
+            body={**(self.body or {}), **(body or {}), **request.pop("extra_body", {})},
+            request=request,
         )
 
     def _flow(
@@ -388,5 +391,7 @@ class Conversation(History):
             encoding=self.encoding,
             initial_state=copy.deepcopy(self.state) if uses_state else None,
             strict=self.strict,
-            path=self.path,
+            options=RequestOptions(path=self.path, **settings.request)
+            if self.path is not None
+            else settings.request,
         )

@@ -4,9 +4,10 @@ what a run produces (see :mod:`assistant_ui._conversation`)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
-from dataclasses import dataclass
-from typing import Any, Final, TypedDict
+from dataclasses import dataclass, field
+from typing import Any, Final
 
+from assistant_ui._http.request import RequestOptions
 from assistant_ui._tools.tool import Tool, ToolReply
 
 __all__ = [
@@ -45,14 +46,15 @@ class SendRequest:
         encoding: force this reply encoding (``None`` detects it).
         initial_state: the state the reply's state operations start from.
         strict: decode exactly as the reference.
-        path: endpoint path (``None``: the client's chat path).
+        options: the run's request options (``path``, ``timeout``,
+            ``extra_headers``, ...; ``extra_body`` is already in ``body``).
     """
 
     body: dict[str, Any]
     encoding: str | None = None
     initial_state: Any = None
     strict: bool = False
-    path: str | None = None
+    options: RequestOptions = field(default_factory=lambda: RequestOptions())
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ class RunSettings:
         run_config: ``{"custom": ...}`` (data-stream ``runConfig``, AI SDK
             ``metadata``).
         body: extra keys merged into every body.
+        request: the transport options of every request of the run.
     """
 
     tools: dict[str, Tool]
@@ -178,14 +181,18 @@ class RunSettings:
     system: str | None
     run_config: dict[str, Any] | None
     body: dict[str, Any]
+    request: RequestOptions = field(default_factory=lambda: RequestOptions())
 
 
-class RunOptions(TypedDict, total=False):
+class RunOptions(RequestOptions, total=False):
     """The per-call options of ``send``, ``edit``, ``regenerate`` and
     ``resume_tools``; each overrides the conversation's for that run.
 
     Keys: ``tools`` (added to the conversation's), ``max_steps``,
-    ``system``, ``run_config``, ``body`` (merged into the conversation's).
+    ``system``, ``run_config``, ``extra_body`` (merged into the
+    conversation's ``body``; ``body`` is its older name), and the request
+    options of every request of the run (``timeout``, ``extra_headers``,
+    ``extra_query``, ``max_retries``, ``path``).
     """
 
     tools: Any

@@ -13,7 +13,7 @@ one row here (CONTRIBUTING.md, "How to add a runtime").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -66,6 +66,9 @@ class RequestInputs:
         parent_id: the message the new one follows.
         first_request: the first request of a new message (assistant-transport
             sends ``parentId`` then only).
+        seed_messages: for the sync-server shape, the caller's own
+            ``content``-form messages, sent as they are (the seed's contract);
+            ``None`` converts ``messages``.
     """
 
     thread_id: str | None
@@ -74,7 +77,7 @@ class RequestInputs:
     state: Any = None
     commands: Sequence[dict[str, Any]] = ()
     system: str | None = None
-    tools: Sequence[ToolLike] = ()
+    tools: Sequence[ToolLike] | Mapping[str, Mapping[str, Any]] = ()
     run_config: dict[str, Any] | None = None
     call_settings: dict[str, Any] | None = None
     config: dict[str, Any] | None = None
@@ -83,18 +86,22 @@ class RequestInputs:
     assistant_id: str = ""
     parent_id: str | None = None
     first_request: bool = True
+    seed_messages: Sequence[Mapping[str, Any]] | None = None
 
 
 def _sync_server(inputs: RequestInputs) -> dict[str, Any]:
     # The seed's body: the whole branch as legacy ``messages`` (the original
     # client also converts them into commands), after any queued commands.
+    messages = inputs.seed_messages
+    if messages is None and inputs.messages:
+        messages = to_model_messages(inputs.messages, legacy=True)
     return build_chat_body(
         inputs.thread_id or "",
-        messages=to_model_messages(inputs.messages, legacy=True),
+        messages=messages,
         commands=list(inputs.commands) or None,
         system=inputs.system,
-        tools=tool_definitions(list(inputs.tools)) if inputs.tools else None,
-        unstable_assistantMessageId=inputs.assistant_id,
+        tools=tool_definitions(inputs.tools) if inputs.tools else None,
+        unstable_assistantMessageId=inputs.assistant_id or None,
         runConfig=inputs.run_config,
         state=inputs.state,
         extra=inputs.extra_body or None,
@@ -107,8 +114,8 @@ def _data_stream(inputs: RequestInputs) -> dict[str, Any]:
     return data_stream_body(
         messages=messages,
         system=inputs.system,
-        tools=list(inputs.tools),
-        assistant_message_id=inputs.assistant_id,
+        tools=inputs.tools,
+        assistant_message_id=inputs.assistant_id or None,
         thread_id=inputs.thread_id,
         parent_id=user_id,
         run_config=inputs.run_config,
@@ -131,7 +138,7 @@ def _ai_sdk(inputs: RequestInputs) -> dict[str, Any]:
         trigger="regenerate-message" if inputs.trigger == "regenerate" else "submit-message",
         message_id=last["id"] if continued and last is not None else None,
         system=inputs.system,
-        tools=list(inputs.tools),
+        tools=inputs.tools,
         call_settings=inputs.call_settings,
         config=inputs.config,
         metadata=inputs.run_config,
@@ -144,7 +151,7 @@ def _assistant_transport(inputs: RequestInputs) -> dict[str, Any]:
         commands=inputs.commands,
         state=inputs.state,
         system=inputs.system,
-        tools=list(inputs.tools) if inputs.tools else MISSING,
+        tools=inputs.tools if inputs.tools else MISSING,
         thread_id=inputs.thread_id,
         parent_id=inputs.parent_id if inputs.first_request else MISSING,
         call_settings=inputs.call_settings,
@@ -181,6 +188,8 @@ class RuntimeSpec:
         drops_commands_on_cancel: a cancelled run forgets queued commands (the
             runtime hands them to its ``onCancel``).
         cancels_on_server: the CLI asks the cancel endpoint after Ctrl-C.
+        sends_seed_messages: ``content``-form messages given to a one-off call
+            go out as they are (the original client's contract).
     """
 
     name: str
@@ -199,6 +208,7 @@ class RuntimeSpec:
     dangling_result: Any = field(default_factory=lambda: dict(TOOL_NOT_COMPLETED))
     drops_commands_on_cancel: bool = False
     cancels_on_server: bool = False
+    sends_seed_messages: bool = False
 
 
 RUNTIMES: Final[tuple[RuntimeSpec, ...]] = (
@@ -209,6 +219,7 @@ RUNTIMES: Final[tuple[RuntimeSpec, ...]] = (
         default_encoding="data-stream",
         sends_commands=True,
         cancels_on_server=True,
+        sends_seed_messages=True,
     ),
     RuntimeSpec(
         "data-stream",
