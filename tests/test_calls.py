@@ -123,3 +123,22 @@ def test_path_works_on_every_call(demo_server: Any, thread_id: str) -> None:
             stream.until_done()
     paths = [r.path for r in demo_server.log.requests_for(thread_id)]
     assert paths == ["/assistant", "/assistant"]
+
+
+def test_with_options_shares_the_pool_and_changes_only_what_it_names(
+    demo_server: Any, thread_id: str
+) -> None:
+    with AssistantClient(demo_server.url, max_retries=0, headers={"x-a": "1"}) as client:
+        client.threads(thread_id).chat_sync(messages=[USER])
+        derived = client.with_options(timeout=42.0, headers={"x-a": "2"}, runtime="data-stream")
+        assert derived.timeout == 42.0
+        assert client.timeout != 42.0
+        assert derived.retry_policy == client.retry_policy
+        assert derived.runtime == "data-stream"
+        derived.threads(thread_id).chat_sync(messages=[USER])
+        assert derived._connection.sync is client._connection.sync  # one pool
+    first, second = demo_server.log.requests_for(thread_id)[-2:]
+    assert (first.headers["x-a"], second.headers["x-a"]) == ("1", "2")
+    assert "commands" in first.body
+    assert "commands" not in second.body
+    assert client._connection.sync is None  # closing either closed the shared pool

@@ -10,17 +10,31 @@ client the object opened.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, Final, Unpack
 
 import httpx
 
+from assistant_ui._conversation.steps import ThreadOptions
 from assistant_ui._http.connection import Connection
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.transport import DEFAULT_TIMEOUT, HeadersOption
 from assistant_ui._thread import ThreadClient
 from assistant_ui.errors import InvalidRequestError
+from assistant_ui.protocol.requests.runtimes import RuntimeName
 
 __all__ = ["AssistantClient"]
+
+
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: an option left as it is (``None`` is a
+    value some options take, such as ``timeout=None``)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
 
 
 class AssistantClient:
@@ -72,7 +86,7 @@ class AssistantClient:
         chat_path: str = "/api/chat",
         cancel_path: str = "/api/cancel",
         resume_path: str = "/api/chat/resume/{stream_id}",
-        runtime: str = "sync-server",
+        runtime: RuntimeName = "sync-server",
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
         **httpx_kwargs: Any,
@@ -137,22 +151,64 @@ class AssistantClient:
     def __repr__(self) -> str:
         return f"<AssistantClient base_url={self.base_url!r}>"
 
-    def threads(self, thread_id: str, **options: Any) -> ThreadClient:
+    def threads(self, thread_id: str, **options: Unpack[ThreadOptions]) -> ThreadClient:
         """A :class:`ThreadClient` for one thread.
 
         Args:
             thread_id: the thread's id on the server (non-empty).
             **options: ``runtime`` (default: the client's), ``encoding`` (force
                 the reply encoding), ``strict`` (decode as the reference does),
-                and the conversation options of :class:`ThreadClient`
-                (``tools``, ``approve``, ``system``, ``max_steps``, ``state``,
-                ...).
+                and the conversation options (``tools``, ``approve``,
+                ``system``, ``max_steps``, ``state``, ``messages``, ``path``,
+                ``call_settings``, ``config``, ``run_config``, ``body``; see
+                :class:`~assistant_ui._conversation.steps.ThreadOptions`).
 
         Raises:
-            InvalidRequestError: ``thread_id`` is empty or not a string.
+            InvalidRequestError: ``thread_id`` is empty or not a string, or an
+                option is invalid.
         """
         options.setdefault("runtime", self.runtime)
         return ThreadClient(self._connection, thread_id, **options)
+
+    def with_options(
+        self,
+        *,
+        headers: HeadersOption | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+        chat_path: str | NotGiven = NOT_GIVEN,
+        cancel_path: str | NotGiven = NOT_GIVEN,
+        resume_path: str | NotGiven = NOT_GIVEN,
+        runtime: RuntimeName | NotGiven = NOT_GIVEN,
+    ) -> AssistantClient:
+        """A client with some settings changed that shares this one's
+        connection pools (and so its in-flight streams: ``cancel()`` reaches
+        both). Closing either closes the shared pools.
+
+        Example::
+
+            patient = client.with_options(timeout=600, max_retries=5)
+        """
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("headers", headers),
+                ("timeout", timeout),
+                ("chat_path", chat_path),
+                ("cancel_path", cancel_path),
+                ("resume_path", resume_path),
+            )
+            if not isinstance(value, NotGiven)
+        }
+        if not isinstance(retry_policy, NotGiven):
+            changes["retry_policy"] = retry_policy
+        elif not isinstance(max_retries, NotGiven):
+            changes["retry_policy"] = replace(self.retry_policy, max_retries=max_retries)
+        derived = object.__new__(AssistantClient)
+        derived._connection = self._connection.with_options(**changes)
+        derived.runtime = self.runtime if isinstance(runtime, NotGiven) else runtime
+        return derived
 
     # -- closing ----------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, Unpack
 import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
+from assistant_ui._conversation.steps import ConversationOptions
 from assistant_ui._http.connection import Connection
 from assistant_ui._http.request import RequestOptions, StreamRequest, split_request_options
 from assistant_ui._http.response import ChatResponse
@@ -29,8 +30,9 @@ from assistant_ui._http.transport import (
     transport_errors,
 )
 from assistant_ui.errors import UsageError
+from assistant_ui.protocol.encodings import EncodingName
 from assistant_ui.protocol.requests.calls import call_body
-from assistant_ui.protocol.requests.runtimes import runtime_named
+from assistant_ui.protocol.requests.runtimes import RuntimeName, runtime_named
 from assistant_ui.protocol.requests.sync_server import (
     build_cancel_body,
     encode_json_body,
@@ -83,10 +85,10 @@ class ThreadClient(ConversationMethods):
         connection: Connection,
         thread_id: str,
         *,
-        runtime: str = "sync-server",
-        encoding: str | None = None,
+        runtime: RuntimeName = "sync-server",
+        encoding: EncodingName | None = None,
         strict: bool = False,
-        **conversation: Any,
+        **conversation: Unpack[ConversationOptions],
     ) -> None:
         self._connection = connection
         self.thread_id = validate_thread_id(thread_id)
@@ -291,6 +293,7 @@ class ThreadClient(ConversationMethods):
             body=encode_json_body(body),
             headers=connection.headers,
             retry=connection.retry_policy,
+            timeout=connection.timeout,
         ).with_options(options)
         return StreamCore(
             request,
@@ -330,6 +333,7 @@ class ThreadClient(ConversationMethods):
             headers=self._connection.headers,
             method="GET",
             retry=self._connection.retry_policy,
+            timeout=self._connection.timeout,
         )
         core = StreamCore(
             request,
@@ -406,7 +410,11 @@ class ThreadClient(ConversationMethods):
         body = encode_json_body(build_cancel_body(self.thread_id))
         with transport_errors(self._connection.cancel_path):
             return client.build_request(
-                "POST", self._connection.cancel_path, content=body, headers=request_headers(headers)
+                "POST",
+                self._connection.cancel_path,
+                content=body,
+                headers=request_headers(headers),
+                timeout=self._connection.timeout,
             )
 
 

@@ -3,12 +3,14 @@ what a run produces (see :mod:`assistant_ui._conversation`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from assistant_ui._http.request import RequestOptions
 from assistant_ui._tools.tool import Tool, ToolReply
+from assistant_ui.protocol.encodings import EncodingName
+from assistant_ui.protocol.requests.runtimes import RuntimeName
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
@@ -182,6 +184,39 @@ class RunSettings:
     run_config: dict[str, Any] | None
     body: dict[str, Any]
     request: RequestOptions = field(default_factory=lambda: RequestOptions())
+
+
+class ConversationOptions(TypedDict, total=False):
+    """The options of a kept conversation (``client.threads(id, ...)``).
+
+    Keys: ``messages`` (a history to start from, either shape), ``tools``
+    (``@assistant_ui.tool`` functions, ``Tool`` objects or seed tool dicts),
+    ``approve`` (approval callback), ``system``, ``max_steps``, ``state``
+    (the initial assistant-transport state), ``path`` (endpoint override),
+    ``call_settings``, ``config``, ``run_config``, ``body`` (extra body keys).
+    """
+
+    messages: Iterable[Any] | None
+    tools: Any
+    approve: ApprovalCallback | None
+    system: str | None
+    max_steps: int
+    state: Any
+    path: str | None
+    call_settings: dict[str, Any] | None
+    config: dict[str, Any] | None
+    run_config: dict[str, Any] | None
+    body: dict[str, Any] | None
+
+
+class ThreadOptions(ConversationOptions, total=False):
+    """The options of ``client.threads(id, ...)``: the conversation's, and
+    ``runtime`` (default: the client's), ``encoding`` (force the reply
+    encoding) and ``strict`` (decode exactly as the reference does)."""
+
+    runtime: RuntimeName
+    encoding: EncodingName | None
+    strict: bool
 
 
 class RunOptions(RequestOptions, total=False):

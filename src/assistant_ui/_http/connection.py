@@ -26,11 +26,28 @@ if TYPE_CHECKING:
 __all__ = ["Connection"]
 
 
+class _Clients:
+    """The httpx clients and in-flight streams that connections derived with
+    ``with_options`` share (one connection pool per side)."""
+
+    def __init__(self, httpx_kwargs: dict[str, Any]) -> None:
+        self.httpx_kwargs = httpx_kwargs
+        self.sync_kwargs, self.async_kwargs = split_transport_kwargs(httpx_kwargs)
+        self.sync: httpx.Client | None = None
+        self.async_: httpx.AsyncClient | None = None
+        self.sync_closed = False
+        self.async_closed = False
+        self.streams: dict[str, set[StreamCore]] = {}
+        self.closing: asyncio.Task[None] | None = None
+
+
 class Connection:
     """The shared side of a client: configuration, httpx clients, streams.
 
     An ``httpx.Client`` or ``httpx.AsyncClient`` is opened only on the first
-    sync or async request, so an unused side costs nothing.
+    sync or async request, so an unused side costs nothing. Every request
+    carries this connection's timeout, so connections made with
+    :meth:`with_options` share the pool and still use their own.
     """
 
     def __init__(
@@ -44,6 +61,7 @@ class Connection:
         resume_path: str,
         retry_policy: RetryPolicy,
         httpx_kwargs: dict[str, Any],
+        shared: _Clients | None = None,
     ) -> None:
         self.base_url = base_url
         self.headers = headers
@@ -52,16 +70,32 @@ class Connection:
         self.cancel_path = cancel_path
         self.resume_path = resume_path
         self.retry_policy = retry_policy
-        self.httpx_kwargs = httpx_kwargs
-        self._sync_kwargs, self._async_kwargs = split_transport_kwargs(httpx_kwargs)
-        self.sync: httpx.Client | None = None
+        self._clients = shared if shared is not None else _Clients(httpx_kwargs)
+
+    def with_options(self, **changes: Any) -> Connection:
+        """A connection with some settings changed, sharing the httpx clients
+        and the in-flight streams (so ``cancel()`` reaches both)."""
+        settings: dict[str, Any] = {
+            "base_url": self.base_url,
+            "headers": self.headers,
+            "timeout": self.timeout,
+            "chat_path": self.chat_path,
+            "cancel_path": self.cancel_path,
+            "resume_path": self.resume_path,
+            "retry_policy": self.retry_policy,
+        }
+        settings.update(changes)
+        return Connection(**settings, httpx_kwargs=self._clients.httpx_kwargs, shared=self._clients)
+
+    @property
+    def sync(self) -> httpx.Client | None:
         """The sync httpx client, once opened."""
-        self.async_: httpx.AsyncClient | None = None
+        return self._clients.sync
+
+    @property
+    def async_(self) -> httpx.AsyncClient | None:
         """The async httpx client, once opened."""
-        self._sync_closed = False
-        self._async_closed = False
-        self._streams: dict[str, set[StreamCore]] = {}
-        self._closing: asyncio.Task[None] | None = None
+        return self._clients.async_
 
     def sync_client(self) -> httpx.Client:
         """The sync httpx client (opened on first use).
@@ -69,9 +103,10 @@ class Connection:
         Raises:
             UsageError: the sync side was closed, or only an async transport was given.
         """
-        if self.sync is None:
-            self.sync = httpx.Client(**self._client_options(sync=True))
-        return self.sync
+        clients = self._clients
+        if clients.sync is None:
+            clients.sync = httpx.Client(**self._client_options(sync=True))
+        return clients.sync
 
     def async_client(self) -> httpx.AsyncClient:
         """The async httpx client (opened on first use).
@@ -79,33 +114,37 @@ class Connection:
         Raises:
             UsageError: the async side was closed, or only a sync transport was given.
         """
-        if self.async_ is None:
-            self.async_ = httpx.AsyncClient(**self._client_options(sync=False))
-        return self.async_
+        clients = self._clients
+        if clients.async_ is None:
+            clients.async_ = httpx.AsyncClient(**self._client_options(sync=False))
+        return clients.async_
 
     def _client_options(self, *, sync: bool) -> dict[str, Any]:
-        if self._sync_closed if sync else self._async_closed:
+        clients = self._clients
+        if clients.sync_closed if sync else clients.async_closed:
             side, close = ("sync", "close_sync()") if sync else ("async", "close()")
             raise UsageError(f"the {side} side of this AssistantClient is closed ({close})")
-        check_side(self.httpx_kwargs, sync=sync)
-        kwargs = self._sync_kwargs if sync else self._async_kwargs
+        check_side(clients.httpx_kwargs, sync=sync)
+        kwargs = clients.sync_kwargs if sync else clients.async_kwargs
         return {"base_url": self.base_url, "timeout": self.timeout, **kwargs}
 
     def streams_of(self, thread_id: str) -> set[StreamCore]:
         """The in-flight streams of a thread (what ``cancel()`` stops)."""
-        return self._streams.setdefault(thread_id, set())
+        return self._clients.streams.setdefault(thread_id, set())
 
     async def close(self) -> None:
         """Closes the async HTTP client (if it was opened)."""
-        self._async_closed = True
-        client, self.async_ = self.async_, None
+        clients = self._clients
+        clients.async_closed = True
+        client, clients.async_ = clients.async_, None
         if client is not None:
             await client.aclose()
 
     def close_sync(self) -> None:
         """Closes the sync HTTP client (if it was opened)."""
-        self._sync_closed = True
-        client, self.sync = self.sync, None
+        clients = self._clients
+        clients.sync_closed = True
+        client, clients.sync = clients.sync, None
         if client is not None:
             client.close()
 
@@ -113,8 +152,9 @@ class Connection:
         """Closes the async client from sync code (a sync ``with`` block)."""
         # A sync `with` cannot await. With no loop running here, run the
         # close on a fresh loop; inside a running loop, schedule it there.
-        self._async_closed = True
-        client, self.async_ = self.async_, None
+        clients = self._clients
+        clients.async_closed = True
+        client, clients.async_ = clients.async_, None
         if client is None:
             return
         try:
@@ -122,7 +162,7 @@ class Connection:
         except RuntimeError:
             loop = None
         if loop is not None:
-            self._closing = loop.create_task(client.aclose())
+            clients.closing = loop.create_task(client.aclose())
             return
         # RuntimeError: its pooled connections belong to an event loop that
         # has ended (an earlier asyncio.run()); they cannot be closed from

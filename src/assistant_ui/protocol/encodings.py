@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.decoders import (
@@ -36,6 +36,7 @@ __all__ = [
     "ENCODINGS",
     "ENCODING_NAMES",
     "Encoding",
+    "EncodingName",
     "encoding_named",
     "encodings_framed",
 ]
@@ -133,6 +134,17 @@ ENCODINGS: Final[tuple[Encoding, ...]] = (
 
 ENCODING_NAMES: Final[tuple[str, ...]] = tuple(row.name for row in ENCODINGS)
 """Every name ``encoding=`` accepts."""
+
+EncodingName = Literal[
+    "data-stream",
+    "ollama",
+    "plain-text",
+    "object-stream",
+    "openai",
+    "assistant-transport",
+    "ui-message-stream",
+]
+"""The names of :data:`ENCODINGS`, for type checkers (a test keeps them equal)."""
 
 _BY_NAME: Final = {row.name: row for row in ENCODINGS}
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.events import MISSING
@@ -36,6 +36,7 @@ __all__ = [
     "RUNTIMES",
     "RUNTIME_NAMES",
     "RequestInputs",
+    "RuntimeName",
     "RuntimeSpec",
     "runtime_named",
 ]
@@ -255,6 +256,9 @@ RUNTIMES: Final[tuple[RuntimeSpec, ...]] = (
 
 RUNTIME_NAMES: Final[tuple[str, ...]] = tuple(spec.name for spec in RUNTIMES)
 """Every name ``runtime=`` accepts."""
+
+RuntimeName = Literal["sync-server", "data-stream", "ai-sdk", "assistant-transport"]
+"""The names of :data:`RUNTIMES`, for type checkers (a test keeps them equal)."""
 
 _BY_NAME: Final = {spec.name: spec for spec in RUNTIMES}
 
