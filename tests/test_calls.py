@@ -142,3 +142,53 @@ def test_with_options_shares_the_pool_and_changes_only_what_it_names(
     assert "commands" in first.body
     assert "commands" not in second.body
     assert client._connection.sync is None  # closing either closed the shared pool
+
+
+def _get_weather(city: str) -> dict[str, object]:
+    """Get the weather.
+
+    Args:
+        city: the city.
+    """
+    return {"city": city, "temperature": 18, "condition": "sunny"}
+
+
+def test_send_stream_is_a_stream_manager_with_tool_executions(
+    demo_server: Any, thread_id: str
+) -> None:
+    import assistant_ui
+    from assistant_ui import events
+
+    tool = assistant_ui.tool(_get_weather)
+    tool.name = "get_weather"
+    with AssistantClient(demo_server.url, runtime="ai-sdk", max_retries=0) as client:
+        thread = client.threads(thread_id, tools=[tool])
+        with thread.send_stream_sync("weather in Paris") as run:
+            got = list(run)
+            live = run.current_message
+        result = run.until_done()
+    kinds = [e.type for e in got]
+    started = kinds.index("tool-execution-start")
+    ended = kinds.index("tool-execution-end")
+    assert started < ended
+    end = got[ended]
+    assert isinstance(end, events.ToolExecutionEndEvent)
+    assert end.tool_name == "get_weather"
+    assert end.result == {"city": "Paris", "temperature": 18, "condition": "sunny"}
+    assert kinds.count("message-finish") == 2  # one per response of the run
+    assert result.requests == 2
+    assert "18" in result.output_text
+    assert live is not None
+    assert live["parts"]
+
+
+async def test_iterating_send_stream_without_with_is_deprecated(
+    demo_server: Any, thread_id: str
+) -> None:
+    from assistant_ui.protocol.events import TextDelta
+
+    async with AssistantClient(demo_server.url, max_retries=0) as client:
+        thread = client.threads(thread_id)
+        with pytest.warns(DeprecationWarning, match="without `with`"):
+            canonical = [e async for e in thread.send_stream("echo hi")]
+    assert any(isinstance(e, TextDelta) for e in canonical)  # 0.2's events

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from assistant_ui import events
 from assistant_ui._client import AssistantClient
 from assistant_ui._thread import ThreadClient
 from assistant_ui.demo.runner import BackgroundServer
@@ -43,12 +44,13 @@ def serve(recorder: Recorder, chunks: list[bytes], **options: Any) -> Background
 async def events_and_message(
     thread: ThreadClient, sync: bool, **kwargs: Any
 ) -> tuple[list[Event], dict[str, Any]]:
-    """Iterates the stream to its end; returns the events and the final message."""
+    """Iterates the stream's canonical events to its end; returns them and the
+    final message."""
     if sync:
         with thread.stream_sync(**kwargs) as stream:
-            return list(stream), stream.get_final_message()
+            return list(stream.raw_events()), dict(stream.get_final_message())
     async with thread.stream(**kwargs) as stream:
-        return [e async for e in stream], await stream.get_final_message()
+        return [e async for e in stream.raw_events()], dict(await stream.get_final_message())
 
 
 async def texts(thread: ThreadClient, sync: bool, **kwargs: Any) -> list[str]:
@@ -190,12 +192,12 @@ async def test_error_frame_raises_after_the_stream_ends(recorder: Recorder, sync
             # Iterating does not raise: the error frame is an event ...
             if sync:
                 with thread.stream_sync(messages=[USER]) as stream:
-                    events = list(stream)
+                    events = list(stream.raw_events())
                     with pytest.raises(RemoteStreamError):
                         stream.get_final_message()
             else:
                 async with thread.stream(messages=[USER]) as astream:
-                    events = [e async for e in astream]
+                    events = [e async for e in astream.raw_events()]
                     with pytest.raises(RemoteStreamError):
                         await astream.get_final_message()
     assert any(isinstance(e, ErrorEvent) for e in events)
@@ -455,3 +457,61 @@ async def test_an_empty_streamed_body_is_incomplete(recorder: Recorder, sync: bo
         async with AssistantClient(server.url) as client:
             with pytest.raises(IncompleteStreamError, match="answered 200 with an empty body"):
                 await events_and_message(client.threads("t"), sync, messages=[USER])
+
+
+@twins
+async def test_iteration_yields_high_level_events(recorder: Recorder, sync: bool) -> None:
+    body = [
+        b'g:"Let me think."\n',
+        b'0:"Hel"\n',
+        b'b:{"toolCallId":"c1","toolName":"lookup"}\n',
+        b'c:{"toolCallId":"c1","argsTextDelta":"{\\"q\\":"}\n',
+        b'c:{"toolCallId":"c1","argsTextDelta":"1}"}\n',
+        b'a:{"toolCallId":"c1","result":{"hits":2}}\n',
+        b'0:"lo"\n',
+        b'e:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":4}}\n',
+        b'd:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":4}}\n',
+    ]
+    with serve(recorder, body) as server:
+        async with AssistantClient(server.url) as client:
+            thread = client.threads("t")
+            if sync:
+                with thread.stream_sync(messages=[USER]) as stream:
+                    got = list(stream)
+                    usage = stream.usage
+            else:
+                async with thread.stream(messages=[USER]) as astream:
+                    got = [e async for e in astream]
+                    usage = astream.usage
+    kinds = [e.type for e in got]
+    assert kinds[0] == "reasoning"
+    assert "tool-call-start" in kinds
+    assert "tool-call-ready" in kinds
+    assert kinds[-1] == "message-finish"
+    texts_ = [e for e in got if isinstance(e, events.TextEvent)]
+    assert [(e.delta, e.text) for e in texts_] == [("Hel", "Hel"), ("lo", "lo")]
+    args = [e for e in got if isinstance(e, events.ToolCallArgsEvent)]
+    assert [e.delta for e in args] == ['{"q":', "1}"]
+    assert args[-1].args == {"q": 1}
+    result = next(e for e in got if isinstance(e, events.ToolResultEvent))
+    assert (result.tool_name, result.result, result.is_error) == ("lookup", {"hits": 2}, False)
+    finish = got[-1]
+    assert isinstance(finish, events.MessageFinishEvent)
+    assert finish.status == {"type": "complete", "reason": "stop"}
+    assert finish.usage == {"inputTokens": 3, "outputTokens": 4}
+    assert usage == {"inputTokens": 3, "outputTokens": 4}
+
+
+def test_events_work_with_match() -> None:
+    def describe(event: events.StreamEvent) -> str:
+        match event:
+            case events.TextEvent(delta=delta):
+                return f"text {delta}"
+            case events.ToolCallReadyEvent(tool_name=name, args=args):
+                return f"call {name} {args}"
+            case _:
+                return event.type
+
+    ready = events.ToolCallReadyEvent("c1", "lookup", {"q": 1}, 0)
+    assert describe(ready) == "call lookup {'q': 1}"
+    assert describe(events.StepStartEvent()) == "step-start"

@@ -45,7 +45,7 @@ KEYS: list[tuple[Any, set[str], set[str]]] = [
     (
         types.AssistantStreamMessage,
         {"role", "status", "parts", "metadata"},
-        set(),
+        {"id"},
     ),
     (
         types.ToolCallMessagePart,

@@ -17,6 +17,7 @@ command line.
 
 import types as _types
 
+from assistant_ui import events as events
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
@@ -52,7 +53,7 @@ from assistant_ui.errors import (
 
 __version__ = "0.2.0"
 
-PUBLIC_MODULES = ("cli", "demo", "errors", "protocol", "types")
+PUBLIC_MODULES = ("cli", "demo", "errors", "events", "protocol", "types")
 """The public submodules; every other module of the package is private."""
 
 __all__ = [

@@ -19,7 +19,7 @@ be sent straight back in the next request.
 # No `from __future__ import annotations` here: TypedDict reads NotRequired
 # from evaluated annotations, and string annotations would make every key
 # required at runtime (``__required_keys__``).
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
     "AddMessageCommand",
@@ -34,6 +34,7 @@ __all__ = [
     "FileMessagePart",
     "FilePart",
     "ImagePart",
+    "JSONValue",
     "Message",
     "MessagePartStatus",
     "MessageStatus",
@@ -42,12 +43,15 @@ __all__ = [
     "SystemMessage",
     "TextMessagePart",
     "TextPart",
+    "ThreadMessage",
+    "ThreadMessagePart",
     "Tool",
     "ToolCallMessagePart",
     "ToolCallPart",
     "ToolMessage",
     "ToolParameters",
     "ToolResultPart",
+    "Usage",
     "UserMessage",
 ]
 
@@ -303,9 +307,43 @@ class AssistantStreamMetadata(TypedDict):
 
 
 class AssistantStreamMessage(TypedDict):
-    """The assistant message accumulated from a streamed reply."""
+    """The assistant message accumulated from a streamed reply (with the
+    ``id`` the conversation gave it, once it is in a thread's history)."""
 
+    id: NotRequired[str]
     role: Literal["assistant"]
     status: MessageStatus
     parts: list[AssistantMessagePart]
     metadata: AssistantStreamMetadata
+
+
+ThreadMessagePart = AssistantMessagePart | TextPart | ImagePart | FilePart
+"""Any part of a message in a thread's history (what users send has the
+plain ``text``/``image``/``file`` parts; replies have the parts above)."""
+
+
+class ThreadMessage(TypedDict):
+    """A message of a thread's history, in the parts shape (``thread.messages``).
+    It can be sent back as it is, through any method that takes messages."""
+
+    id: str
+    role: Literal["system", "user", "assistant"]
+    parts: list[ThreadMessagePart]
+    status: NotRequired[MessageStatus]
+    metadata: NotRequired[AssistantStreamMetadata]
+
+
+class Usage(TypedDict, total=False):
+    """Token usage as the AI SDK names it (servers may add other counts)."""
+
+    inputTokens: int
+    outputTokens: int
+    totalTokens: int
+    reasoningTokens: int
+    cachedInputTokens: int
+
+
+JSONValue: TypeAlias = Any
+"""Any JSON value (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` or
+``None``): thread state, tool arguments and results. The one ``Any`` of the
+public signatures."""

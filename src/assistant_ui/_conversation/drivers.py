@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
@@ -36,6 +36,11 @@ from assistant_ui._conversation.steps import (
 from assistant_ui._http.request import RequestOptions
 from assistant_ui._tools.tool import Tool
 from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.stream_events import (
+    StreamEvent,
+    ToolExecutionEndEvent,
+    ToolExecutionStartEvent,
+)
 
 if TYPE_CHECKING:
     from assistant_ui._http.streams import AsyncChatStream, ChatStream
@@ -44,6 +49,7 @@ __all__ = [
     "FlowRun",
     "ReplySource",
     "RequestCallback",
+    "RunEvent",
     "aiter_flow",
     "iter_flow",
     "run_flow",
@@ -130,10 +136,15 @@ class FlowRun:
         self.conversation.watch(view)
 
     @staticmethod
-    def reply(stream: Any, message: Message) -> Reply:
+    def reply(stream: Any, message: Mapping[str, Any]) -> Reply:
         """The outcome of a request step, from its finished stream."""
         ui = getattr(stream, "ui_message", None)
-        return Reply(message, copy.deepcopy(ui) if isinstance(ui, dict) else None)
+        return Reply(
+            dict(message),
+            copy.deepcopy(ui) if isinstance(ui, dict) else None,
+            usage=getattr(stream, "usage", None),
+            finish_reason=getattr(stream, "finish_reason", None),
+        )
 
     def failed(self, exc: BaseException) -> None:
         """Hands a failure to the flow, which records it and raises it again."""
@@ -216,30 +227,65 @@ def _answer_all_sync(step: RunTools, approve: ApprovalCallback | None) -> list[A
         return list(pool.map(lambda call: _answer_sync(call, approve), step.calls))
 
 
-async def aiter_flow(run: FlowRun, thread: ReplySource) -> AsyncGenerator[Event, None]:
-    """Drives ``run`` asynchronously, yielding every decoded event.
+RunEvent = Event | StreamEvent
+"""What a driver yields: canonical events (``raw=True``), or high-level
+events with the tool executions between the responses."""
+
+
+def _executions_started(step: RunTools) -> list[StreamEvent]:
+    return [
+        ToolExecutionStartEvent(call.tool_call_id, call.tool_name, call.args)
+        for call in step.calls
+        if call.tool is not None
+    ]
+
+
+def _executions_ended(step: RunTools, outcomes: list[Any]) -> list[StreamEvent]:
+    names = {call.tool_call_id: call.tool_name for call in step.calls}
+    return [
+        ToolExecutionEndEvent(
+            o.tool_call_id, names.get(o.tool_call_id, ""), o.reply.result, o.reply.is_error
+        )
+        for o in outcomes
+        if isinstance(o, ToolOutcome) and o.reply is not None
+    ]
+
+
+async def aiter_flow(
+    run: FlowRun, thread: ReplySource, *, raw: bool = True
+) -> AsyncGenerator[RunEvent, None]:
+    """Drives ``run`` asynchronously, yielding its events.
 
     Requests go through ``thread.stream_request``; tool calls run
-    concurrently (async tools awaited, sync tools in worker threads). The
-    result is then ``run.result``.
+    concurrently (async tools awaited, sync tools in worker threads). With
+    ``raw=False`` the events are the high-level ones
+    (:mod:`assistant_ui.events`), tool executions included. The result is
+    then ``run.result``.
     """
     while (step := run.step) is not None:
         try:
             if isinstance(step, SendRequest):
                 async with thread.stream_request(step.body, **run.sending(step)) as stream:
                     run.streaming(stream)
-                    async for event in stream:
+                    events = stream.raw_events() if raw else aiter(stream)
+                    async for event in events:
                         yield event
                     outcome: Any = run.reply(stream, await stream.get_final_message())
             else:
+                for started in () if raw else _executions_started(step):
+                    yield started
                 outcome = await _answer_all(step.calls, run.approve)
+                for ended in () if raw else _executions_ended(step, outcome):
+                    yield ended
         except BaseException as exc:
             run.failed(exc)
             raise  # pragma: no cover - the flow always raises again
         run.advance(outcome)
 
 
-def iter_flow(run: FlowRun, thread: ReplySource) -> Generator[Event, None, None]:
+def iter_flow(
+    run: FlowRun, thread: ReplySource, *, raw: bool = True
+) -> Generator[RunEvent, None, None]:
     """The sync twin of :func:`aiter_flow` (``thread.stream_request_sync``;
     several tool calls run in a thread pool)."""
     while (step := run.step) is not None:
@@ -247,10 +293,12 @@ def iter_flow(run: FlowRun, thread: ReplySource) -> Generator[Event, None, None]
             if isinstance(step, SendRequest):
                 with thread.stream_request_sync(step.body, **run.sending(step)) as stream:
                     run.streaming(stream)
-                    yield from stream
+                    yield from stream.raw_events() if raw else stream
                     outcome: Any = run.reply(stream, stream.get_final_message())
             else:
+                yield from () if raw else _executions_started(step)
                 outcome = _answer_all_sync(step, run.approve)
+                yield from () if raw else _executions_ended(step, outcome)
         except BaseException as exc:
             run.failed(exc)
             raise  # pragma: no cover - the flow always raises again

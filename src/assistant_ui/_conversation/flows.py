@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Generator, Iterable, Mapping
-from typing import Any, Final, Unpack
+from typing import Any, Final, Unpack, cast
 
 from assistant_ui._conversation.history import History
 from assistant_ui._conversation.steps import (
@@ -31,6 +31,8 @@ from assistant_ui.protocol.ids import new_id
 from assistant_ui.protocol.requests.bodies import tool_definitions
 from assistant_ui.protocol.requests.messages import add_message_command, normalize_message
 from assistant_ui.protocol.requests.runtimes import RequestInputs, runtime_named
+from assistant_ui.protocol.usage import add_usage
+from assistant_ui.types import AssistantStreamMessage, ThreadMessage, Usage
 
 __all__ = ["Conversation"]
 
@@ -282,6 +284,8 @@ class Conversation(History):
         continuing = trigger == "continue"
         assistant_id = self._messages[-1]["id"] if continuing else self._new_id()
         requests = 0
+        usage: dict[str, Any] = {}
+        finish_reason: str | None = None
         try:
             if user is not None and self.spec.user_messages_as_commands:
                 command = add_message_command(user, parent_id=parent_id, source_id=source_id)
@@ -313,6 +317,8 @@ class Conversation(History):
                     self._live = None
                 if not isinstance(reply, Reply):
                     raise UsageError(f"a SendRequest step is answered with a Reply, got {reply!r}")
+                usage = add_usage(usage, reply.usage)
+                finish_reason = reply.finish_reason or finish_reason
                 message = self._store_reply(base, reply, assistant_id)
                 assistant_id = message["id"]
                 continuing = True
@@ -325,10 +331,12 @@ class Conversation(History):
         finally:
             self.in_flight = False
         result = SendResult(
-            message=copy.deepcopy(self._messages[-1]),
-            messages=self.messages,
+            message=cast("AssistantStreamMessage", copy.deepcopy(self._messages[-1])),
+            messages=cast("list[ThreadMessage]", self.messages),
             state=copy.deepcopy(self.state),
             requests=requests,
+            usage=cast("Usage", usage) if usage else None,
+            finish_reason=finish_reason,
         )
         self.last_result = result
         return result

@@ -3,21 +3,18 @@ and their sync twins), mixed into ``ThreadClient``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
 from typing import Any, Unpack, cast
 
 from assistant_ui._conversation.drivers import (
     FlowRun,
     ReplySource,
     RequestCallback,
-    aiter_flow,
-    iter_flow,
     run_flow,
     run_flow_sync,
 )
 from assistant_ui._conversation.flows import Conversation
+from assistant_ui._conversation.run_stream import AsyncRunStream, RunStream
 from assistant_ui._conversation.steps import ApprovalCallback, Flow, Message, RunOptions, SendResult
-from assistant_ui.protocol.events import Event
 
 __all__ = ["ConversationMethods"]
 
@@ -84,14 +81,15 @@ class ConversationMethods:
         approve: ApprovalCallback | None = None,
         on_request: RequestCallback | None = None,
         **options: Unpack[RunOptions],
-    ) -> AsyncGenerator[Event, None]:
-        """:meth:`send`, yielding every event as it arrives (the result is
-        then ``conversation.last_result``). ``on_request`` is called before
-        each request of the run: a tool loop makes several responses, and
-        each numbers its parts from 0."""
+    ) -> AsyncRunStream:
+        """:meth:`send`, streamed: use ``async with thread.send_stream(...) as
+        run`` and iterate high-level events (every response, and the Python
+        tools run between them); ``await run.until_done()`` returns the
+        :class:`SendResult`. ``on_request`` is called before each request of
+        the run."""
         flow = self.conversation.send(content, **options)
         run = FlowRun(self.conversation, flow, approve, on_request)
-        return aiter_flow(run, self._replies)
+        return AsyncRunStream(run, self._replies)
 
     def send_stream_sync(
         self,
@@ -100,11 +98,11 @@ class ConversationMethods:
         approve: ApprovalCallback | None = None,
         on_request: RequestCallback | None = None,
         **options: Unpack[RunOptions],
-    ) -> Generator[Event, None, None]:
+    ) -> RunStream:
         """The sync twin of :meth:`send_stream`."""
         flow = self.conversation.send(content, **options)
         run = FlowRun(self.conversation, flow, approve, on_request)
-        return iter_flow(run, self._replies)
+        return RunStream(run, self._replies)
 
     async def regenerate(
         self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final, TypedDict
 
 from assistant_ui._http.request import RequestOptions
+from assistant_ui._reply import ReplyView
 from assistant_ui._tools.tool import Tool, ToolReply
 from assistant_ui.protocol.encodings import EncodingName
 from assistant_ui.protocol.requests.runtimes import RuntimeName
+from assistant_ui.types import AssistantStreamMessage, JSONValue, ThreadMessage, Usage
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
@@ -67,10 +69,14 @@ class Reply:
         message: the decoded assistant message of this one response.
         ui_message: the AI SDK UIMessage, when the reply was a UI message
             stream and the stream exposes it.
+        usage: the token usage the server reported for this response.
+        finish_reason: the finish reason the server sent.
     """
 
     message: Message
     ui_message: Message | None = None
+    usage: dict[str, Any] | None = None
+    finish_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,35 +134,33 @@ class ToolOutcome:
 
 
 @dataclass(slots=True)
-class SendResult:
+class SendResult(ReplyView):
     """What a ``send`` (or ``regenerate``, ``edit``, ...) produced.
+
+    It reads the reply as :class:`~assistant_ui.ChatResponse` does
+    (``output_text``, ``reasoning``, ``tool_calls``, ``sources``,
+    ``status``), over every request of the run.
 
     Attributes:
         message: the assistant message, over every request of the run.
-        messages: the conversation afterwards.
+        messages: the conversation afterwards (can be sent back as it is).
         state: the thread state afterwards.
         requests: how many requests the run made.
+        usage: the token usage of the run, added up over its requests.
+        finish_reason: the last finish reason the server sent.
     """
 
-    message: Message
-    messages: list[Message]
-    state: Any = None
+    message: AssistantStreamMessage
+    messages: list[ThreadMessage]
+    state: JSONValue = None
     requests: int = 0
-
-    @property
-    def status(self) -> dict[str, Any]:
-        """The message status (docs/protocols.md §3.6)."""
-        return dict(self.message.get("status") or {})
+    usage: Usage | None = None
+    finish_reason: str | None = None
 
     @property
     def text(self) -> str:
-        """All text parts joined (reasoning excluded)."""
-        return "".join(p.get("text", "") for p in self.message["parts"] if p.get("type") == "text")
-
-    @property
-    def tool_calls(self) -> list[dict[str, Any]]:
-        """The tool-call parts of the message."""
-        return [p for p in self.message["parts"] if p.get("type") == "tool-call"]
+        """The older name of :attr:`output_text`."""
+        return self.output_text
 
 
 Step = SendRequest | RunTools

@@ -38,15 +38,18 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from types import AsyncGeneratorType, GeneratorType
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.transport import aresolve_headers, resolve_headers
+from assistant_ui._reply import as_message
 from assistant_ui.errors import AssistantUIError, UsageError
 from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.stream_events import StreamEvent, StreamEventTranslator
+from assistant_ui.types import AssistantStreamMessage, JSONValue, Usage
 
 __all__ = ["AsyncChatStream", "ChatStream", "StreamCore"]
 
@@ -55,16 +58,46 @@ class _StreamViews:
     """What both twins show of the one pass over the body."""
 
     _core: StreamCore
+    _translator: StreamEventTranslator | None
 
     @property
-    def current_message(self) -> dict[str, Any] | None:
+    def current_message(self) -> AssistantStreamMessage | None:
         """A snapshot of the message so far; readable at any time."""
-        return self._core.current_message
+        return as_message(self._core.current_message)
 
     @property
-    def state(self) -> Any:
+    def state(self) -> JSONValue:
         """The assistant-transport state so far."""
         return self._core.state
+
+    @property
+    def usage(self) -> Usage | None:
+        """The token usage the server reported so far."""
+        parser = self._core.parser
+        return cast("Usage | None", parser.accumulator.usage) if parser is not None else None
+
+    @property
+    def finish_reason(self) -> str | None:
+        """The finish reason the server sent, once it did."""
+        parser = self._core.parser
+        return parser.accumulator.finish_reason if parser is not None else None
+
+    def _high_level(self, event: Event) -> list[StreamEvent]:
+        """The high-level events of one canonical event of this reply."""
+        if self._translator is None:
+            parser = self._core.parser
+            if parser is None:
+                return []
+            self._translator = StreamEventTranslator(parser.accumulator)
+        return self._translator.translate(event)
+
+    def _finished(self) -> list[StreamEvent]:
+        """The message-finish event, once the reply ended."""
+        parser = self._core.parser
+        if parser is None:
+            return []
+        translator = self._translator or StreamEventTranslator(parser.accumulator)
+        return [translator.finish()]
 
     @property
     def ui_message(self) -> dict[str, Any] | None:
@@ -82,14 +115,18 @@ class ChatStream(_StreamViews):
                 print(text, end="", flush=True)
             message = stream.get_final_message()
 
-    Iterating yields canonical events (:mod:`assistant_ui.protocol.events`);
-    there is one pass over the body, shared by every view.
+    Iterating yields high-level events (:mod:`assistant_ui.events`: text,
+    reasoning, tool calls, steps, the message finish, ...);
+    :meth:`raw_events` yields the canonical events
+    (:mod:`assistant_ui.protocol.events`) instead. There is one pass over the
+    body, shared by every view.
     """
 
     def __init__(self, core: StreamCore, client: httpx.Client) -> None:
         self._core = core
         self._client = client
         self._iterator: Iterator[Event] | None = None
+        self._translator: StreamEventTranslator | None = None
 
     def _start(self) -> Iterator[Event]:
         if self._iterator is None:
@@ -140,13 +177,20 @@ class ChatStream(_StreamViews):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def __iter__(self) -> Iterator[Event]:
+    def __iter__(self) -> Iterator[StreamEvent]:
+        for event in self._start():
+            yield from self._high_level(event)
+        yield from self._finished()
+
+    def raw_events(self) -> Iterator[Event]:
+        """The canonical events (:mod:`assistant_ui.protocol.events`) of the
+        one pass over the body, as the decoders produce them."""
         return self._start()
 
     @property
     def text_stream(self) -> Iterator[str]:
         """The text deltas of text parts only (no reasoning, no tool arguments)."""
-        for event in self:
+        for event in self._start():
             text = self._core.text_of(event)
             if text is not None:
                 yield text
@@ -160,17 +204,17 @@ class ChatStream(_StreamViews):
 
     def until_done(self) -> None:
         """Reads the reply to its end."""
-        for _ in self:
+        for _ in self._start():
             pass
 
-    def get_final_message(self) -> dict[str, Any]:
+    def get_final_message(self) -> AssistantStreamMessage:
         """Reads the reply to its end and returns the message.
 
         Raises:
             RemoteStreamError: the server sent an error frame.
         """
         self.until_done()
-        return self._core.final_message()
+        return cast("AssistantStreamMessage", self._core.final_message())
 
     def _read_response(self) -> ChatResponse:
         # chat_sync(): the whole reply, with the body and the events kept.
@@ -201,14 +245,16 @@ class AsyncChatStream(_StreamViews):
                 print(text, end="", flush=True)
             message = await stream.get_final_message()
 
-    Iterating yields canonical events (:mod:`assistant_ui.protocol.events`);
-    there is one pass over the body, shared by every view.
+    Iterating yields high-level events (:mod:`assistant_ui.events`);
+    :meth:`raw_events` yields the canonical events instead. There is one pass
+    over the body, shared by every view.
     """
 
     def __init__(self, core: StreamCore, client: httpx.AsyncClient) -> None:
         self._core = core
         self._client = client
         self._iterator: AsyncIterator[Event] | None = None
+        self._translator: StreamEventTranslator | None = None
 
     async def _start(self) -> AsyncIterator[Event]:
         if self._iterator is None:
@@ -261,14 +307,23 @@ class AsyncChatStream(_StreamViews):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def __aiter__(self) -> AsyncIterator[Event]:
+    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        async for event in await self._start():
+            for high in self._high_level(event):
+                yield high
+        for high in self._finished():
+            yield high
+
+    async def raw_events(self) -> AsyncIterator[Event]:
+        """The canonical events (:mod:`assistant_ui.protocol.events`) of the
+        one pass over the body, as the decoders produce them."""
         async for event in await self._start():
             yield event
 
     @property
     async def text_stream(self) -> AsyncIterator[str]:
         """The text deltas of text parts only (no reasoning, no tool arguments)."""
-        async for event in self:
+        async for event in await self._start():
             text = self._core.text_of(event)
             if text is not None:
                 yield text
@@ -282,17 +337,17 @@ class AsyncChatStream(_StreamViews):
 
     async def until_done(self) -> None:
         """Reads the reply to its end."""
-        async for _ in self:
+        async for _ in await self._start():
             pass
 
-    async def get_final_message(self) -> dict[str, Any]:
+    async def get_final_message(self) -> AssistantStreamMessage:
         """Reads the reply to its end and returns the message.
 
         Raises:
             RemoteStreamError: the server sent an error frame.
         """
         await self.until_done()
-        return self._core.final_message()
+        return cast("AssistantStreamMessage", self._core.final_message())
 
     async def _read_response(self) -> ChatResponse:
         # chat(): the whole reply, with the body and the events kept.

@@ -54,9 +54,11 @@ class TextBuffer:
             it last stored the text somewhere); the buffer never reads it.
     """
 
-    __slots__ = ("_generation", "_pieces", "_repair", "dirty")
+    __slots__ = ("_generation", "_pieces", "_repair", "dirty", "length")
 
     def __init__(self, text: str = "") -> None:
+        self.length = len(text)
+        """Characters appended so far (a re-paired surrogate pair counts two)."""
         self._pieces: list[str] = [text] if text else []
         self._repair = False  # a piece starts with a low surrogate: join through UTF-16
         self._generation = 0  # bumped when pieces are compacted (invalidates marks)
@@ -68,6 +70,7 @@ class TextBuffer:
             if not self._repair and self._pieces and _starts_low_surrogate(delta):
                 self._repair = True
             self._pieces.append(delta)
+            self.length += len(delta)
 
     def text(self) -> str:
         """The whole text (joined once and kept joined)."""
@@ -96,3 +99,4 @@ class TextBuffer:
         if generation != self._generation:
             raise ValueError("the buffer was joined since this mark was taken")
         del self._pieces[count:]
+        self.length = sum(len(piece) for piece in self._pieces)

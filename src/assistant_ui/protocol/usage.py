@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-__all__ = ["ZERO_USAGE", "normalise_usage", "openai_usage", "renamed_counts", "usage_object"]
+__all__ = [
+    "ZERO_USAGE",
+    "add_usage",
+    "normalise_usage",
+    "openai_usage",
+    "renamed_counts",
+    "usage_object",
+]
 
 ZERO_USAGE: Final[Mapping[str, int]] = {"inputTokens": 0, "outputTokens": 0}
 """What the UI message stream reference assumes when a finish has no usage."""
@@ -45,4 +52,13 @@ def normalise_usage(usage: Mapping[str, Any]) -> dict[str, Any]:
         if old in out:
             value = out.pop(old)
             out.setdefault(new, value)
+    return out
+
+
+def add_usage(total: Mapping[str, Any] | None, more: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Two usages added count by count (numbers only; current names)."""
+    out = dict(total or {})
+    for key, value in normalise_usage(more or {}).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = out.get(key, 0) + value
     return out

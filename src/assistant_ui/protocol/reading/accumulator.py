@@ -53,7 +53,7 @@ from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.partial_json import PartialJSONCompleter
 from assistant_ui.protocol.reading.state_ops import StateTree, copy_json
 from assistant_ui.protocol.text import TextBuffer
-from assistant_ui.protocol.usage import normalise_usage
+from assistant_ui.protocol.usage import add_usage, normalise_usage
 
 __all__ = ["MessageAccumulator"]
 
@@ -91,6 +91,9 @@ class _TextPart:
 
     def text(self) -> str:
         return self.buffer.text()
+
+    def text_length(self) -> int:
+        return self.buffer.length
 
     def snapshot(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.kind, "text": self.text(), "status": dict(self.status)}
@@ -415,12 +418,27 @@ class MessageAccumulator:
         total: dict[str, Any] = {}
         for step in self._steps:
             usage = step.get("usage")
-            if not isinstance(usage, dict):
-                continue
-            for key, value in normalise_usage(usage).items():
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    total[key] = total.get(key, 0) + value
+            if isinstance(usage, dict):
+                total = add_usage(total, usage)
         return total or None
+
+    def part_count(self) -> int:
+        """How many parts the message has."""
+        return len(self._parts)
+
+    def live_part(self, index: int) -> Any:
+        """The accumulator's own object for part ``index`` (read it, never
+        change it), or ``None``."""
+        return self._parts[index] if 0 <= index < len(self._parts) else None
+
+    def part_snapshot(self, index: int) -> dict[str, Any] | None:
+        """A fresh copy of part ``index``, or ``None``."""
+        part = self.live_part(index)
+        return part.snapshot() if part is not None else None
+
+    def current_state(self) -> Any:
+        """The state as it is now (a fresh copy)."""
+        return self._state.value
 
     def part_type(self, index: int) -> str | None:
         """The ``type`` of part ``index``, or ``None`` if there is none."""

@@ -101,7 +101,14 @@ def _sync_server(inputs: RequestInputs) -> dict[str, Any]:
         messages=messages,
         commands=list(inputs.commands) or None,
         system=inputs.system,
-        tools=tool_definitions(inputs.tools) if inputs.tools else None,
+        # A caller's seed tools mapping goes out as given (validated there).
+        tools=(
+            inputs.tools
+            if isinstance(inputs.tools, Mapping)
+            else tool_definitions(inputs.tools)
+            if inputs.tools
+            else None
+        ),
         unstable_assistantMessageId=inputs.assistant_id or None,
         runConfig=inputs.run_config,
         state=inputs.state,
