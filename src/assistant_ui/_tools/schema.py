@@ -81,12 +81,15 @@ class ArgumentModel:
                 )
             annotation = hints.get(param.name, Any)
             default = ... if param.default is param.empty else param.default
-            description = _own_description(annotation) or descriptions.get(param.name)
+            description = _own_description(annotation, descriptions.get(param.name))
             field_name = f"arg{index}"
-            fields[field_name] = (
-                annotation,
-                pydantic.Field(default, alias=param.name, description=description),
+            # description=None would erase a Field(description=) of the hint
+            info = (
+                pydantic.Field(default, alias=param.name, description=description)
+                if description
+                else pydantic.Field(default, alias=param.name)
             )
+            fields[field_name] = (annotation, info)
             self._names[field_name] = param.name
         self._aliases = frozenset(self._names.values())
         try:
@@ -150,17 +153,18 @@ def _type_hints(function: Callable[..., Any], name: str) -> dict[str, Any]:
         ) from exc
 
 
-def _own_description(annotation: Any) -> str | None:
-    """The description an ``Annotated`` hint gives: ``Field(description=)``
-    (pydantic applies it; ``None`` so the docstring's does not override it),
-    or plain strings, the ``Annotated[int, "what it is"]`` convention."""
+def _own_description(annotation: Any, documented: str | None) -> str | None:
+    """The description to set on the field: none if the ``Annotated`` hint
+    has a ``Field(description=)`` (pydantic applies it, and a description
+    set here would override it), else its plain strings (the
+    ``Annotated[int, "what it is"]`` convention), else ``documented``."""
     if typing.get_origin(annotation) is not typing.Annotated:
-        return None
+        return documented
     metadata = typing.get_args(annotation)[1:]
     if any(isinstance(m, FieldInfo) and m.description for m in metadata):
         return None
     notes = [m for m in metadata if isinstance(m, str)]
-    return " ".join(notes) or None
+    return " ".join(notes) or documented
 
 
 def _which_parameter(
