@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional
@@ -149,7 +150,13 @@ def test_pydantic_model_schema_and_validation() -> None:
     def search(query: Query) -> dict[str, Any]:
         return {"text": query.text, "limit": query.limit}
 
-    assert search.parameters["properties"]["text"] == {"title": "Text", "type": "string"}
+    # pydantic's schema, shown as a signature's is: no titles
+    assert search.parameters == {
+        "description": "A query.",
+        "type": "object",
+        "properties": {"text": {"type": "string"}, "limit": {"type": "integer", "default": 5}},
+        "required": ["text"],
+    }
     assert search.run({"text": "hi"}).result == {"text": "hi", "limit": 5}
     failed = search.run({"limit": "many"})
     assert failed.is_error
@@ -265,3 +272,26 @@ def test_declared_tool_without_function_cannot_run() -> None:
     assert declared.definition() == {"parameters": {"type": "object"}}
     with pytest.raises(UsageError):
         declared.run({})
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="typing.TypedDict works from 3.12")
+def test_typing_typeddict_before_python_3_12_says_to_use_typing_extensions() -> None:
+    import typing
+
+    class Stdlib(typing.TypedDict):
+        city: str
+
+    def f(place: Stdlib) -> None:
+        return None
+
+    f.__annotations__ = {"place": Stdlib, "return": None}  # a local: not resolvable by name
+    with pytest.raises(UsageError, match=r"parameter 'place'.*typing_extensions\.TypedDict"):
+        Tool.from_function(f)
+
+
+def test_the_definition_lists_the_usual_keywords_first() -> None:
+    @tool
+    def f(a: int, b: str = "x") -> None:
+        return None
+
+    assert list(f.parameters) == ["type", "properties", "required", "additionalProperties"]

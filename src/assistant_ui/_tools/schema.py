@@ -6,16 +6,19 @@ checks and converts them (strings to dates, dicts to dataclasses, values to
 enums, ``Annotated`` constraints) before the function runs, so the schema
 the model is shown and the checks its arguments pass come from one source.
 
-The schema is pydantic's with two changes, both to what the old hand-written
-schemas sent and what every provider reads:
+The schema is pydantic's with two changes, which keep the shape the earlier
+hand-written schemas had:
 
 - no ``title`` keys: pydantic makes them up from field and class names, so
   they repeat what the schema already says and cost the model tokens (an
   explicit ``Field(title=...)`` goes too: one rule, no guessing);
-- nested models, dataclasses, TypedDicts and enums inline instead of
-  ``$ref`` to ``$defs`` (some providers read no ``$ref``, and others none
-  with sibling keys such as the ``description`` a parameter gets); only
-  recursive types keep their ``$defs`` entry.
+- nested models, dataclasses, TypedDicts and enums are inlined instead of a
+  ``$ref`` into ``$defs``: a ``$ref`` beside other keys (the ``description``
+  a parameter gets) is not read alike by every provider (OpenAI's client
+  unravels it before sending). Only recursive types keep a ``$defs`` entry.
+
+On Python 3.11 pydantic reads ``typing_extensions.TypedDict``, not
+``typing.TypedDict``; the UsageError for the latter says so.
 """
 
 from __future__ import annotations
@@ -102,6 +105,12 @@ class ArgumentModel:
             raise _which_parameter(fields, self._names, exc) from exc
         if not self._extra:
             self.parameters["additionalProperties"] = False
+        # pydantic sorts keywords; the definition reads better in the usual order
+        first = ("type", "properties", "required", "additionalProperties")
+        self.parameters = {
+            **{k: self.parameters[k] for k in first if k in self.parameters},
+            **self.parameters,
+        }
 
     def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """The keyword arguments for the function: ``args`` validated and

@@ -32,6 +32,7 @@ from assistant_ui._tools.schema import (
     ArgumentModel,
     InvalidArguments,
     is_pydantic_model,
+    tool_schema,
     validation_problems,
 )
 from assistant_ui.errors import UsageError
@@ -105,9 +106,12 @@ class Tool:
             name: defaults to the function's ``__name__``.
             description: defaults to the docstring's short and long
                 description.
-            schema: an explicit JSON schema dict, or a pydantic model class
-                (the function then receives one validated model instance if
-                it takes exactly one parameter, else the fields as keywords).
+            schema: an explicit JSON schema dict (sent as is; the arguments
+                reach the function unchecked), or a pydantic model class (its
+                schema as the signature's is shown: no titles, references
+                inlined; the function then receives one validated model
+                instance if it takes exactly one parameter, else the fields
+                as keywords).
             needs_approval: wait for an approval before running.
             provider_options: ``providerOptions`` of the definition.
 
@@ -127,7 +131,7 @@ class Tool:
             parameters = dict(schema)
         elif is_pydantic_model(schema):
             model = schema
-            parameters = schema.model_json_schema()
+            parameters = tool_schema(schema.model_json_schema())
         else:
             raise UsageError(f"schema must be a dict or a pydantic model class, got {schema!r}")
         return cls(
