@@ -508,3 +508,69 @@ def test_the_same_tool_runs_when_the_arguments_are_valid(demo_server: Any, threa
     assert ran == ["Oslo"]
     assert result.tool_calls[0]["isError"] is False
     assert "It is 18°C and sunny in Oslo." in result.text
+
+
+def scripted_backend(bodies: list[Any]) -> Any:
+    """A data-stream backend: the first reply calls ``get_weather`` with
+    arguments of the wrong types, the next one says what came back."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    usage = {"promptTokens": 1, "completionTokens": 1}
+    bad_call = {"toolCallId": "c1", "toolName": "get_weather", "args": {"city": 42, "days": "many"}}
+    first = [
+        f"9:{json.dumps(bad_call)}",
+        f"e:{json.dumps({'finishReason': 'tool-calls', 'usage': usage, 'isContinued': False})}",
+        f"d:{json.dumps({'finishReason': 'tool-calls', 'usage': usage})}",
+    ]
+    second = ['0:"noted"', f"d:{json.dumps({'finishReason': 'stop', 'usage': usage})}"]
+
+    async def chat(request: Request) -> Response:
+        bodies.append(await request.json())
+        lines = first if len(bodies) == 1 else second
+        return Response(
+            "".join(line + "\n" for line in lines),
+            media_type="text/plain; charset=utf-8",
+            headers={"x-vercel-ai-data-stream": "v1"},
+        )
+
+    return Starlette(routes=[Route("/api/chat", chat, methods=["POST"])])
+
+
+async def test_arguments_of_the_wrong_types_from_a_loopback_backend() -> None:
+    pytest.importorskip("starlette")
+    from assistant_ui.demo.runner import BackgroundServer
+
+    ran: list[Any] = []
+
+    @tool
+    def get_weather(city: str, days: int = 1) -> str:
+        ran.append(city)
+        return "sunny"
+
+    bodies: list[Any] = []
+    with BackgroundServer(scripted_backend(bodies)) as server:
+        async with AssistantClient(server.url, runtime="data-stream", max_retries=0) as client:
+            result = await client.threads("t-bad-args", tools=[get_weather]).send("weather?")
+    assert ran == []
+    assert result.text == "noted"
+    assert result.requests == 2
+    error = (
+        "invalid arguments for tool 'get_weather': city: Input should be a valid string; "
+        "days: Input should be a valid integer, unable to parse string as an integer"
+    )
+    assert result.tool_calls[0]["result"] == {"error": error}
+    assert result.tool_calls[0]["isError"] is True
+    tool_message = bodies[1]["messages"][-1]
+    assert tool_message["role"] == "tool"
+    # the error goes back as the data-stream shape's error output
+    assert tool_message["content"] == [
+        {
+            "type": "tool-result",
+            "toolCallId": "c1",
+            "toolName": "get_weather",
+            "output": {"type": "error-json", "value": {"error": error}},
+        }
+    ]
