@@ -574,3 +574,19 @@ async def test_arguments_of_the_wrong_types_from_a_loopback_backend() -> None:
             "output": {"type": "error-json", "value": {"error": error}},
         }
     ]
+
+
+def count_points(points: list[Point], origin: Optional[Point] = None) -> int:  # noqa: UP045
+    return len(points)
+
+
+def test_string_hints_and_forward_references_inside_them_resolve() -> None:
+    # this module's hints are strings (from __future__ import annotations);
+    # a quoted name inside one is a forward reference pydantic resolves
+    def nested(points: list["Point"]) -> int:  # noqa: UP037
+        return len(points)
+
+    for function in (count_points, nested):
+        t = Tool.from_function(function)
+        assert t.parameters["properties"]["points"] == as_a_tool_shows_it(list[Point])
+        assert t.run({"points": [{"x": 1, "y": 2}]}) == ToolReply(1)

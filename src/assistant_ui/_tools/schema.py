@@ -68,11 +68,10 @@ class ArgumentModel:
                 be resolved, or one pydantic has no JSON schema for.
         """
         name = str(getattr(function, "__name__", "tool"))
-        hints = _type_hints(function, name)
         fields: dict[str, Any] = {}
         self._names: dict[str, str] = {}
         self._extra = False
-        for index, param in enumerate(inspect.signature(function).parameters.values()):
+        for index, param in enumerate(_signature(function, name).parameters.values()):
             if param.kind is param.VAR_POSITIONAL:
                 continue
             if param.kind is param.VAR_KEYWORD:
@@ -82,7 +81,7 @@ class ArgumentModel:
                 raise UsageError(
                     f"tool parameter {param.name!r} is positional-only; tools take keywords"
                 )
-            annotation = hints.get(param.name, Any)
+            annotation = Any if param.annotation is param.empty else param.annotation
             default = ... if param.default is param.empty else param.default
             description = _own_description(annotation, descriptions.get(param.name))
             field_name = f"arg{index}"
@@ -99,7 +98,11 @@ class ArgumentModel:
             # The model keeps pydantic's default config: a config here would
             # also apply inside the stdlib dataclasses and TypedDicts of the
             # parameters. Unknown top-level arguments are refused in bind().
-            self.model: type[pydantic.BaseModel] = pydantic.create_model(name, **fields)
+            # __module__: pydantic resolves forward references left inside
+            # the hints (list["Node"]) in the function's module
+            self.model: type[pydantic.BaseModel] = pydantic.create_model(
+                name, __module__=str(getattr(function, "__module__", None) or __name__), **fields
+            )
             self.parameters: dict[str, Any] = tool_schema(self.model.model_json_schema())
         except (pydantic.PydanticUserError, pydantic.PydanticUndefinedAnnotation) as exc:
             raise _which_parameter(fields, self._names, exc) from exc
@@ -152,9 +155,12 @@ def validation_problems(exc: pydantic.ValidationError) -> list[str]:
     return problems
 
 
-def _type_hints(function: Callable[..., Any], name: str) -> dict[str, Any]:
+def _signature(function: Callable[..., Any], name: str) -> inspect.Signature:
+    """The signature with string annotations (``from __future__ import
+    annotations``) evaluated; works for partials and callable objects too."""
+    inspect.signature(function)  # a callable without a signature fails as it always did
     try:
-        return typing.get_type_hints(function, include_extras=True)
+        return inspect.signature(function, eval_str=True)
     except Exception as exc:  # NameError for a type defined inside a function, and kin
         raise UsageError(
             f"tool {name!r}: cannot resolve the type hints ({exc}); define the types at "
