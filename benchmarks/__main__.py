@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -42,7 +43,7 @@ def _decode_rows(built: list[corpora.Corpus], repeat: int, js_note: str | None) 
             "name": corpus.spec.name, "bytes": len(corpus.body), "ours_ok": ours_ok,
             "ours": best_of(runs, run_ours), "floor": best_of(runs, run_floor),
             "orjson": None if fast_floor is None else best_of(runs, run_orjson),
-            "js": None, "js_ok": None,
+            "js": None, "js_wall": None, "js_ok": None,
         }  # fmt: skip
         rows.append(row)
         out = corpus.path.with_suffix(".js-message.json")
@@ -51,7 +52,7 @@ def _decode_rows(built: list[corpora.Corpus], repeat: int, js_note: str | None) 
         print(f"  decoded {corpus.spec.name}", file=sys.stderr, flush=True)
     if js_note is None:
         for row, job, want, result in zip(rows, jobs, expected, node.decode(jobs), strict=True):
-            row["js"] = result["ms"] / 1000
+            row["js"], row["js_wall"] = result["ms"] / 1000, result["wallMs"] / 1000
             with open(str(job["messageOut"]), encoding="utf-8") as file:
                 row["js_ok"] = of_message(json.load(file)) == want
         print("  decoded with the JS reference", file=sys.stderr, flush=True)
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"# Benchmarks ({'quick' if quick else 'full'} run, seed {opts.seed})\n")
     reference = js_note or "npm assistant-stream 0.3.57 / ai 7"
-    print(f"Python {platform.python_version()}, {platform.machine()}, best of {repeat}, "
+    print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} at the start; best of {repeat} (CPU time), "
           f"16 KiB reads. JS reference: {reference}.\n")  # fmt: skip
     bad = corpora.check_synth(opts.seed, js_note is None)
     specs = [s for s in corpora.SPECS if js_note is None or not s.encoder.startswith(
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         results["decode"] = _decode_rows(built, repeat, js_note)
     if "scaling" in sections:
         small = 10_000 if quick else 100_000
-        results["scaling"] = _scaling(opts.seed, small, min(repeat, 2), 20 if quick else 120)
+        results["scaling"] = _scaling(opts.seed, small, 1, 20 if quick else 120)
     big = next((c for c in built if c.spec.name.startswith("big-result")), None)
     text = next(c for c in built if c.spec.name.startswith("text-100k data"))
     if "memory" in sections and big is not None:
