@@ -55,6 +55,7 @@ def _decode_rows(built: list[corpora.Corpus], repeat: int, js_note: str | None) 
             row["js"], row["js_wall"] = result["ms"] / 1000, result["wallMs"] / 1000
             with open(str(job["messageOut"]), encoding="utf-8") as file:
                 row["js_ok"] = of_message(json.load(file)) == want
+            os.unlink(str(job["messageOut"]))
         print("  decoded with the JS reference", file=sys.stderr, flush=True)
     return rows
 
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f} at the start; best of {repeat} (CPU time), "
           f"16 KiB reads. JS reference: {reference}.\n")  # fmt: skip
+    corpora.prune()
     bad = corpora.check_synth(opts.seed, js_note is None)
     specs = [s for s in corpora.SPECS if js_note is None or not s.encoder.startswith(
         ("ts-", "ui-"))]  # fmt: skip

@@ -70,6 +70,15 @@ def _source_key() -> str:
     return digest.hexdigest()[:12]
 
 
+def prune() -> None:
+    """Removes cached files written by another version of the generators."""
+    if CACHE.is_dir():
+        key = _source_key()
+        for path in CACHE.iterdir():
+            if key not in path.name:
+                path.unlink()
+
+
 @dataclass(frozen=True)
 class Corpus:
     """A built corpus: its file, bytes and what it must decode to."""
