@@ -13,7 +13,11 @@ import time
 from types import TracebackType
 from typing import Any
 
-__all__ = ["BackgroundServer"]
+__all__ = ["GRACEFUL_TIMEOUT", "BackgroundServer"]
+
+#: Seconds open streams may go on after a stop is asked for; then their
+#: connections are cut, so clients see an interrupted stream, not a hang.
+GRACEFUL_TIMEOUT = 3.0
 
 # Long enough for a cold interpreter on a loaded 2-core CI machine.
 _STARTUP_TIMEOUT = 30.0
@@ -32,15 +36,29 @@ class BackgroundServer:
         host: interface to bind; loopback by default.
         port: port to bind; 0 picks a free one.
         log_level: uvicorn's log level.
+        graceful_timeout: seconds :meth:`stop` lets open streams go on
+            before their connections are cut.
     """
 
     def __init__(
-        self, app: Any, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+        graceful_timeout: float = GRACEFUL_TIMEOUT,
     ) -> None:
         import uvicorn
 
         self._config = uvicorn.Config(
-            app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            lifespan="off",
+            access_log=False,
+            timeout_graceful_shutdown=graceful_timeout,
         )
         self._server = uvicorn.Server(self._config)
         self._thread: threading.Thread | None = None
