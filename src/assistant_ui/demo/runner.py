@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["GRACEFUL_TIMEOUT", "BackgroundServer"]
 
@@ -58,7 +58,8 @@ class BackgroundServer:
             log_level=log_level,
             lifespan="off",
             access_log=False,
-            timeout_graceful_shutdown=graceful_timeout,
+            # uvicorn's hint says int; it is an asyncio timeout, fractions work.
+            timeout_graceful_shutdown=cast(int, graceful_timeout),
         )
         self._server = uvicorn.Server(self._config)
         self._thread: threading.Thread | None = None
