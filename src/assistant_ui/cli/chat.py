@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import sys
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from ..errors import AssistantUIError, StreamError
 from ..protocol.detect import ENCODINGS
 from ..protocol.requests import RUNTIMES
-from .common import AddCommand, CLIError, add_header_option, one_line, open_client, parse_headers
+from .common import AddCommand, CLIError, add_header_option, open_client, parse_headers
+from .failures import cancelled_line, failure_line
 from .render import EventRenderer, Output
+from .terminal import Interrupts, TypeAhead, ask_yes_no
 
 if TYPE_CHECKING:
-    from ..conversation import Conversation
+    from ..conversation import Conversation, RequestCallback, ToolCall
     from ..protocol.events import Event
     from ..thread import ThreadClient
 
-__all__ = ["Chat", "add_chat_command", "cmd_chat", "run_turn"]
+__all__ = ["Chat", "add_chat_command", "cmd_chat", "run_events", "run_turn"]
 
 
 def add_chat_command(add: AddCommand) -> None:
@@ -47,6 +51,13 @@ def add_chat_command(add: AddCommand) -> None:
     chat.add_argument("--system", metavar="TEXT", help="system prompt")
     chat.add_argument("--encoding", choices=ENCODINGS, help="force the reply encoding")
     chat.add_argument("--json", action="store_true", help="print events as JSON lines")
+    chat.add_argument(
+        "--tool", action="append", default=[], metavar="MODULE:FUNCTION",
+        help="a Python function the backend may call as a frontend tool (repeatable)",
+    )  # fmt: skip
+    chat.add_argument(
+        "--approve", action="store_true", help="ask y/n before each --tool function runs"
+    )
     chat.set_defaults(handler=cmd_chat)
 
 
@@ -85,23 +96,56 @@ class Chat:
                 self.thread.cancel_sync()
 
 
+Start: TypeAlias = "Callable[[RequestCallback], Generator[Event, None, None]]"
+"""Starts a run (send, regenerate, edit) given its ``on_request`` callback."""
+
+
 def run_turn(
     chat: Chat,
     content: Any,
-    renderer: EventRenderer,
+    renderer: Any,
     *,
     should_stop: Callable[[Event], bool] | None = None,
 ) -> dict[str, Any] | None:
     """Sends ``content``, shows the reply live (tool loop included); returns it.
 
+    See :func:`run_events`.
+    """
+    return run_events(
+        chat,
+        lambda on_request: chat.thread.send_stream_sync(content, on_request=on_request),
+        renderer,
+        should_stop=should_stop,
+    )
+
+
+def run_events(
+    chat: Chat,
+    start: Start,
+    renderer: Any,
+    *,
+    should_stop: Callable[[Event], bool] | None = None,
+) -> dict[str, Any] | None:
+    """Runs what ``start`` starts, shows the reply live; returns it.
+
     Ctrl-C stops the reply: the stream is closed, a sync-server backend is
     asked to cancel, the partial reply is kept (status
     ``incomplete``/``cancelled``) and ``KeyboardInterrupt`` propagates.
     ``should_stop`` does the same from code, without the exception, when it
-    returns true for an event.
+    returns true for an event. On a failure the renderer shows what arrived
+    and no status line: the caller reports the failure once.
     """
-    # Each response of a tool loop numbers its parts from 0 again.
-    events = chat.thread.send_stream_sync(content, on_request=lambda _: renderer.new_response())
+    requests = 0
+    renderer.error_shown = False
+
+    def on_request(_: Any) -> None:
+        # Each response of a tool loop numbers its parts from 0 again; the
+        # results of the tools run here since the last one are shown first.
+        nonlocal requests
+        renderer.new_response(chat.last_reply() if requests else None)
+        requests += 1
+
+    events = start(on_request)
     try:
         for event in events:
             renderer.handle(event)
@@ -112,12 +156,14 @@ def run_turn(
     except KeyboardInterrupt:
         events.close()
         chat.cancel_on_server()
-        renderer.finish(chat.last_reply())
+        renderer.finish(chat.last_reply(), quiet=True)
         raise
-    except StreamError:
-        renderer.finish(chat.last_reply())
+    except BaseException:
+        renderer.finish(chat.last_reply(), quiet=True)
         raise
     message = chat.last_reply()
+    if message is not None and not renderer.json_lines:
+        renderer.show_local_results(message)
     renderer.finish(message)
     return message
 
@@ -138,48 +184,96 @@ def _split_url(url: str, runtime: str) -> tuple[str, str]:
     return base, path
 
 
+def _renderer(args: argparse.Namespace, out: Output, interrupts: Interrupts) -> Any:
+    """rich on a terminal (stdin, stdout and stderr), else plain lines."""
+    from .line_input import interactive_terminal
+
+    if not args.json and not args.plain and interactive_terminal() and sys.stderr.isatty():
+        try:
+            from rich.console import Console
+        except ImportError:
+            pass
+        else:
+            from .pretty import RichRenderer
+
+            return RichRenderer(Console(highlight=False), defer=interrupts.deferred)
+    return EventRenderer(out, json_lines=args.json)
+
+
+def _approver(
+    renderer: Any, interrupts: Interrupts, typeahead: TypeAhead | None
+) -> Callable[[ToolCall], bool]:
+    """Asks y/n before a tool runs (``--approve``), or when the backend asks."""
+    pretty = not isinstance(renderer, EventRenderer)
+
+    def approve(call: ToolCall) -> bool:
+        args = json.dumps(call.args, ensure_ascii=False)
+        if call.tool is None:
+            question = f"the backend asks to run {call.tool_name}({args}); allow?"
+        else:
+            question = f"run {call.tool_name}({args}) here?"
+
+        def before() -> None:
+            if pretty:
+                renderer.suspend()
+            else:
+                renderer.out.end_line()
+
+        stream = sys.stdout if pretty else sys.stderr
+        return ask_yes_no(
+            question,
+            stdin=sys.stdin,
+            stdout=stream,
+            interrupted=interrupts.event,
+            before=before,
+            typeahead=typeahead,
+        )
+
+    return approve
+
+
 def cmd_chat(args: argparse.Namespace, out: Output) -> int:
-    """Sends ``args.message`` (exit 1 if the reply is incomplete), or runs a REPL."""
+    """Sends ``args.message`` (exit 1 if the reply fails or is incomplete), or runs a REPL."""
+    from .tool_args import load_tools
+
     base, path = _split_url(args.url, args.runtime)
     headers = parse_headers(args.header)
     thread_id = args.thread or f"aui-{uuid.uuid4().hex[:12]}"
+    tools = load_tools(args.tool, approve=args.approve)
+    interrupts = Interrupts()
+    renderer = _renderer(args, out, interrupts)
+    repl = args.message is None
+    typeahead = TypeAhead(sys.stdin) if repl else None
     with open_client(base, headers, path) as client:
         thread = client.threads(
-            thread_id, runtime=args.runtime, system=args.system, encoding=args.encoding
+            thread_id,
+            runtime=args.runtime,
+            system=args.system,
+            encoding=args.encoding,
+            tools=tools,
+            approve=_approver(renderer, interrupts, typeahead),
         )
         chat = Chat(thread)
-        renderer = EventRenderer(out, json_lines=args.json)
-        if args.message is not None:
-            try:
-                message = run_turn(chat, args.message, renderer)
-            except KeyboardInterrupt:
-                return 1
-            # A reply that ended in an error chunk (or was cut short) fails the command.
-            status = (message or {}).get("status") or {}
-            return 1 if status.get("type") == "incomplete" else 0
-        return _repl(chat, renderer, out, args.url)
+        if not repl:
+            with interrupts.installed():
+                return _one_shot(chat, args.message, renderer)
+        from .repl import Repl
+
+        assert typeahead is not None
+        return Repl(chat, renderer, interrupts, typeahead, url=args.url, plain=args.plain).run()
 
 
-def _repl(chat: Chat, renderer: EventRenderer, out: Output, url: str) -> int:
-    out.line(f"Chatting with {url} (thread {chat.thread.thread_id}).", "dim")
-    out.line("Ctrl-C stops a reply; Ctrl-D or /quit leaves.", "dim")
-    while True:
-        try:
-            text = input("you> ")
-        except EOFError:
-            out.end_line()
-            return 0
-        except KeyboardInterrupt:
-            out.print("")
-            continue
-        if text.strip() in ("/quit", "/exit"):
-            return 0
-        if not text.strip():
-            continue
-        try:
-            run_turn(chat, text, renderer)
-        except KeyboardInterrupt:
-            out.line("[cancelled]", "yellow")
-        except AssistantUIError as exc:
-            # A failed reply ends this turn, not the conversation.
-            out.line(f"error: {one_line(exc)}", "bold red")
+def _one_shot(chat: Chat, content: str, renderer: Any) -> int:
+    try:
+        message = run_turn(chat, content, renderer)
+    except KeyboardInterrupt:
+        renderer.line(cancelled_line(chat.last_reply()), "yellow")
+        return 1
+    except StreamError as exc:
+        line = failure_line(exc, chat.last_reply(), error_shown=renderer.error_shown)
+        if line:
+            renderer.line(line, "bold red")
+        return 1
+    # A reply that was cut short (or stopped by its status) fails the command.
+    status = (message or {}).get("status") or {}
+    return 1 if status.get("type") == "incomplete" else 0
