@@ -142,15 +142,13 @@ class RichRenderer:
         if self.live.is_started:
             self.live.stop()
 
-    def _print(self, renderable: Any) -> None:
-        with self._guard():
-            self.console.print(renderable)
-
     def line(self, text: str, style: str | None = None) -> None:
         """One line of annotation."""
         from rich.text import Text
 
-        self._print(Text(text, style=style or ""))
+        # Not wrapped by rich: the terminal wraps it, and a copy stays one line.
+        with self._guard():
+            self.console.print(Text(text, style=style or ""), soft_wrap=True)
 
     # -- events -------------------------------------------------------------
 
