@@ -5,7 +5,8 @@ One session against the embedded demo backend on 127.0.0.1 walks through a
 streamed reply, Ctrl-C mid-reply (with keys typed ahead during it), slash
 commands, and a frontend tool round trip (``--tool
 tests.cli_tools:get_weather``: the demo's "weather in Paris" asks the client
-to run ``get_weather``). Skipped, loudly, where tmux is missing.
+to run ``get_weather``). Skipped, loudly, where tmux is missing (a failure
+instead with ``AUI_REQUIRE_TMUX=1``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def _tmux_or_skip() -> str:
             "TMUX IS MISSING: the REPL terminal test did not run "
             "(install tmux, e.g. apt-get install tmux)"
         )
+        if os.environ.get("AUI_REQUIRE_TMUX"):
+            pytest.fail(message + "; AUI_REQUIRE_TMUX is set")
         warnings.warn(message, stacklevel=2)
         print(f"\n*** {message} ***", file=sys.stderr)
         pytest.skip(message)

@@ -219,11 +219,10 @@ def _approver(
             else:
                 renderer.out.end_line()
 
-        stream = sys.stdout if pretty else sys.stderr
         return ask_yes_no(
             question,
             stdin=sys.stdin,
-            stdout=stream,
+            stdout=sys.stdout if pretty else sys.stderr,
             interrupted=interrupts.event,
             before=before,
             typeahead=typeahead,
@@ -243,7 +242,8 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
     interrupts = Interrupts()
     renderer = _renderer(args, out, interrupts)
     repl = args.message is None
-    typeahead = TypeAhead(sys.stdin) if repl else None
+    # One-shot too: a y/n question polls the terminal, so Ctrl-C can end it.
+    typeahead = TypeAhead(sys.stdin)
     with open_client(base, headers, path) as client:
         thread = client.threads(
             thread_id,
@@ -259,7 +259,6 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
                 return _one_shot(chat, args.message, renderer)
         from .repl import Repl
 
-        assert typeahead is not None
         return Repl(chat, renderer, interrupts, typeahead, url=args.url, plain=args.plain).run()
 
 

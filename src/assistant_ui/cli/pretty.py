@@ -118,7 +118,13 @@ class RichRenderer:
         self._defer = defer
         self.view = _LiveView()
         self.live = Live(
-            self.view, console=console, refresh_per_second=12, transient=True, auto_refresh=True
+            self.view,
+            console=console,
+            refresh_per_second=12,
+            transient=True,
+            # Questions (--approve) write to the real stdout, not through rich.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self.parts: list[_Part] = []
         self.error_shown = False
@@ -138,7 +144,8 @@ class RichRenderer:
             self.live.start()
 
     def suspend(self) -> None:
-        """Stops the live area (before a question or a prompt)."""
+        """Shows what is buffered and stops the live area (before a question)."""
+        self._flush_all()
         if self.live.is_started:
             self.live.stop()
 
