@@ -102,6 +102,18 @@ class Tmux:
                 raise AssertionError(f"{text!r} never appeared; the screen:\n{screen}")
             time.sleep(0.1)
 
+    def prompt(self, *, after: int = -1) -> int:
+        """Waits for the next prompt; returns its line.
+
+        Then a short settle: keys sent within milliseconds of a prompt that
+        follows a reply were seen lost now and then (an Enter or Ctrl-D, about
+        1 run in 4 under load); a person does not type that fast, and the
+        cause is not pinned down yet (the lead's report says so).
+        """
+        line = self.wait_for("you>", after=after)
+        time.sleep(0.3)
+        return line
+
     def lines(self, start: int, end: int) -> str:
         """Screen lines ``start`` to ``end`` (inclusive)."""
         return "\n".join(self.screen().splitlines()[start : end + 1])
@@ -124,6 +136,11 @@ class Tmux:
         )
 
 
+def _chat_requests(log: DemoLog, thread: str) -> list[object]:
+    """The thread's chat requests (a cancel request carries no commands)."""
+    return [r for r in log.requests_for(thread) if "commands" in r.body]
+
+
 @pytest.fixture
 def backend() -> Iterator[tuple[str, DemoLog]]:
     log = DemoLog()
@@ -141,13 +158,13 @@ def test_repl_in_tmux_streams_cancels_commands_and_runs_a_tool(backend):
     env = {"AUI_HISTORY": "", "TERM": "xterm-256color", "PYTHONPATH": str(ROOT / "src")}
     term = Tmux(tmux_path, command, env=env)
     try:
-        seen = term.wait_for("you>")
+        seen = term.prompt()
 
         # 1. A streamed reply.
         term.type("hello")
         term.keys("Enter")
         seen = term.wait_for("You said: hello", after=seen)
-        seen = term.wait_for("you>", after=seen)
+        seen = term.prompt(after=seen)
 
         # 2. Ctrl-C mid-reply, with keys typed while it streams.
         term.type("write something long")
@@ -160,6 +177,7 @@ def test_repl_in_tmux_streams_cancels_commands_and_runs_a_tool(backend):
         assert "Paragraph 60." not in reply
         assert "typed ahead" not in reply  # not echoed into the reply...
         seen = term.wait_for("you> typed ahead", after=cancelled)  # ...but pre-filled
+        time.sleep(0.3)  # see Tmux.prompt
         assert log.wait_for_disconnect(thread)
         term.keys("C-u")  # clear the pre-filled line
 
@@ -182,7 +200,7 @@ def test_repl_in_tmux_streams_cancels_commands_and_runs_a_tool(backend):
         seen = term.wait_for("get_weather result", after=seen)
         seen = term.wait_for('"temperature": 21', after=seen)
         seen = term.wait_for("It is 21°C and cloudy in Paris.", after=seen)
-        seen = term.wait_for("you>", after=seen)
+        seen = term.prompt(after=seen)
         follow_up = log.requests_for(thread)[-1].body
         assert len(log.requests_for(thread)) == requests + 2
         assert "21" in str(follow_up)
@@ -195,3 +213,41 @@ def test_repl_in_tmux_streams_cancels_commands_and_runs_a_tool(backend):
         term.close()
     assert "Traceback" not in screen
     print("\n--- the tmux screen ---\n" + screen.rstrip())
+
+
+def test_repl_in_tmux_approve_asks_and_ctrl_c_ends_the_question(backend):
+    # The question is asked while the tool loop waits in a worker thread:
+    # Ctrl-C must end it (not leave the REPL hanging on the thread).
+    tmux_path = _tmux_or_skip()
+    url, log = backend
+    thread = f"tmux-{uuid.uuid4().hex[:8]}"
+    command = [sys.executable, "-m", "assistant_ui", "chat", url, "--thread", thread,
+               "--tool", "tests.cli_tools:get_weather", "--approve"]  # fmt: skip
+    env = {"AUI_HISTORY": "", "TERM": "xterm-256color", "PYTHONPATH": str(ROOT / "src")}
+    term = Tmux(tmux_path, command, env=env)
+    try:
+        seen = term.prompt()
+        term.type("weather in Paris")
+        term.keys("Enter")
+        seen = term.wait_for('run get_weather({"city": "Paris"}) here? [y/N]', after=seen)
+        term.keys("C-c")
+        seen = term.wait_for("[cancelled] the reply was stopped after 33 characters", after=seen)
+        seen = term.prompt(after=seen)
+        # The tool never ran and no follow-up went out; the run was cancelled.
+        assert len(_chat_requests(log, thread)) == 1
+        assert thread in log.cancels
+
+        term.type("weather in Rome")
+        term.keys("Enter")
+        seen = term.wait_for('run get_weather({"city": "Rome"}) here? [y/N]', after=seen)
+        term.type("y")
+        seen = term.wait_for("It is 21°C and cloudy in Rome.", after=seen)
+        seen = term.prompt(after=seen)
+        term.type("/exit")
+        term.keys("Enter")
+        assert term.exit_status() == 0
+        screen = term.screen()
+    finally:
+        term.close()
+    assert "Traceback" not in screen
+    assert len(_chat_requests(log, thread)) == 3  # Paris; Rome and its follow-up

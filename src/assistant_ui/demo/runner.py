@@ -61,6 +61,7 @@ class BackgroundServer:
             # uvicorn's hint says int; it is an asyncio timeout, fractions work.
             timeout_graceful_shutdown=cast(int, graceful_timeout),
         )
+        self._graceful_timeout = graceful_timeout
         self._server = uvicorn.Server(self._config)
         self._thread: threading.Thread | None = None
         self.host = host
@@ -92,7 +93,8 @@ class BackgroundServer:
         """Ask uvicorn to exit and wait for the thread."""
         self._server.should_exit = True
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            # Open streams get the grace period, then uvicorn cuts them.
+            self._thread.join(timeout=self._graceful_timeout + 10)
             self._thread = None
 
     def __enter__(self) -> BackgroundServer:
