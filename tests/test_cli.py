@@ -259,7 +259,7 @@ class Terminal:
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the command at once
-            os.execve(argv[0], argv, {**os.environ, "TERM": "xterm-256color"})
+            os.execve(argv[0], argv, {**os.environ, "TERM": "xterm-256color", "AUI_HISTORY": ""})
         self.output = ""
 
     def expect(self, text: str, timeout: float = 30, *, start: int = 0) -> int:
