@@ -14,7 +14,7 @@ it still yields the canonical events of every response, with a
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any, cast
 
 from assistant_ui._conversation.drivers import FlowRun, ReplySource, RunEvent, aiter_flow, iter_flow
@@ -81,9 +81,9 @@ class RunStream(_RunViews):
         # 0.2's send_stream_sync() returned a generator: next() keeps working.
         return next(iter(self) if self._events is None else self._events)
 
-    def raw_events(self) -> Iterator[Event]:
+    def raw_events(self) -> Generator[Event, None, None]:
         """The canonical events of every response of the run."""
-        return cast("Iterator[Event]", self._iterate(raw=True))
+        return cast("Generator[Event, None, None]", self._iterate(raw=True))
 
     @property
     def text_stream(self) -> Iterator[str]:

@@ -50,7 +50,7 @@ def run_demo(client: AssistantClient, out: Output) -> None:
     ``requires-action``, the tool runs here, and the conversation sends its
     result in a follow-up request whose answer continues the same message.
     """
-    from assistant_ui.cli.chat import Chat, run_turn
+    from assistant_ui.cli.turns import Chat, run_turn
     from assistant_ui.cli.render import EventRenderer
 
     chat = Chat(client.threads("aui-demo", tools=[get_weather]))
