@@ -15,7 +15,6 @@ what the model is shown, as the reference runtimes do.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import typing
@@ -23,6 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from assistant_ui import _concurrency
 from assistant_ui._tools.schema import is_pydantic_model, parse_docstring, schema_from_signature
 from assistant_ui.errors import UsageError
 
@@ -175,7 +175,7 @@ class Tool:
         if self.function is None:
             raise UsageError(f"tool {self.name!r} has no function to run")
         if not self.is_async:
-            return await asyncio.to_thread(self.call, args)
+            return await _concurrency.to_thread(self.call, args)
         positional, kwargs = self._bind(args)
         result = self.function(*positional, **kwargs)
         return await typing.cast(Awaitable[Any], result)
