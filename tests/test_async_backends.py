@@ -19,7 +19,15 @@ import httpx
 import pytest
 import sniffio
 
-from assistant_ui import AssistantClient, Tool, UsageError, tool
+from assistant_ui import (
+    AssistantClient,
+    InternalServerError,
+    RetryPolicy,
+    Tool,
+    ToolCall,
+    UsageError,
+    tool,
+)
 
 pytest.importorskip("trio")
 
@@ -134,6 +142,47 @@ def test_send_stream_yields_events(anyio_backend: str, demo_server: Any, thread_
         assert thread.conversation.last_result.text == "You said: echo me"
 
     run_on(anyio_backend, body)
+
+
+def test_a_failing_approval_callback_is_raised_as_itself(
+    anyio_backend: str, demo_server: Any, thread_id: str
+) -> None:
+    ran: list[str] = []
+
+    @tool(needs_approval=True)
+    async def get_weather(city: str) -> str:
+        """Never approved."""
+        ran.append(city)
+        return "unreachable"
+
+    async def approve(call: ToolCall) -> bool:
+        raise ValueError(f"no decision for {call.args['city']}")
+
+    async def body() -> None:
+        async with AssistantClient(demo_server.url, max_retries=0) as client:
+            thread = client.threads(thread_id, runtime="data-stream", tools=[get_weather])
+            # Two calls decided concurrently: the error, not an exception group.
+            with pytest.raises(ValueError, match="no decision for"):
+                await thread.send("weather in Paris and Berlin", approve=approve)
+            assert not thread.conversation.in_flight
+
+    run_on(anyio_backend, body)
+    assert ran == []
+
+
+def test_retry_backoff_sleeps_on_the_running_backend(anyio_backend: str, recorder: Any) -> None:
+    from assistant_ui.demo.runner import BackgroundServer
+    from servers import status_app
+
+    async def body() -> None:
+        policy = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001, jitter=0)
+        async with AssistantClient(server.url, retry_policy=policy) as client:
+            with pytest.raises(InternalServerError):
+                await client.threads("t").chat(messages=[USER])
+
+    with BackgroundServer(status_app(recorder, 503)) as server:
+        run_on(anyio_backend, body)
+    assert len(recorder.of("/api/chat")) == 3
 
 
 def test_cancelling_a_send_keeps_a_cancelled_reply(
