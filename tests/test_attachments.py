@@ -220,4 +220,6 @@ def test_bad_attachments_name_the_offending_item(tmp_path: Path) -> None:
         conv.send("hi", attachments=[42])
     with pytest.raises(InvalidRequestError, match="got int"):
         conv.send("hi", attachments=42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidRequestError, match="not a mapping"):
+        conv.send("hi", attachments={"id": "a1", "content": []})  # type: ignore[arg-type]
     assert conv.messages == []

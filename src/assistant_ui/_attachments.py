@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final, TypeAlias
@@ -267,6 +267,12 @@ def _as_list(attachments: Attachments) -> Sequence[Any]:
         return [attachments]
     if isinstance(attachments, tuple) and _is_named_data(attachments):
         return [attachments]
+    if isinstance(attachments, Mapping):
+        raise InvalidRequestError(
+            "expected files, not a mapping (a ready attachment entry goes in the"
+            " message's own 'attachments' list)",
+            field="attachments",
+        )
     if isinstance(attachments, Iterable):
         return list(attachments)
     raise InvalidRequestError(

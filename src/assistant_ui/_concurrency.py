@@ -1,12 +1,13 @@
 """The one place the library touches the async backend, built on anyio.
 
-The async side runs under whatever anyio runs on (asyncio or trio), as
-httpx does, so nothing else in the library calls ``asyncio.sleep``,
+The client's async side runs under whatever anyio runs on (asyncio or
+trio), as httpx does, so nothing else in the client calls ``asyncio.sleep``,
 ``asyncio.gather``, ``asyncio.to_thread``, ``asyncio.create_task`` or
 ``asyncio.run``: it calls the functions here. Two of them exist for sync
 code only: :func:`run_sync` (a sync driver given an async tool or approval
 callback) and :func:`close_soon` (a sync ``with`` block closing the async
-HTTP client).
+HTTP client). The embedded demo backend is a uvicorn app, on asyncio, and
+not part of this rule; ``.importlinter`` enforces it for the rest.
 """
 
 from __future__ import annotations
