@@ -18,6 +18,7 @@ command line.
 import types as _types
 
 from assistant_ui import events as events
+from assistant_ui._attachments import Attachment
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
@@ -32,6 +33,7 @@ from assistant_ui.errors import (
     APIStatusError,
     APITimeoutError,
     AssistantUIError,
+    AttachmentTooLargeError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -64,6 +66,8 @@ __all__ = [
     "AssistantClient",
     "AssistantUIError",
     "AsyncChatStream",
+    "Attachment",
+    "AttachmentTooLargeError",
     "AuthenticationError",
     "BadRequestError",
     "ChatResponse",

@@ -4,6 +4,7 @@
 
     AssistantUIError
     ├── InvalidRequestError       bad input, rejected before anything is sent (ValueError)
+    │   └── AttachmentTooLargeError  an attachment over max_attachment_bytes
     ├── UsageError                the API was used in a way that cannot work (TypeError)
     ├── APIConnectionError        the server could not be reached, or the connection broke
     │   └── APITimeoutError       a connect, read, write or pool timeout
@@ -41,6 +42,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AssistantUIError",
+    "AttachmentTooLargeError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -80,6 +82,30 @@ class InvalidRequestError(AssistantUIError, ValueError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
+
+
+class AttachmentTooLargeError(InvalidRequestError):
+    """An attachment is larger than the limit (``max_attachment_bytes`` of
+    the thread or conversation); nothing was sent.
+
+    Attributes:
+        name: the attachment's file name, when it has one.
+        size: its size in bytes; ``None`` for a file object, which is read
+            only up to the limit.
+        limit: the limit in bytes.
+    """
+
+    def __init__(
+        self, name: str | None, size: int | None, limit: int, *, field: str | None = None
+    ) -> None:
+        what = f"attachment {name!r}" if name else "an attachment"
+        amount = f"is {size} bytes, more than" if size is not None else "is more than"
+        super().__init__(
+            f"{what} {amount} the {limit} bytes allowed (max_attachment_bytes)", field=field
+        )
+        self.name = name
+        self.size = size
+        self.limit = limit
 
 
 class UsageError(AssistantUIError, TypeError):

@@ -12,13 +12,13 @@ which cannot return a value) hands it back.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import inspect
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
+from assistant_ui import _concurrency
 from assistant_ui._conversation.flows import Conversation
 from assistant_ui._conversation.steps import (
     Approval,
@@ -181,7 +181,7 @@ async def _decide(call: ToolCall, approve: ApprovalCallback | None) -> Approval 
         return None
     if inspect.iscoroutinefunction(approve):
         return _approval(await approve(call))
-    answer = await asyncio.to_thread(approve, call)
+    answer = await _concurrency.to_thread(approve, call)
     return _approval(await answer if inspect.isawaitable(answer) else answer)
 
 
@@ -196,7 +196,7 @@ async def _answer(call: ToolCall, approve: ApprovalCallback | None) -> ToolOutco
 
 
 async def _answer_all(calls: Iterable[ToolCall], approve: ApprovalCallback | None) -> list[Any]:
-    return list(await asyncio.gather(*(_answer(call, approve) for call in calls)))
+    return await _concurrency.gather(*(_answer(call, approve) for call in calls))
 
 
 async def _awaited(value: Awaitable[Any]) -> Any:
@@ -207,7 +207,9 @@ def _decide_sync(call: ToolCall, approve: ApprovalCallback | None) -> Approval |
     if approve is None or not call.needs_approval:
         return None
     answer = approve(call)
-    return _approval(asyncio.run(_awaited(answer)) if inspect.isawaitable(answer) else answer)
+    if inspect.isawaitable(answer):
+        answer = _concurrency.run_sync(_awaited, answer)
+    return _approval(answer)
 
 
 def _answer_sync(call: ToolCall, approve: ApprovalCallback | None) -> ToolOutcome:
@@ -216,13 +218,13 @@ def _answer_sync(call: ToolCall, approve: ApprovalCallback | None) -> ToolOutcom
     if refused is not None:
         return refused
     tool = _tool(call)
-    reply = asyncio.run(tool.arun(call.args)) if tool.is_async else tool.run(call.args)
+    reply = _concurrency.run_sync(tool.arun, call.args) if tool.is_async else tool.run(call.args)
     return ToolOutcome(call.tool_call_id, reply=reply, approval=decision)
 
 
 def _answer_all_sync(step: RunTools, approve: ApprovalCallback | None) -> list[Any]:
-    # Always in workers: an async tool or callback is run with asyncio.run,
-    # which refuses a thread that has a running loop.
+    # Always in workers: an async tool or callback runs on a fresh event loop
+    # (_concurrency.run_sync), which a thread with a running loop refuses.
     with ThreadPoolExecutor(max_workers=len(step.calls)) as pool:
         return list(pool.map(lambda call: _answer_sync(call, approve), step.calls))
 

@@ -5,11 +5,11 @@ queued commands, and how replies, tool outcomes and failures change them.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
+from assistant_ui._concurrency import is_cancellation
 from assistant_ui._conversation.merging import (
     merge_reply,
     merge_ui_message,
@@ -179,7 +179,7 @@ class History:
             return
         message = self._messages[-1]
         status = message.get("status") or {}
-        if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt, GeneratorExit)):
+        if is_cancellation(exc) or isinstance(exc, (KeyboardInterrupt, GeneratorExit)):
             if status.get("type") in ("running", "requires-action", None):
                 message["status"] = dict(_CANCELLED)
             if self.spec.drops_commands_on_cancel:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Unpack, cast
 
+from assistant_ui._attachments import Attachments
 from assistant_ui._conversation.drivers import (
     FlowRun,
     ReplySource,
@@ -57,27 +58,42 @@ class ConversationMethods:
         self,
         content: Any,
         *,
+        attachments: Attachments | None = None,
         approve: ApprovalCallback | None = None,
         **options: Unpack[RunOptions],
     ) -> SendResult:
         """Sends a user message (a string, parts or a message, either shape)
-        and runs the tool loop to its end."""
-        return await self._run(self.conversation.send(content, **options), approve)
+        and runs the tool loop to its end.
+
+        ``attachments``: files sent with the message, one or a list: paths
+        (``str`` or ``pathlib.Path``), ``bytes``, binary file objects,
+        ``(name, data[, mime_type])`` tuples or :class:`~assistant_ui.Attachment`
+        objects. Images become image parts (a ``data:`` URL), other files
+        file parts, as assistant-ui's attachment adapters make them; each
+        is checked against ``max_attachment_bytes`` before anything is sent.
+        """
+        return await self._run(
+            self.conversation.send(content, attachments=attachments, **options), approve
+        )
 
     def send_sync(
         self,
         content: Any,
         *,
+        attachments: Attachments | None = None,
         approve: ApprovalCallback | None = None,
         **options: Unpack[RunOptions],
     ) -> SendResult:
         """The sync twin of :meth:`send`."""
-        return self._run_sync(self.conversation.send(content, **options), approve)
+        return self._run_sync(
+            self.conversation.send(content, attachments=attachments, **options), approve
+        )
 
     def send_stream(
         self,
         content: Any,
         *,
+        attachments: Attachments | None = None,
         approve: ApprovalCallback | None = None,
         on_request: RequestCallback | None = None,
         **options: Unpack[RunOptions],
@@ -87,7 +103,7 @@ class ConversationMethods:
         tools run between them); ``await run.until_done()`` returns the
         :class:`SendResult`. ``on_request`` is called before each request of
         the run."""
-        flow = self.conversation.send(content, **options)
+        flow = self.conversation.send(content, attachments=attachments, **options)
         run = FlowRun(self.conversation, flow, approve, on_request)
         return AsyncRunStream(run, self._replies)
 
@@ -95,12 +111,13 @@ class ConversationMethods:
         self,
         content: Any,
         *,
+        attachments: Attachments | None = None,
         approve: ApprovalCallback | None = None,
         on_request: RequestCallback | None = None,
         **options: Unpack[RunOptions],
     ) -> RunStream:
         """The sync twin of :meth:`send_stream`."""
-        flow = self.conversation.send(content, **options)
+        flow = self.conversation.send(content, attachments=attachments, **options)
         run = FlowRun(self.conversation, flow, approve, on_request)
         return RunStream(run, self._replies)
 
@@ -121,22 +138,28 @@ class ConversationMethods:
         message_id: str,
         content: Any,
         *,
+        attachments: Attachments | None = None,
         approve: ApprovalCallback | None = None,
         **options: Unpack[RunOptions],
     ) -> SendResult:
         """Replaces a user message (a new branch) and runs."""
-        return await self._run(self.conversation.edit(message_id, content, **options), approve)
+        return await self._run(
+            self.conversation.edit(message_id, content, attachments=attachments, **options), approve
+        )
 
     def edit_sync(
         self,
         message_id: str,
         content: Any,
         *,
+        attachments: Attachments | None = None,
         approve: ApprovalCallback | None = None,
         **options: Unpack[RunOptions],
     ) -> SendResult:
         """The sync twin of :meth:`edit`."""
-        return self._run_sync(self.conversation.edit(message_id, content, **options), approve)
+        return self._run_sync(
+            self.conversation.edit(message_id, content, attachments=attachments, **options), approve
+        )
 
     async def resume_tools(
         self, *, approve: ApprovalCallback | None = None, **options: Unpack[RunOptions]

@@ -197,7 +197,8 @@ class ConversationOptions(TypedDict, total=False):
     (``@assistant_ui.tool`` functions, ``Tool`` objects or seed tool dicts),
     ``approve`` (approval callback), ``system``, ``max_steps``, ``state``
     (the initial assistant-transport state), ``path`` (endpoint override),
-    ``call_settings``, ``config``, ``run_config``, ``body`` (extra body keys).
+    ``call_settings``, ``config``, ``run_config``, ``body`` (extra body keys),
+    ``max_attachment_bytes`` (the size limit of one attachment; ``None``: none).
     """
 
     messages: Iterable[Any] | None
@@ -211,6 +212,7 @@ class ConversationOptions(TypedDict, total=False):
     config: dict[str, Any] | None
     run_config: dict[str, Any] | None
     body: dict[str, Any] | None
+    max_attachment_bytes: int | None
 
 
 class ThreadOptions(ConversationOptions, total=False):

@@ -10,12 +10,11 @@ into another class's private state).
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from assistant_ui._concurrency import close_soon
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.transport import HeadersOption, check_side, split_transport_kwargs
 from assistant_ui.errors import UsageError
@@ -38,7 +37,6 @@ class _Clients:
         self.sync_closed = False
         self.async_closed = False
         self.streams: dict[str, set[StreamCore]] = {}
-        self.closing: asyncio.Task[None] | None = None
 
 
 class Connection:
@@ -150,22 +148,10 @@ class Connection:
 
     def close_async_from_sync(self) -> None:
         """Closes the async client from sync code (a sync ``with`` block)."""
-        # A sync `with` cannot await. With no loop running here, run the
-        # close on a fresh loop; inside a running loop, schedule it there.
+        # A sync `with` cannot await: the close is scheduled on the running
+        # loop, or run on a fresh one when there is none (_concurrency).
         clients = self._clients
         clients.async_closed = True
         client, clients.async_ = clients.async_, None
-        if client is None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None:
-            clients.closing = loop.create_task(client.aclose())
-            return
-        # RuntimeError: its pooled connections belong to an event loop that
-        # has ended (an earlier asyncio.run()); they cannot be closed from
-        # another loop, and the client is marked closed all the same.
-        with suppress(RuntimeError):
-            asyncio.run(client.aclose())
+        if client is not None:
+            close_soon(client.aclose)

@@ -34,7 +34,6 @@ Failure rules (docs/protocols.md §2.9, 3.6, 4.1):
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from types import AsyncGeneratorType, GeneratorType
@@ -42,6 +41,7 @@ from typing import Any, cast
 
 import httpx
 
+from assistant_ui import _concurrency
 from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.transport import aresolve_headers, resolve_headers
@@ -268,7 +268,7 @@ class AsyncChatStream(_StreamViews):
                     delay = core.request.retry_delay(exc)
                     if delay is None:
                         raise
-                    await asyncio.sleep(delay)
+                    await _concurrency.sleep(delay)
             core.attach(response)
             self._iterator = self._iter_events()
         return self._iterator

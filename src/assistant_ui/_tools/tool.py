@@ -17,7 +17,6 @@ shown, as the reference runtimes do.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import typing
@@ -27,6 +26,7 @@ from typing import Any, TypeVar, overload
 
 import pydantic
 
+from assistant_ui import _concurrency
 from assistant_ui._tools.docstrings import parse_docstring
 from assistant_ui._tools.schema import (
     ArgumentModel,
@@ -204,7 +204,7 @@ class Tool:
         if self.function is None:
             raise UsageError(f"tool {self.name!r} has no function to run")
         if not self.is_async:
-            return await asyncio.to_thread(self.call, args)
+            return await _concurrency.to_thread(self.call, args)
         positional, kwargs = self._bind(args)
         result = self.function(*positional, **kwargs)
         return await typing.cast(Awaitable[Any], result)
