@@ -61,6 +61,7 @@ class Connection:
         self._sync_closed = False
         self._async_closed = False
         self._streams: dict[str, set[StreamCore]] = {}
+        self._cancels: dict[str, int] = {}
         self._closing: asyncio.Task[None] | None = None
 
     def sync_client(self) -> httpx.Client:
@@ -94,6 +95,15 @@ class Connection:
     def streams_of(self, thread_id: str) -> set[StreamCore]:
         """The in-flight streams of a thread (what ``cancel()`` stops)."""
         return self._streams.setdefault(thread_id, set())
+
+    def count_cancel(self, thread_id: str) -> None:
+        """Records a ``cancel()`` of a thread (what a tool loop checks
+        between its requests)."""
+        self._cancels[thread_id] = self._cancels.get(thread_id, 0) + 1
+
+    def cancels_of(self, thread_id: str) -> int:
+        """How many times a thread was cancelled through this client."""
+        return self._cancels.get(thread_id, 0)
 
     async def close(self) -> None:
         """Closes the async HTTP client (if it was opened)."""
