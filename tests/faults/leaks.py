@@ -32,3 +32,8 @@ def text_of(message: dict[str, Any] | None) -> str:
     if not message:
         return ""
     return "".join(p.get("text", "") for p in message["parts"] if p.get("type") == "text")
+
+
+def streams_in_flight(client: AssistantClient, thread_id: str) -> int:
+    """Streams of a thread still registered for ``cancel()``."""
+    return len(client._connection.streams_of(thread_id))

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import httpx
-from leaks import connections_in_use, text_of
+from leaks import connections_in_use, streams_in_flight, text_of
 from raw_server import END, HOLD, RawRequest, RawServer, Step, body, chunk, head
 
 from assistant_ui import AssistantClient, RetryPolicy, tool
@@ -96,6 +96,7 @@ def test_sync_cancel_while_the_headers_callable_runs(raw: RawServer) -> None:
     _assert_cancelled_empty(_finished(worker, out))
     assert _chats(route.requests) == []  # nothing was sent
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     client.close_sync()
 
 
@@ -120,6 +121,7 @@ async def test_async_cancel_while_the_headers_callable_runs(raw: RawServer) -> N
     _assert_cancelled_empty(await asyncio.wait_for(task, BOUND))
     assert _chats(route.requests) == []
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     await client.close()
 
 
@@ -140,6 +142,7 @@ def test_sync_cancel_while_awaiting_the_response_headers(raw: RawServer) -> None
     _assert_cancelled_empty(_finished(worker, out))
     assert route.wait_released()  # the server saw the socket closed
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     client.close_sync()
 
 
@@ -153,6 +156,7 @@ async def test_async_cancel_while_awaiting_the_response_headers(raw: RawServer) 
     _assert_cancelled_empty(await asyncio.wait_for(task, BOUND))
     assert await asyncio.to_thread(route.wait_released)
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     await client.close()
 
 
@@ -203,6 +207,7 @@ def test_sync_cancel_mid_body_keeps_what_arrived(raw: RawServer) -> None:
     assert text_of(message) == "Hello "  # the unfinished line is not applied
     assert route.wait_released()
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     client.close_sync()
 
 
@@ -221,6 +226,7 @@ async def test_async_cancel_mid_body_keeps_what_arrived(raw: RawServer) -> None:
     assert text_of(message) == "Hello "
     assert await asyncio.to_thread(route.wait_released)
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     await client.close()
 
 
@@ -267,6 +273,7 @@ def test_sync_cancel_while_a_tool_runs_sends_no_further_request(raw: RawServer) 
     assert _tool_part(result.message)["result"] == "done 1"  # the tool's answer is kept
     assert len(_chats(route.requests)) == 1  # no follow-up request after the cancel
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     client.close_sync()
 
 
@@ -292,6 +299,7 @@ async def test_async_cancel_while_a_tool_runs_sends_no_further_request(raw: RawS
     assert _tool_part(result.message)["result"] == "done 1"
     assert len(_chats(route.requests)) == 1
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     await client.close()
 
 
@@ -317,6 +325,7 @@ def test_sync_cancel_during_the_retry_backoff(raw: RawServer) -> None:
     _assert_cancelled_empty(_finished(worker, out))
     assert len(_chats(route.requests)) == 1  # not resent after the cancel
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     client.close_sync()
 
 
@@ -331,4 +340,5 @@ async def test_async_cancel_during_the_retry_backoff(raw: RawServer) -> None:
     _assert_cancelled_empty(await asyncio.wait_for(task, BOUND))
     assert len(_chats(route.requests)) == 1
     assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
     await client.close()

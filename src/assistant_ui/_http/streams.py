@@ -111,6 +111,7 @@ class ChatStream(_StreamViews):
                 raise
             if response is None:
                 core.cancelled_before_reply()
+                core.detach()  # nothing to release: leave the registry now
                 self._iterator = iter(())
             else:
                 core.attach(response)
@@ -291,6 +292,7 @@ class AsyncChatStream(_StreamViews):
                 response = None
             if response is None:
                 core.cancelled_before_reply()
+                core.detach()
                 self._iterator = _no_events()
             else:
                 core.attach(response)
