@@ -49,6 +49,8 @@ class RawRequest:
     target: str
     headers: dict[str, str]
     body: bytes
+    connection: int = 0
+    """Which accepted connection it arrived on (1, 2, ... for the server)."""
 
 
 @dataclass
@@ -153,7 +155,9 @@ class RawServer:
             except OSError:
                 return
             self._sockets.append(conn)
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread = threading.Thread(
+                target=self._serve, args=(conn, len(self._sockets)), daemon=True
+            )
             self._threads.append(thread)
             thread.start()
 
@@ -161,7 +165,7 @@ class RawServer:
         prefix = "/" + target.lstrip("/").split("/", 1)[0]
         return self._routes.get(prefix)
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket, number: int) -> None:
         buffer = b""
         route: Route | None = None
         try:
@@ -175,6 +179,7 @@ class RawServer:
                 if route is None:
                     conn.sendall(b"HTTP/1.1 404 X\r\nContent-Length: 0\r\n\r\n")
                     continue
+                request.connection = number
                 route.requests.append(request)
                 route.arrived.set()
                 if not self._perform(conn, route, route.handler(request)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -141,6 +142,35 @@ def test_sync_cancel_while_awaiting_the_response_headers(raw: RawServer) -> None
     thread.cancel_sync()
     _assert_cancelled_empty(_finished(worker, out))
     assert route.wait_released()  # the server saw the socket closed
+    assert connections_in_use(client) == 0
+    assert streams_in_flight(client, thread.thread_id) == 0
+    client.close_sync()
+
+
+def test_sync_cancel_while_awaiting_headers_on_a_pooled_connection(raw: RawServer) -> None:
+    # The second chat reuses the first one's connection: no connect happens,
+    # and the cancel must still find the socket the send is blocked on.
+    def handler(request: RawRequest) -> Iterable[Step]:
+        if _is_cancel(request):
+            return [CANCEL_OK]
+        if len(_chats(route.requests)) == 1:
+            return [head(headers=DATA_STREAM), *body([b'0:"first"\n']), END]
+        return [HOLD]
+
+    url, route = raw.mount(handler)
+    client = _client(url)
+    thread = client.threads("t-headers-pooled")
+    assert text_of(thread.chat_sync(messages=USER).message) == "first"
+    worker, out = _run_in_thread(lambda: thread.chat_sync(messages=USER))
+    deadline = time.monotonic() + BOUND
+    while len(_chats(route.requests)) < 2:  # the second request has arrived
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    thread.cancel_sync()
+    _assert_cancelled_empty(_finished(worker, out))
+    first, second = _chats(route.requests)
+    assert first.connection == second.connection  # the pooled connection was reused
+    assert route.wait_released()
     assert connections_in_use(client) == 0
     assert streams_in_flight(client, thread.thread_id) == 0
     client.close_sync()

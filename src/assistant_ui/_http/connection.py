@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from assistant_ui._http.retry import RetryPolicy
+from assistant_ui._http.socket_watch import watch_sockets
 from assistant_ui._http.transport import HeadersOption, check_side, split_transport_kwargs
 from assistant_ui.errors import UsageError
 
@@ -72,6 +73,7 @@ class Connection:
         """
         if self.sync is None:
             self.sync = httpx.Client(**self._client_options(sync=True))
+            watch_sockets(self.sync)  # a cancel can then wake a blocked send
         return self.sync
 
     def async_client(self) -> httpx.AsyncClient:

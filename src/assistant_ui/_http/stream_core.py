@@ -21,6 +21,7 @@ import httpx
 from assistant_ui._http.outcome import chat_response, final_message, remote_stream_error
 from assistant_ui._http.request import StreamRequest
 from assistant_ui._http.response import ChatResponse
+from assistant_ui._http.socket_watch import blocked_stream
 from assistant_ui._http.transport import (
     status_error,
     transport_errors,
@@ -146,6 +147,8 @@ class StreamCore:
         self._wake = threading.Event()
         self._aborters: list[Callable[[], None]] = []
         self._pending_stream: Any = None
+        self.sender: int | None = None
+        """The thread sending a sync attempt, while it is being sent."""
         self._lock = threading.Lock()
         # Bytes of the replay that the interrupted stream already decoded.
         self.skip = 0
@@ -414,8 +417,13 @@ class StreamCore:
             callback()
         if self.response is not None:
             _shutdown(self.response)
-        elif pending is not None:
+            return
+        if pending is not None:
             _shutdown_stream(pending)
+        sender = self.sender
+        if sender is not None:
+            # A sync send blocked on a pooled connection: wake its thread.
+            _shutdown_stream(blocked_stream(sender))
 
     def detach(self) -> httpx.Response | None:
         """Marks the stream closed (a cancel if it had not finished) and

@@ -128,7 +128,7 @@ class ChatStream(_StreamViews):
         while not core.cancelled:
             core.new_attempt(request)
             try:
-                response = self._send(request)
+                response = self._send_watched(request)
             except SendCancelled:
                 return None
             except AssistantUIError as exc:
@@ -145,6 +145,15 @@ class ChatStream(_StreamViews):
                 return None
             return response
         return None
+
+    def _send_watched(self, request: httpx.Request) -> httpx.Response:
+        # While the attempt is sent, a cancel from another thread can find
+        # the socket this thread is blocked on (socket_watch).
+        self._core.sender = threading.get_ident()
+        try:
+            return self._send(request)
+        finally:
+            self._core.sender = None
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         # One attempt: a 2xx response with its body unread, or a typed error.
