@@ -25,6 +25,14 @@ rule 4.
 Sniffing looks at a bounded prefix (:data:`SNIFF_LIMIT`, 64 KiB) and never
 reads past it, so a huge body costs nothing extra; when no decision is
 possible within it, or the body ends first, it decides on what is there.
+
+Rule 4 decides as early as it can: plain text claims any line, so a first
+line whose start no other line encoding could claim once complete (its
+start cannot begin a data-stream frame ``<code>:`` nor an NDJSON object,
+nor, without a media type, an SSE field or a JSON document; see each row's
+``may_claim``) is plain text before its newline arrives, and a reply sent
+token by token streams at once. A complete body is decided exactly as
+before.
 """
 
 from __future__ import annotations
@@ -52,7 +60,8 @@ __all__ = [
 
 SNIFF_LIMIT: Final = 64 * 1024
 """Longest prefix buffered while deciding: enough for any first frame a real
-server sends, small enough that a plain-text reply starts streaming at once."""
+server sends. A plain-text reply is rarely held that long: its first bytes
+usually decide (see rule 4's early decision)."""
 
 SniffMode = Literal["sse", "lines", "any", "json"]
 

@@ -10,7 +10,12 @@ Strategy:
 
 - Until the encoding is known, raw bytes are held (at most the 64 KiB
   sniffing prefix plus the read that completed it) and replayed into the
-  chosen framing; after that every read goes straight through.
+  chosen framing; after that every read goes straight through. A body
+  that breaks while undecided (:meth:`StreamParser.fail`) has its held
+  bytes decoded as a body ending there would be, so the partial message
+  keeps them.
+- :attr:`StreamParser.finished` says the end marker arrived, so an HTTP
+  reader need not wait for the connection to close.
 - Decoders are looked up by encoding name and imported on first use, so
   this module imports even while some decoders are not installed.
 - Errors: a decoder or the accumulator raises a bare reason; this module
