@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any, Final, TypeVar
@@ -140,3 +141,25 @@ def _in_trio(trio: Any) -> bool:
     except RuntimeError:
         return False
     return True
+
+
+def threadsafe(callback: Callable[[], None]) -> Callable[[], None]:
+    """``callback``, callable from any thread: called from another thread
+    than the running event loop's, it is handed to that loop (a cancel scope
+    is not thread-safe). Made inside the loop."""
+    owner = threading.get_ident()
+    hand_over: Callable[[Callable[[], None]], object] | None = None
+    try:
+        hand_over = asyncio.get_running_loop().call_soon_threadsafe
+    except RuntimeError:
+        trio = sys.modules.get("trio")
+        if trio is not None and _in_trio(trio):
+            hand_over = trio.lowlevel.current_trio_token().run_sync_soon
+
+    def call() -> None:
+        if hand_over is None or threading.get_ident() == owner:
+            callback()
+        else:
+            hand_over(callback)
+
+    return call

@@ -398,8 +398,16 @@ class ThreadClient(ConversationMethods):
         with transport_errors(self._connection.cancel_path):
             return _cancel_outcome(client.send(request))
 
+    @property
+    def cancel_count(self) -> int:
+        """How many times :meth:`cancel` (or ``cancel_sync``) was called on
+        this thread through this client: a conversation's tool loop sends no
+        further request once it changed during the run."""
+        return self._connection.cancels_of(self.thread_id)
+
     def _cancelling(self, open_client: Callable[[], _Client]) -> _Client:
         """Stops this thread's streams, then opens the client to cancel with."""
+        self._connection.count_cancel(self.thread_id)
         for core in list(self._connection.streams_of(self.thread_id)):
             core.abort()
         return open_client()

@@ -16,7 +16,7 @@ import copy
 import inspect
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Protocol, Unpack
+from typing import TYPE_CHECKING, Any, Final, Protocol, Unpack
 
 from assistant_ui import _concurrency
 from assistant_ui._conversation.flows import Conversation
@@ -63,6 +63,12 @@ the events of each response number their parts from 0 again)."""
 
 class ReplySource(Protocol):
     """What a driver sends requests through (a :class:`~assistant_ui.ThreadClient`)."""
+
+    @property
+    def cancel_count(self) -> int:
+        """How many times the thread was cancelled (a change during a run
+        stops it before its next request)."""
+        ...
 
     def stream_request(
         self,
@@ -157,6 +163,20 @@ class FlowRun:
         except StopIteration as returned:
             self.step = None
             self.result = returned.value
+
+
+_CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
+
+
+def _cancelled_reply(step: SendRequest) -> Reply:
+    """The reply of a request not sent because the thread was cancelled
+    while the run was between two requests (a tool was running): no new
+    parts, status ``incomplete``/``cancelled``."""
+    from assistant_ui.protocol.reading.accumulator import MessageAccumulator
+
+    accumulator = MessageAccumulator(initial_state=copy.deepcopy(step.initial_state))
+    accumulator.set_status(dict(_CANCELLED))
+    return Reply(accumulator.snapshot(), None)
 
 
 def _approval(answer: bool | Approval) -> Approval:
@@ -262,17 +282,22 @@ async def aiter_flow(
     concurrently (async tools awaited, sync tools in worker threads). With
     ``raw=False`` the events are the high-level ones
     (:mod:`assistant_ui.events`), tool executions included. The result is
-    then ``run.result``.
+    then ``run.result``. A cancel of the thread during the run (while a tool
+    runs) answers the next request step with an empty cancelled reply
+    instead of sending it.
     """
+    cancels = thread.cancel_count
     while (step := run.step) is not None:
         try:
-            if isinstance(step, SendRequest):
+            if isinstance(step, SendRequest) and thread.cancel_count != cancels:
+                outcome: Any = _cancelled_reply(step)
+            elif isinstance(step, SendRequest):
                 async with thread.stream_request(step.body, **run.sending(step)) as stream:
                     run.streaming(stream)
                     events = stream.raw_events() if raw else aiter(stream)
                     async for event in events:
                         yield event
-                    outcome: Any = run.reply(stream, await stream.get_final_message())
+                    outcome = run.reply(stream, await stream.get_final_message())
             else:
                 for started in () if raw else _executions_started(step):
                     yield started
@@ -290,13 +315,16 @@ def iter_flow(
 ) -> Generator[RunEvent, None, None]:
     """The sync twin of :func:`aiter_flow` (``thread.stream_request_sync``;
     several tool calls run in a thread pool)."""
+    cancels = thread.cancel_count
     while (step := run.step) is not None:
         try:
-            if isinstance(step, SendRequest):
+            if isinstance(step, SendRequest) and thread.cancel_count != cancels:
+                outcome: Any = _cancelled_reply(step)
+            elif isinstance(step, SendRequest):
                 with thread.stream_request_sync(step.body, **run.sending(step)) as stream:
                     run.streaming(stream)
                     yield from stream.raw_events() if raw else stream
-                    outcome: Any = run.reply(stream, stream.get_final_message())
+                    outcome = run.reply(stream, stream.get_final_message())
             else:
                 yield from () if raw else _executions_started(step)
                 outcome = _answer_all_sync(step, run.approve)

@@ -16,6 +16,7 @@ import httpx
 
 from assistant_ui._concurrency import close_soon
 from assistant_ui._http.retry import RetryPolicy
+from assistant_ui._http.socket_watch import watch_sockets
 from assistant_ui._http.transport import HeadersOption, check_side, split_transport_kwargs
 from assistant_ui.errors import UsageError
 
@@ -37,6 +38,7 @@ class _Clients:
         self.sync_closed = False
         self.async_closed = False
         self.streams: dict[str, set[StreamCore]] = {}
+        self.cancels: dict[str, int] = {}  # cancel() calls per thread
 
 
 class Connection:
@@ -104,6 +106,7 @@ class Connection:
         clients = self._clients
         if clients.sync is None:
             clients.sync = httpx.Client(**self._client_options(sync=True))
+            watch_sockets(clients.sync)  # a cancel can then wake a blocked send
         return clients.sync
 
     def async_client(self) -> httpx.AsyncClient:
@@ -129,6 +132,15 @@ class Connection:
     def streams_of(self, thread_id: str) -> set[StreamCore]:
         """The in-flight streams of a thread (what ``cancel()`` stops)."""
         return self._clients.streams.setdefault(thread_id, set())
+
+    def count_cancel(self, thread_id: str) -> None:
+        """Records a ``cancel()`` of a thread (what a tool loop checks
+        between its requests)."""
+        self._clients.cancels[thread_id] = self._clients.cancels.get(thread_id, 0) + 1
+
+    def cancels_of(self, thread_id: str) -> int:
+        """How many times a thread was cancelled through this client."""
+        return self._clients.cancels.get(thread_id, 0)
 
     async def close(self) -> None:
         """Closes the async HTTP client (if it was opened)."""

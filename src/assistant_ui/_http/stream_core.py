@@ -11,6 +11,7 @@ transport error, an empty body or a cancel means), and what is handed back
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from typing import TYPE_CHECKING, Any, Final
@@ -20,6 +21,7 @@ import httpx
 from assistant_ui._http.outcome import chat_response, final_message, remote_stream_error
 from assistant_ui._http.request import StreamRequest
 from assistant_ui._http.response import ChatResponse
+from assistant_ui._http.socket_watch import blocked_stream
 from assistant_ui._http.transport import (
     status_error,
     transport_errors,
@@ -38,9 +40,35 @@ from assistant_ui.protocol.leniency import WarningSink
 if TYPE_CHECKING:
     from assistant_ui.protocol.reading.parser import StreamParser
 
-__all__ = ["StreamCore"]
+__all__ = ["END_GRACE", "SendCancelled", "StreamCore"]
 
 _CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
+
+END_GRACE: Final = 0.25
+"""Seconds the rest of a body is still read once its end marker arrived
+(normally only the end of the chunked body, which keeps the connection
+reusable); a server that sends nothing more has its connection closed."""
+
+# Status of the placeholder response of a stream cancelled before any reply
+# (no HTTP response exists): 499, "client closed request".
+_NO_REPLY_STATUS: Final = 499
+
+
+class SendCancelled(Exception):
+    """Raised inside httpx's send (from the trace hook) to abandon a request
+    that was cancelled before its response headers arrived."""
+
+
+# Trace events at which a cancelled request is abandoned (httpcore closes the
+# connection it was using, since that exchange cannot finish).
+_ABANDON_AT: Final = frozenset(
+    {
+        "http11.send_request_headers.started",
+        "http11.receive_response_headers.complete",
+        "http2.send_request_headers.started",
+        "http2.receive_response_headers.complete",
+    }
+)
 
 # Media types that mean "a document, not a stream" (docs/protocols.md §2.8 rule 5).
 _JSON_SUFFIX: Final = "+json"
@@ -110,6 +138,18 @@ class StreamCore:
         self.on_stream_id = on_stream_id
         self.stream_id: str | None = None
         self.status_before_interrupt: dict[str, Any] | None = None
+        self.sent: httpx.Request | None = None
+        """The request of the last attempt, once built."""
+        # Cancel before the reply: a sleeping backoff waits on this event, an
+        # async send or sleep registers how to interrupt it, and the network
+        # stream of a connection opened for this request (seen through the
+        # trace hook) is shut down so that a blocked header read returns.
+        self._wake = threading.Event()
+        self._aborters: list[Callable[[], None]] = []
+        self._pending_stream: Any = None
+        self.sender: int | None = None
+        """The thread sending a sync attempt, while it is being sent."""
+        self._lock = threading.Lock()
         # Bytes of the replay that the interrupted stream already decoded.
         self.skip = 0
         if resume_of is not None and resume_of.parser is not None:
@@ -121,9 +161,16 @@ class StreamCore:
 
     # -- request and response -------------------------------------------
 
+    def enter(self) -> None:
+        """The stream is entered: from now on ``cancel()`` reaches it, while
+        it connects, waits for headers or sleeps before a retry."""
+        if self.registry is not None:
+            self.registry.add(self)
+
     def attach(self, response: httpx.Response) -> None:
         """Takes a 2xx response whose body is about to be streamed."""
         self.response = response
+        self._pending_stream = None
         if self.registry is not None:
             self.registry.add(self)
         if self.parser is None and (
@@ -137,6 +184,79 @@ class StreamCore:
             self.on_stream_id(self.stream_id, self)
         if self.cancelled:
             _shutdown(response)
+
+    def cancelled_before_reply(self) -> None:
+        """Settles a stream cancelled before any reply arrived: its message
+        is the empty message with status ``incomplete``/``cancelled``."""
+        self.cancelled = True
+        self.finished = True
+        if self.parser is None:
+            self.parser = _new_parser(self, None)
+        self._interrupt(dict(_CANCELLED))
+
+    @property
+    def complete(self) -> bool:
+        """The body carried its encoding's end marker: the message is whole
+        whatever the connection does next."""
+        return self.parser is not None and self.parser.finished
+
+    # -- cancel hooks for the shells --------------------------------------
+
+    def sleep(self, delay: float) -> bool:
+        """Sleeps ``delay`` seconds before a retry (sync); ``True`` when a
+        cancel cut the sleep short."""
+        return self._wake.wait(delay)
+
+    def on_abort(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Calls ``callback`` on a cancel (at once if already cancelled);
+        returns the function that unregisters it."""
+        with self._lock:
+            self._aborters.append(callback)
+            cancelled = self.cancelled
+        if cancelled:
+            callback()
+
+        def remove() -> None:
+            with self._lock:
+                if callback in self._aborters:
+                    self._aborters.remove(callback)
+
+        return remove
+
+    def trace(self, name: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook for a sync request: remembers the socket of
+        a connection opened for it (so a cancel can shut it down while the
+        headers are awaited) and abandons a cancelled request.
+
+        Raises:
+            SendCancelled: the stream was cancelled.
+        """
+        if name == "connection.connect_tcp.complete":
+            with self._lock:
+                self._pending_stream = info.get("return_value")
+                cancelled = self.cancelled
+            if cancelled:
+                _shutdown_stream(self._pending_stream)
+        elif self.cancelled and name in _ABANDON_AT:
+            raise SendCancelled
+
+    def new_attempt(self, request: httpx.Request) -> None:
+        """One attempt is about to be sent: forget the previous attempt's
+        connection (it may serve another stream by now)."""
+        with self._lock:
+            self._pending_stream = None
+        self.sent = request
+
+    def cut(self) -> None:
+        """Shuts the connection down (a server holding it open after the end
+        marker); a blocked read returns at once."""
+        if self.response is not None and not self.closed:
+            _shutdown(self.response)
+
+    def placeholder_response(self) -> httpx.Response:
+        """What ``response`` is for a stream cancelled before any reply."""
+        request = self.sent or httpx.Request(self.request.method, self.request.url)
+        return httpx.Response(_NO_REPLY_STATUS, request=request)
 
     @property
     def http(self) -> httpx.Response:
@@ -254,7 +374,8 @@ class StreamCore:
 
     def mid_stream(self, exc: httpx.HTTPError) -> AssistantUIError | None:
         """What a transport error while reading the body means."""
-        if self.cancelled:
+        if self.cancelled or self.complete:
+            # A cancel, or the connection closed after the end marker.
             return None
         self.finished = True
         if self.remote_error is not None:
@@ -285,11 +406,24 @@ class StreamCore:
     def abort(self) -> None:
         """Cancels the stream from any thread or task: marks it cancelled and
         shuts its socket down so that a blocked read returns at once."""
-        if self.finished or self.closed:
+        if self.finished or self.closed or self.complete:
             return
-        self.cancelled = True
+        with self._lock:
+            self.cancelled = True
+            aborters = list(self._aborters)
+            pending = self._pending_stream
+        self._wake.set()
+        for callback in aborters:
+            callback()
         if self.response is not None:
             _shutdown(self.response)
+            return
+        if pending is not None:
+            _shutdown_stream(pending)
+        sender = self.sender
+        if sender is not None:
+            # A sync send blocked on a pooled connection: wake its thread.
+            _shutdown_stream(blocked_stream(sender))
 
     def detach(self) -> httpx.Response | None:
         """Marks the stream closed (a cancel if it had not finished) and
@@ -344,11 +478,10 @@ class StreamCore:
         Raises:
             RemoteStreamError: the server sent an error frame.
         """
-        assert self.response is not None
         if self.remote_error is not None and not self.cancelled:
             raise self.remote_stream_error()
         return chat_response(
-            self.response,
+            self.response if self.response is not None else self.placeholder_response(),
             b"".join(self.chunks),
             self.parser,
             state=self.state,
@@ -361,13 +494,13 @@ def _error_status(message: str, *, code: str = "unknown") -> dict[str, Any]:
     return {"type": "incomplete", "reason": "error", "error": {"code": code, "message": message}}
 
 
-def _new_parser(core: StreamCore, response: httpx.Response) -> StreamParser:
+def _new_parser(core: StreamCore, response: httpx.Response | None) -> StreamParser:
     from assistant_ui.protocol.reading.parser import StreamParser
 
     return StreamParser(
         encoding=core.encoding,
         default_encoding=core.default_encoding,
-        headers=response.headers,
+        headers=response.headers if response is not None else None,
         initial_state=core.initial_state,
         strict=core.strict,
         warnings=core.warnings,
@@ -378,7 +511,10 @@ def _shutdown(response: httpx.Response) -> None:
     # Closing a socket does not wake a read blocked on it in another thread;
     # shutting it down does (the read sees end of file). In-process
     # transports have no socket: those streams stop at the next chunk.
-    stream = response.extensions.get("network_stream")
+    _shutdown_stream(response.extensions.get("network_stream"))
+
+
+def _shutdown_stream(stream: Any) -> None:
     sock = stream.get_extra_info("socket") if stream is not None else None
     if sock is not None:
         with suppress(OSError):

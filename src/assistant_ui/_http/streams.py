@@ -29,21 +29,30 @@ Failure rules (docs/protocols.md §2.9, 3.6, 4.1):
   end; an error frame followed by a broken connection also reports the
   error frame, with the transport error as the cause;
 - a cancel (``thread.cancel()`` or closing early): no error; the message
-  keeps what arrived, with status ``incomplete``/``cancelled``.
+  keeps what arrived, with status ``incomplete``/``cancelled``. A cancel
+  reaches a stream from the moment it is entered: while it resolves its
+  headers, connects, waits for the response headers or sleeps before a
+  retry, it then ends with the empty cancelled message (``chat()``'s
+  response is a placeholder with status 499, as no reply exists);
+- the end marker (``[DONE]``, the data stream's ``d:``, the NDJSON ``done``
+  line) completes the message even if the server then keeps the connection
+  open: the rest of the body is read for :data:`END_GRACE` seconds at most,
+  then the connection is closed.
 """
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import AsyncIterator, Iterator
 from types import AsyncGeneratorType, GeneratorType
 from typing import Any, cast
 
+import anyio
 import httpx
 
 from assistant_ui import _concurrency
 from assistant_ui._http.response import ChatResponse
-from assistant_ui._http.stream_core import StreamCore
+from assistant_ui._http.stream_core import END_GRACE, SendCancelled, StreamCore
 from assistant_ui._http.transport import aresolve_headers, resolve_headers
 from assistant_ui._reply import as_message
 from assistant_ui.errors import AssistantUIError, UsageError
@@ -51,7 +60,7 @@ from assistant_ui.protocol.events import Event
 from assistant_ui.protocol.stream_events import StreamEvent, StreamEventTranslator
 from assistant_ui.types import AssistantStreamMessage, JSONValue, Usage
 
-__all__ = ["AsyncChatStream", "ChatStream", "StreamCore"]
+__all__ = ["END_GRACE", "AsyncChatStream", "ChatStream", "StreamCore"]
 
 
 class _StreamViews:
@@ -131,19 +140,57 @@ class ChatStream(_StreamViews):
     def _start(self) -> Iterator[Event]:
         if self._iterator is None:
             core = self._core
-            request = core.request.build(self._client, resolve_headers(core.request.headers))
-            while True:
-                try:
-                    response = self._send(request)
-                    break
-                except AssistantUIError as exc:
-                    delay = core.request.retry_delay(exc)
-                    if delay is None:
-                        raise
-                    time.sleep(delay)
-            core.attach(response)
-            self._iterator = self._iter_events()
+            core.enter()
+            try:
+                response = self._connect()
+            except BaseException:
+                core.detach()
+                raise
+            if response is None:
+                core.cancelled_before_reply()
+                core.detach()  # nothing to release: leave the registry now
+                self._iterator = iter(())
+            else:
+                core.attach(response)
+                self._iterator = self._iter_events()
         return self._iterator
+
+    def _connect(self) -> httpx.Response | None:
+        # Every attempt until a 2xx response, or None once cancelled.
+        core = self._core
+        if core.cancelled:
+            return None
+        request = core.request.build(self._client, resolve_headers(core.request.headers))
+        request.extensions["trace"] = core.trace
+        while not core.cancelled:
+            core.new_attempt(request)
+            try:
+                response = self._send_watched(request)
+            except SendCancelled:
+                return None
+            except AssistantUIError as exc:
+                if core.cancelled:
+                    return None  # the error is the cancel's shutdown
+                delay = core.request.retry_delay(exc)
+                if delay is None:
+                    raise
+                if core.sleep(delay):
+                    return None
+                continue
+            if core.cancelled:
+                response.close()
+                return None
+            return response
+        return None
+
+    def _send_watched(self, request: httpx.Request) -> httpx.Response:
+        # While the attempt is sent, a cancel from another thread can find
+        # the socket this thread is blocked on (socket_watch).
+        self._core.sender = threading.get_ident()
+        try:
+            return self._send(request)
+        finally:
+            self._core.sender = None
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         # One attempt: a 2xx response with its body unread, or a typed error.
@@ -161,14 +208,34 @@ class ChatStream(_StreamViews):
     def _iter_events(self) -> Iterator[Event]:
         core = self._core
         try:
+            chunks = core.http.iter_bytes()
             with core.errors():
-                for chunk in core.http.iter_bytes():
+                for chunk in chunks:
                     yield from core.feed(chunk)
-                    if core.cancelled:
+                    if core.cancelled or core.complete:
                         break
+            if core.complete and not core.cancelled:
+                yield from self._drain(chunks)
             yield from core.finish()
         finally:
             self._release()
+
+    def _drain(self, chunks: Iterator[bytes]) -> list[Event]:
+        # After the end marker: the rest of the body (normally only its end,
+        # which lets the connection be reused) for END_GRACE seconds at most;
+        # then the socket is shut down and the read ends.
+        core = self._core
+        events: list[Event] = []
+        timer = threading.Timer(END_GRACE, core.cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            with core.errors():
+                for chunk in chunks:
+                    events += core.feed(chunk)
+        finally:
+            timer.cancel()
+        return events
 
     def __enter__(self) -> ChatStream:
         self._start()
@@ -197,9 +264,11 @@ class ChatStream(_StreamViews):
 
     @property
     def response(self) -> httpx.Response:
-        """The HTTP response (sends the request if it was not sent yet)."""
+        """The HTTP response (sends the request if it was not sent yet); a
+        placeholder with status 499 when cancelled before any reply."""
         self._start()
-        assert self._core.response is not None
+        if self._core.response is None:
+            return self._core.placeholder_response()
         return self._core.response
 
     def until_done(self) -> None:
@@ -259,19 +328,48 @@ class AsyncChatStream(_StreamViews):
     async def _start(self) -> AsyncIterator[Event]:
         if self._iterator is None:
             core = self._core
-            request = core.request.build(self._client, await aresolve_headers(core.request.headers))
-            while True:
-                try:
-                    response = await self._send(request)
-                    break
-                except AssistantUIError as exc:
-                    delay = core.request.retry_delay(exc)
-                    if delay is None:
-                        raise
-                    await _concurrency.sleep(delay)
-            core.attach(response)
-            self._iterator = self._iter_events()
+            core.enter()
+            response: httpx.Response | None = None
+            try:
+                # A cancel interrupts whatever is awaited: the headers
+                # callable, the connection, the response headers, a backoff.
+                with anyio.CancelScope() as scope:
+                    remove = core.on_abort(_concurrency.threadsafe(scope.cancel))
+                    try:
+                        response = await self._connect()
+                    finally:
+                        remove()
+            except BaseException:
+                core.detach()
+                raise
+            if response is not None and core.cancelled:
+                await response.aclose()
+                response = None
+            if response is None:
+                core.cancelled_before_reply()
+                core.detach()
+                self._iterator = _no_events()
+            else:
+                core.attach(response)
+                self._iterator = self._iter_events()
         return self._iterator
+
+    async def _connect(self) -> httpx.Response | None:
+        # Every attempt until a 2xx response, or None once cancelled.
+        core = self._core
+        request = core.request.build(self._client, await aresolve_headers(core.request.headers))
+        while not core.cancelled:
+            core.new_attempt(request)
+            try:
+                return await self._send(request)
+            except AssistantUIError as exc:
+                if core.cancelled:
+                    return None
+                delay = core.request.retry_delay(exc)
+                if delay is None:
+                    raise
+                await _concurrency.sleep(delay)
+        return None
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         # One attempt: a 2xx response with its body unread, or a typed error.
@@ -289,16 +387,30 @@ class AsyncChatStream(_StreamViews):
     async def _iter_events(self) -> AsyncIterator[Event]:
         core = self._core
         try:
+            chunks = core.http.aiter_bytes()
             with core.errors():
-                async for chunk in core.http.aiter_bytes():
+                async for chunk in chunks:
                     for event in core.feed(chunk):
                         yield event
-                    if core.cancelled:
+                    if core.cancelled or core.complete:
                         break
+            if core.complete and not core.cancelled:
+                for event in await self._drain(chunks):
+                    yield event
             for event in core.finish():
                 yield event
         finally:
             await self._release()
+
+    async def _drain(self, chunks: AsyncIterator[bytes]) -> list[Event]:
+        # The twin of ChatStream._drain: the rest of the body for END_GRACE
+        # seconds at most; a read still waiting then is cancelled.
+        core = self._core
+        events: list[Event] = []
+        with anyio.move_on_after(END_GRACE), core.errors():
+            async for chunk in chunks:
+                events += core.feed(chunk)
+        return events
 
     async def __aenter__(self) -> AsyncChatStream:
         await self._start()
@@ -330,8 +442,11 @@ class AsyncChatStream(_StreamViews):
 
     @property
     def response(self) -> httpx.Response:
-        """The HTTP response (after entering the stream)."""
+        """The HTTP response (after entering the stream); a placeholder with
+        status 499 when cancelled before any reply."""
         if self._core.response is None:
+            if self._iterator is not None:
+                return self._core.placeholder_response()
             raise UsageError("the request is sent on entry: use `async with thread.stream(...)`")
         return self._core.response
 
@@ -368,3 +483,9 @@ class AsyncChatStream(_StreamViews):
             await response.aclose()
 
     close = aclose
+
+
+async def _no_events() -> AsyncIterator[Event]:
+    # The events of a stream cancelled before any reply.
+    return
+    yield  # pragma: no cover - makes this an async generator

@@ -56,6 +56,11 @@ class Encoding:
             data belongs to this encoding.
         claims_line: for line encodings, whether the first non-blank line
             (and whether it is complete) belongs to this encoding.
+        may_claim: for line encodings before the catch-all, whether a first
+            line that so far begins with the given text could still be
+            claimed once complete; when no row may, the body is the
+            catch-all's (plain text) at once, before its first newline.
+            ``None``: any start may (detection waits for the whole line).
         fallback: the encoding of its framing used when sniffing cannot
             decide (an ambiguous SSE event, a blank body).
     """
@@ -66,6 +71,7 @@ class Encoding:
     marker_header: tuple[str, str] | None = None
     claims_event: Callable[[Any], bool] | None = None
     claims_line: Callable[[str, bool], bool] | None = None
+    may_claim: Callable[[str], bool] | None = None
     fallback: bool = False
 
     @property
@@ -88,6 +94,7 @@ ENCODINGS: Final[tuple[Encoding, ...]] = (
         "text/plain",
         marker_header=("x-vercel-ai-data-stream", "v1"),
         claims_line=data_stream.claims_line,
+        may_claim=data_stream.may_claim,
         fallback=True,
     ),
     Encoding(
@@ -95,6 +102,7 @@ ENCODINGS: Final[tuple[Encoding, ...]] = (
         ollama.OllamaDecoder,
         "application/x-ndjson",
         claims_line=ollama.claims_line,
+        may_claim=ollama.may_claim,
     ),
     Encoding(
         "plain-text",

@@ -30,7 +30,7 @@ from assistant_ui.protocol.json_text import parse_json
 from assistant_ui.protocol.leniency import WarningSink, fatal_or_warn
 from assistant_ui.protocol.usage import renamed_counts
 
-__all__ = ["OllamaDecoder", "claims_line"]
+__all__ = ["OllamaDecoder", "claims_line", "may_claim"]
 
 _FINISH_REASONS: Final = {"stop": "stop", "length": "length", "load": "stop"}
 _USAGE_NAMES: Final = (("prompt_eval_count", "inputTokens"), ("eval_count", "outputTokens"))
@@ -54,6 +54,11 @@ class OllamaDecoder:
         self.warnings = warnings if warnings is not None else WarningSink()
         self._w = PartWriter()
         self._done = False
+
+    @property
+    def finished(self) -> bool:
+        """True once the ``"done": true`` line (or an error line) arrived."""
+        return self._done
 
     def decode_line(self, line: str) -> list[Event]:
         """Events for one line (line ending removed)."""
@@ -114,6 +119,12 @@ class OllamaDecoder:
         if not self._done:
             raise IncompleteStreamError('Stream ended before its final event ("done": true)')
         return self._w.drain()
+
+
+def may_claim(start: str) -> bool:
+    """Whether a first line that begins with ``start`` (not yet complete)
+    could still be an NDJSON chat event (a JSON object)."""
+    return start.lstrip()[:1] in ("", "{")
 
 
 def claims_line(line: str, complete: bool) -> bool:
