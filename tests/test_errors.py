@@ -18,6 +18,7 @@ from assistant_ui._client import AssistantClient
 from assistant_ui._response import ChatResponse
 from assistant_ui._thread import ThreadClient
 from assistant_ui.demo.runner import BackgroundServer
+from policies import NO_BACKOFF
 from servers import Recorder, json_app, sleepy_app, status_app
 
 USER = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
@@ -48,7 +49,7 @@ def free_port() -> int:
 async def test_connection_refused_is_an_api_connection_error(sync: bool, method: str) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     kwargs = {"messages": [USER]} if method == "chat" else {}
-    async with AssistantClient(url) as client:
+    async with AssistantClient(url, retry_policy=NO_BACKOFF) as client:
         with pytest.raises(errors.APIConnectionError) as info:
             await call(client.threads("t"), method, sync, **kwargs)
     assert not isinstance(info.value, errors.APITimeoutError)
@@ -95,7 +96,7 @@ async def test_non_2xx_raises_the_matching_status_error(
     recorder: Recorder, sync: bool, status: int, error_class: type[errors.APIStatusError]
 ) -> None:
     with BackgroundServer(status_app(recorder, status, "server says no")) as server:
-        async with AssistantClient(server.url) as client:
+        async with AssistantClient(server.url, retry_policy=NO_BACKOFF) as client:
             with pytest.raises(errors.APIStatusError) as info:
                 await call(client.threads("t"), "chat", sync, messages=[USER])
     error = info.value
@@ -112,7 +113,7 @@ async def test_non_2xx_raises_the_matching_status_error(
 @twins
 async def test_cancel_with_a_server_error_raises(recorder: Recorder, sync: bool) -> None:
     with BackgroundServer(status_app(recorder, 500, "broken")) as server:
-        async with AssistantClient(server.url) as client:
+        async with AssistantClient(server.url, retry_policy=NO_BACKOFF) as client:
             with pytest.raises(errors.InternalServerError):
                 await call(client.threads("t"), "cancel", sync)
 
