@@ -9,6 +9,13 @@ read the backend's log through it::
         ...  # POST f"{demo_server.url}/api/chat" with {"threadId": thread_id, ...}
         assert demo_server.log.requests_for(thread_id)[0].path == "/api/chat"
 
+``app_host``: one loopback server for the whole session that serves the app
+a test installs, so that a test does not pay a server's start and stop::
+
+    def test_something(app_host, recorder):
+        with app_host.run(status_app(recorder, 500)) as server:
+            ...  # requests to server.url reach this test's app
+
 ``recorder``: a fresh :class:`servers.Recorder` for the test apps of
 ``tests/servers.py``.
 """
@@ -21,6 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from app_host import AppHost
 
 if TYPE_CHECKING:
     from assistant_ui.demo.recording import DemoLog
@@ -51,6 +60,23 @@ def demo_server() -> Iterator[DemoServer]:
     app = create_app(delay=0, log=log)
     with BackgroundServer(app) as server:
         yield DemoServer(url=server.url, log=log, app=app)
+
+
+@pytest.fixture(scope="session")
+def _app_server() -> Iterator[AppHost]:
+    pytest.importorskip("uvicorn")
+    from assistant_ui.demo.runner import BackgroundServer
+
+    host = AppHost()
+    with BackgroundServer(host) as server:
+        host.url = server.url
+        yield host
+
+
+@pytest.fixture
+def app_host(_app_server: AppHost) -> AppHost:
+    """The session's shared server (see :class:`app_host.AppHost`)."""
+    return _app_server
 
 
 @pytest.fixture
