@@ -191,7 +191,7 @@ def slow_app(recorder: Recorder, *, interval: float = 0.02) -> Starlette:
 def sleepy_app(recorder: Recorder, *, delay: float) -> Starlette:
     """Waits ``delay`` seconds before answering (for timeouts), or less if the
     client goes away first: a client that timed out has closed the connection,
-    and the server should not then keep its own shutdown waiting."""
+    and nothing (a server's shutdown, say) should wait out the rest."""
 
     async def gone(request: Request) -> None:
         # The body has been read: the next message is the disconnect.
