@@ -29,9 +29,6 @@ from assistant_ui._decoding import decode_stream
 DIFFERENTIAL = Path(__file__).resolve().parent.parent / "differential"
 SCRIPT = DIFFERENTIAL / "reference_decode.mjs"
 
-# One node run (reference_results) serves the module: keep it in one xdist worker.
-pytestmark = pytest.mark.xdist_group("demo-reference")
-
 PROMPTS = {
     "echo": "hello there",
     "reasoning": "think about tea",

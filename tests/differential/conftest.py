@@ -33,14 +33,6 @@ from differential_support import (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep every differential test in one xdist worker: the corpus and the
-    reference's verdicts are session fixtures, built once per worker."""
-    for item in items:
-        if item.path.is_relative_to(HERE):
-            item.add_marker(pytest.mark.xdist_group("differential"))
-
-
 def _run_node(arguments: list[str], stdin: bytes | None = None) -> bytes:
     """Run a node script in this directory; a failure shows the script's stderr."""
     completed = subprocess.run(
