@@ -43,6 +43,28 @@ if TYPE_CHECKING:
 settings.register_profile("aui", deadline=None)
 settings.load_profile("aui")
 
+# Under pytest-xdist (`--dist load`, see pyproject.toml) tests go to the workers
+# one by one, except in these files, which run whole in one worker: their tests
+# share a fixture too costly to build in every worker (the differential corpus
+# and the reference's verdicts on it; the demo replies' reference run).
+WHOLE_FILES = ("tests/differential/", "tests/demo/test_demo_reference.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist load`` with :data:`WHOLE_FILES` kept together (xdist's own
+    ``loadgroup`` cannot group here: xdist 3.8 renames items through an
+    attribute that pytest 9 no longer reads)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduler(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.startswith(WHOLE_FILES) else nodeid
+
+    return Scheduler(config, log)
+
 
 @dataclass(frozen=True)
 class DemoServer:
