@@ -51,9 +51,9 @@ WHOLE_FILES = ("tests/differential/", "tests/demo/test_demo_reference.py")
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist load`` with :data:`WHOLE_FILES` kept together (xdist's own
-    ``loadgroup`` cannot group here: xdist 3.8 renames items through an
-    attribute that pytest 9 no longer reads)."""
+    """``--dist load`` with :data:`WHOLE_FILES` kept together. (xdist's own
+    ``loadgroup`` does not group under pytest 9.2: it marks a group in the
+    item's ``_nodeid``, which pytest no longer reads; pytest-xdist issue 1386.)"""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
