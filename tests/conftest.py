@@ -50,6 +50,7 @@ settings.load_profile("aui")
 WHOLE_FILES = ("tests/differential/", "tests/demo/test_demo_reference.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist load`` with :data:`WHOLE_FILES` kept together. (xdist's own
     ``loadgroup`` does not group under pytest 9.2: it marks a group in the
