@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import assistant_ui
-from assistant_ui.demo.runner import BackgroundServer
+from app_host import AppHost
 from servers import Recorder, official_app
 
 pytestmark = pytest.mark.skipif(
@@ -177,8 +177,8 @@ tool_message: Message = {
 
 
 @pytest.fixture
-def url(recorder: Recorder) -> Iterator[str]:
-    with BackgroundServer(official_app(recorder)) as server:
+def url(app_host: AppHost, recorder: Recorder) -> Iterator[str]:
+    with app_host.run(official_app(recorder)) as server:
         yield server.url
 
 
