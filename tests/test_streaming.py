@@ -488,7 +488,9 @@ async def test_an_empty_streamed_body_is_incomplete(
 
 
 @twins
-async def test_iteration_yields_high_level_events(recorder: Recorder, sync: bool) -> None:
+async def test_iteration_yields_high_level_events(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
     body = [
         b'g:"Let me think."\n',
         b'0:"Hel"\n',
@@ -500,7 +502,7 @@ async def test_iteration_yields_high_level_events(recorder: Recorder, sync: bool
         b'e:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":4}}\n',
         b'd:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":4}}\n',
     ]
-    with serve(recorder, body) as server:
+    with serve(app_host, recorder, body) as server:
         async with AssistantClient(server.url) as client:
             thread = client.threads("t")
             if sync:
