@@ -24,6 +24,8 @@ from assistant_ui._http.transport import (
     check_side,
     split_transport_kwargs,
 )
+from assistant_ui._logging import install_httpx_redaction
+from assistant_ui._redact import redact_url, split_userinfo
 from assistant_ui._thread import ThreadClient
 from assistant_ui.errors import InvalidRequestError, UsageError
 
@@ -44,6 +46,9 @@ class AssistantClient:
 
     Args:
         base_url: the backend's root URL; endpoint paths are appended to it.
+            Credentials in it (``https://user:pass@host``) are sent as Basic
+            auth and removed from :attr:`base_url`; no repr, error or log
+            shows them (nor credential-like query values or headers).
         headers: sent with every request: a mapping, or a callable returning
             one, evaluated before each request. An async callable works with
             the async methods; a sync method given one raises
@@ -85,13 +90,21 @@ class AssistantClient:
         **httpx_kwargs: Any,
     ) -> None:
         if not isinstance(base_url, str) or not base_url.strip():
+            shown = redact_url(base_url) if isinstance(base_url, str) else type(base_url).__name__
             raise InvalidRequestError(
-                f"must be a non-empty URL string, got {base_url!r}", field="base_url"
+                f"must be a non-empty URL string, got {shown!r}", field="base_url"
             )
         if headers is not None and not callable(headers) and not hasattr(headers, "items"):
             raise InvalidRequestError(
                 f"must be a mapping or a callable, got {type(headers).__name__}", field="headers"
             )
+        # Credentials in the URL become Basic auth (what httpx would send for
+        # them), so that no URL the library holds, logs or quotes in an error
+        # carries them.
+        install_httpx_redaction()
+        base_url, user, password = split_userinfo(base_url)
+        if user is not None and "auth" not in httpx_kwargs:
+            httpx_kwargs["auth"] = httpx.BasicAuth(user, password or "")
         self.base_url = base_url
         self.headers = headers
         self.timeout = timeout
@@ -112,7 +125,7 @@ class AssistantClient:
         self._closing: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
-        return f"<AssistantClient base_url={self.base_url!r}>"
+        return f"<AssistantClient base_url={redact_url(self.base_url)!r}>"
 
     def threads(self, thread_id: str, **options: Any) -> ThreadClient:
         """A :class:`ThreadClient` for one thread.

@@ -8,12 +8,14 @@ the library makes runs inside it.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final, TypeAlias
 
 import httpx
 
+from assistant_ui._redact import redact_url, scrub, secrets_of
 from assistant_ui.errors import (
     APIConnectionError,
     APIStatusError,
@@ -61,15 +63,36 @@ HeadersOption: TypeAlias = (
 evaluated before every request."""
 
 
+# A line break or NUL in a header would split it (request smuggling); httpx
+# refuses it only once sending, quoting the whole value in its message.
+_BAD_HEADER_CHARS: Final = re.compile(r"[\r\n\0]")
+
+
 def _checked(value: object) -> dict[str, str]:
+    # Messages name the offending header, never a value: values are
+    # credentials (Authorization, API keys).
     if value is None:
         return {}
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
+    if not isinstance(value, Mapping):
         raise InvalidRequestError(
-            f"must be a mapping of strings to strings, got {value!r}", field="headers"
+            f"must be a mapping of strings to strings, got {type(value).__name__}",
+            field="headers",
         )
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise InvalidRequestError(
+                f"header names must be strings, got a {type(key).__name__}", field="headers"
+            )
+        name = key if not _BAD_HEADER_CHARS.search(key) else "(a header name)"
+        if not isinstance(item, str):
+            raise InvalidRequestError(
+                f"header {name!r} must be a string, got a {type(item).__name__}",
+                field="headers",
+            )
+        if _BAD_HEADER_CHARS.search(key) or _BAD_HEADER_CHARS.search(item):
+            raise InvalidRequestError(
+                f"header {name!r} contains a line break or NUL character", field="headers"
+            )
     return dict(value)
 
 
@@ -153,10 +176,16 @@ def check_side(kwargs: Mapping[str, Any], *, sync: bool) -> None:
 
 
 def status_error(response: httpx.Response, body: bytes) -> APIStatusError:
-    """The typed error for a non-2xx response whose body has been read."""
+    """The typed error for a non-2xx response whose body has been read.
+
+    The URL is shown without credentials, and the request's secrets are
+    scrubbed from the body excerpt (a server may echo the token it refused).
+    """
+    request = response.request
     text = body.decode(response.encoding or "utf-8", errors="replace")
     excerpt = text if len(text) <= _BODY_EXCERPT else text[:_BODY_EXCERPT] + "..."
-    url = str(response.request.url)
+    excerpt = scrub(excerpt, secrets_of(request.url, request.headers.raw))
+    url = redact_url(request.url)
     cls = status_error_class(response.status_code)
     return cls(
         f"Status {response.status_code} from {response.request.method} {url}: {excerpt}",
@@ -192,15 +221,35 @@ def transport_errors(url: str, *, mid_stream: MidStreamHandler | None = None) ->
             error = mid_stream(exc)
             if error is None:
                 return
-            raise error from exc
+            raise _scrubbed(error, _secrets(exc, url)) from exc
         raise _before_response(exc, url) from exc
     except httpx.InvalidURL as exc:
-        raise InvalidRequestError(f"cannot request {url!r}: {exc}", field="base_url") from exc
+        detail = scrub(str(exc), secrets_of(url))
+        raise InvalidRequestError(
+            f"cannot request {redact_url(url)!r}: {detail}", field="base_url"
+        ) from exc
+
+
+def _secrets(exc: httpx.HTTPError, url: str) -> list[str]:
+    try:
+        request = exc.request
+    except RuntimeError:
+        return secrets_of(url)
+    return secrets_of(request.url, request.headers.raw) + secrets_of(url)
+
+
+def _scrubbed(error: AssistantUIError, secrets: list[str]) -> AssistantUIError:
+    # An error built elsewhere (the stream's mid-stream verdict) may quote the
+    # URL or the transport's message: this boundary is the last place to
+    # clean it before it reaches the caller.
+    if error.args and isinstance(error.args[0], str):
+        error.args = (scrub(error.args[0], secrets), *error.args[1:])
+    return error
 
 
 def _before_response(exc: httpx.HTTPError, url: str) -> AssistantUIError:
-    detail = str(exc) or type(exc).__name__
-    url = _full_url(exc, url)
+    detail = scrub(str(exc) or type(exc).__name__, _secrets(exc, url))
+    url = redact_url(_full_url(exc, url))
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"timed out talking to {url} ({type(exc).__name__}): {detail}", request_url=url

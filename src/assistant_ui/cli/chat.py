@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from assistant_ui._redact import redact_url
 from assistant_ui.cli.common import (
     AddCommand,
     CLIError,
@@ -135,7 +136,7 @@ def _split_url(url: str, runtime: str) -> tuple[str, str]:
         url = "http://" + url  # "localhost:8000" is what people type
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CLIError(f"not an http(s) URL: {url!r} (try http://localhost:8000)")
+        raise CLIError(f"not an http(s) URL: {redact_url(url)!r} (try http://localhost:8000)")
     base = f"{parts.scheme}://{parts.netloc}"
     path = parts.path.rstrip("/")
     if parts.query:
@@ -168,7 +169,7 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
 
 
 def _repl(chat: Chat, renderer: EventRenderer, out: Output, url: str) -> int:
-    out.line(f"Chatting with {url} (thread {chat.thread.thread_id}).", "dim")
+    out.line(f"Chatting with {redact_url(url)} (thread {chat.thread.thread_id}).", "dim")
     out.line("Ctrl-C stops a reply; Ctrl-D or /quit leaves.", "dim")
     while True:
         try:
