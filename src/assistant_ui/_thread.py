@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
+from assistant_ui._http.resume_url import check_same_origin, resume_url
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import (
@@ -308,7 +309,8 @@ class ThreadClient(ConversationMethods):
                     "nothing to resume: no reply of this thread carried "
                     "x-resumable-stream-id; pass stream_id= or url="
                 )
-            url = self.client.resume_path.format(stream_id=stream_id)
+            url = resume_url(self.client.resume_path, stream_id)
+        check_same_origin(url, self.client.base_url)
         previous = self._resumable_cores.get(stream_id) if stream_id is not None else None
         core = StreamCore(
             url=url,
@@ -335,8 +337,14 @@ class ThreadClient(ConversationMethods):
         continues, so the final message equals an uninterrupted read.
         Decoding is lenient.
 
+        The stream id is one path segment of the URL, percent-quoted; an id
+        holding ``/``, ``\\``, ``..`` or a control character (a server can
+        send any) is refused, and the URL never leaves the client's origin.
+
         Raises:
             UsageError: at once, when there is no stream id to resume.
+            InvalidRequestError: at once, for such an id, or a ``url`` on
+                another origin.
             NotFoundError: on entry, the server does not know the stream.
             IncompleteStreamError: the server answered 204 (nothing to resume).
         """
