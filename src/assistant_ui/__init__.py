@@ -18,6 +18,7 @@ command line.
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
+from assistant_ui._http.limits import BufferLimits
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import DEFAULT_TIMEOUT
@@ -31,6 +32,7 @@ from assistant_ui.errors import (
     AssistantUIError,
     AuthenticationError,
     BadRequestError,
+    BodyTooLargeError,
     ConflictError,
     IncompleteStreamError,
     InternalServerError,
@@ -60,6 +62,8 @@ __all__ = [
     "AsyncChatStream",
     "AuthenticationError",
     "BadRequestError",
+    "BodyTooLargeError",
+    "BufferLimits",
     "ChatResponse",
     "ChatStream",
     "ConflictError",

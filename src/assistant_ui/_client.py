@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from assistant_ui._http.limits import BufferLimits
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.transport import (
@@ -66,6 +67,10 @@ class AssistantClient:
         retry_policy: the whole retry policy (backoff, caps); overrides
             ``max_retries``.
         runtime: the default request flavour of :meth:`threads`.
+        buffer_limits: the bounds on what is held of a reply (longest line
+            or SSE event, longest body after decompression, how much of an
+            error body is read); see :class:`BufferLimits`. Each ends the
+            reply with a typed error that keeps what arrived.
         **httpx_kwargs: passed to the httpx clients (``transport=``,
             ``verify=``, ``proxy=``, ``follow_redirects=`` ...). An async
             transport such as ``httpx.ASGITransport(app)`` serves the async
@@ -87,6 +92,7 @@ class AssistantClient:
         runtime: str = "sync-server",
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
+        buffer_limits: BufferLimits | None = None,
         **httpx_kwargs: Any,
     ) -> None:
         if not isinstance(base_url, str) or not base_url.strip():
@@ -115,6 +121,7 @@ class AssistantClient:
             retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
         )
         self.runtime = runtime
+        self.buffer_limits = buffer_limits if buffer_limits is not None else BufferLimits()
         self._httpx_kwargs = httpx_kwargs
         self._sync_kwargs, self._async_kwargs = split_transport_kwargs(httpx_kwargs)
         self._sync: httpx.Client | None = None

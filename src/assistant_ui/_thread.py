@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
+from assistant_ui._http.bounded_body import aread_error_body, read_error_body
 from assistant_ui._http.resume_url import check_same_origin, resume_url
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
@@ -374,15 +375,27 @@ class ThreadClient(ConversationMethods):
         """
         client = self._cancelling(self.client._async_client)
         request = self._cancel_request(client, await aresolve_headers(self.client.headers))
+        cap = self.client.buffer_limits.max_error_body_bytes
         with transport_errors(self.client.cancel_path):
-            return _cancel_outcome(await client.send(request))
+            response = await client.send(request, stream=True)
+            if _cancel_answered(response):
+                await response.aread()
+                return response
+            body, truncated = await aread_error_body(response, cap)
+            raise status_error(response, body, truncated=truncated)
 
     def cancel_sync(self) -> httpx.Response:
         """The blocking twin of :meth:`cancel`; may be called from another thread."""
         client = self._cancelling(self.client._sync_client)
         request = self._cancel_request(client, resolve_headers(self.client.headers))
+        cap = self.client.buffer_limits.max_error_body_bytes
         with transport_errors(self.client.cancel_path):
-            return _cancel_outcome(client.send(request))
+            response = client.send(request, stream=True)
+            if _cancel_answered(response):
+                response.read()
+                return response
+            body, truncated = read_error_body(response, cap)
+            raise status_error(response, body, truncated=truncated)
 
     def _cancelling(self, open_client: Callable[[], _Client]) -> _Client:
         """Stops this thread's streams, then opens the client to cancel with."""
@@ -400,7 +413,6 @@ class ThreadClient(ConversationMethods):
             )
 
 
-def _cancel_outcome(response: httpx.Response) -> httpx.Response:
-    if response.is_success or response.status_code in NOT_SUPPORTED_STATUSES:
-        return response
-    raise status_error(response, response.content)
+def _cancel_answered(response: httpx.Response) -> bool:
+    # Any other status is an error, whose body is read only up to a cap.
+    return response.is_success or response.status_code in NOT_SUPPORTED_STATUSES

@@ -175,11 +175,16 @@ def check_side(kwargs: Mapping[str, Any], *, sync: bool) -> None:
         )
 
 
-def status_error(response: httpx.Response, body: bytes) -> APIStatusError:
+def status_error(
+    response: httpx.Response, body: bytes, *, truncated: bool = False
+) -> APIStatusError:
     """The typed error for a non-2xx response whose body has been read.
 
-    The URL is shown without credentials, and the request's secrets are
-    scrubbed from the body excerpt (a server may echo the token it refused).
+    ``body`` is what was read of it (see
+    :func:`~assistant_ui._http.bounded_body.read_error_body`: about 1 MiB at
+    most), ``truncated`` whether there was more. The URL is shown without
+    credentials, and the request's secrets are scrubbed from the body
+    excerpt (a server may echo the token it refused).
     """
     request = response.request
     text = body.decode(response.encoding or "utf-8", errors="replace")
@@ -187,12 +192,14 @@ def status_error(response: httpx.Response, body: bytes) -> APIStatusError:
     excerpt = scrub(excerpt, secrets_of(request.url, request.headers.raw))
     url = redact_url(request.url)
     cls = status_error_class(response.status_code)
+    cut = f" (body truncated at {len(body)} bytes)" if truncated else ""
     return cls(
-        f"Status {response.status_code} from {response.request.method} {url}: {excerpt}",
+        f"Status {response.status_code} from {response.request.method} {url}: {excerpt}{cut}",
         status_code=response.status_code,
         headers=response.headers,
         body=text,
         request_url=url,
+        body_truncated=truncated,
     )
 
 
