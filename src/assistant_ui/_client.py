@@ -25,7 +25,7 @@ from assistant_ui._http.transport import (
     check_side,
     split_transport_kwargs,
 )
-from assistant_ui._logging import install_httpx_redaction
+from assistant_ui._logging import event_hooks, install_httpx_redaction, user_agent
 from assistant_ui._redact import redact_url, split_userinfo
 from assistant_ui._thread import ThreadClient
 from assistant_ui.errors import InvalidRequestError, UsageError
@@ -169,8 +169,13 @@ class AssistantClient:
             side, close = ("sync", "close_sync()") if sync else ("async", "close()")
             raise UsageError(f"the {side} side of this AssistantClient is closed ({close})")
         check_side(self._httpx_kwargs, sync=sync)
-        kwargs = self._sync_kwargs if sync else self._async_kwargs
-        return {"base_url": self.base_url, "timeout": self.timeout, **kwargs}
+        kwargs = dict(self._sync_kwargs if sync else self._async_kwargs)
+        # Ours first: httpx's ``headers=`` and each request's user headers win.
+        headers = httpx.Headers({"User-Agent": user_agent()})
+        headers.update(kwargs.pop("headers", None) or {})
+        hooks = event_hooks(kwargs.pop("event_hooks", None), sync=sync)
+        return {"base_url": self.base_url, "timeout": self.timeout, **kwargs,
+                "headers": headers, "event_hooks": hooks}  # fmt: skip
 
     def _streams_of(self, thread_id: str) -> set[StreamCore]:
         """The in-flight streams of a thread (what ``cancel()`` stops)."""

@@ -15,6 +15,7 @@ from typing import Any, Final, TypeAlias
 
 import httpx
 
+from assistant_ui._logging import logger
 from assistant_ui._redact import redact_url, scrub, secrets_of
 from assistant_ui.errors import (
     APIConnectionError,
@@ -228,8 +229,14 @@ def transport_errors(url: str, *, mid_stream: MidStreamHandler | None = None) ->
             error = mid_stream(exc)
             if error is None:
                 return
-            raise _scrubbed(error, _secrets(exc, url)) from exc
-        raise _before_response(exc, url) from exc
+            error = _scrubbed(error, _secrets(exc, url))
+            # The type only at INFO: a server's error frame text is content.
+            logger.info("reply failed while streaming: %s", type(error).__name__)
+            logger.debug("reply failure: %s", error)
+            raise error from exc
+        error = _before_response(exc, url)
+        logger.info("request failed: %s", error)
+        raise error from exc
     except httpx.InvalidURL as exc:
         detail = scrub(str(exc), secrets_of(url))
         raise InvalidRequestError(
