@@ -54,10 +54,14 @@ class AssistantClient:
             one, evaluated before each request. An async callable works with
             the async methods; a sync method given one raises
             :class:`~assistant_ui.errors.UsageError`.
-        timeout: seconds, or an ``httpx.Timeout``. The default allows 10 s
-            to connect and 60 s of silence between two chunks of a reply (a
-            read timeout, not a limit on the whole reply). ``None`` disables
-            every timeout.
+        timeout: seconds, or an ``httpx.Timeout``. The default
+            (:data:`~assistant_ui.DEFAULT_TIMEOUT`) allows 10 s to connect
+            and 10 minutes of silence before the reply and between two of
+            its chunks (an idle timeout, not a limit on the whole reply:
+            reasoning models may think for minutes before the first token).
+            A stall mid-stream raises ``StreamTimeoutError`` (both an
+            ``APITimeoutError`` and a ``StreamError`` with the partial
+            message). ``None`` disables every timeout.
         chat_path: the chat endpoint, relative to ``base_url``.
         cancel_path: the cancel endpoint, relative to ``base_url``.
         resume_path: the resume endpoint (PROTOCOLS.md 4.2), relative to

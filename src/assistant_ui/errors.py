@@ -22,6 +22,7 @@
         ├── BodyTooLargeError     the reply body passed its size limit (after decompression)
         ├── IncompleteStreamError the body ended before the encoding's end marker
         │   └── StreamInterruptedError  the connection broke or timed out mid-stream
+        │       └── StreamTimeoutError  a stall mid-stream (also an APITimeoutError)
         └── RemoteStreamError     the server sent an error chunk (``3:`` / ``error``)
 
 Every :class:`StreamError` carries ``partial_message``: the assistant message
@@ -57,6 +58,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamError",
     "StreamInterruptedError",
+    "StreamTimeoutError",
     "StreamWarning",
     "UnprocessableEntityError",
     "UsageError",
@@ -284,6 +286,26 @@ class StreamInterruptedError(IncompleteStreamError):
 
     The transport exception is the ``__cause__``.
     """
+
+
+class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
+    """The reply stalled mid-stream: no byte for longer than the read timeout.
+
+    Catchable both as :class:`APITimeoutError` (a timeout, like one before
+    the reply) and as :class:`StreamError` (``partial_message`` keeps what
+    arrived). The httpx timeout is the ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        partial_message: dict[str, Any] | None = None,
+        state: Any = None,
+        request_url: str | None = None,
+    ) -> None:
+        super().__init__(message, partial_message=partial_message, state=state)
+        self.request_url = request_url
 
 
 class RemoteStreamError(StreamError):

@@ -23,6 +23,8 @@ from assistant_ui.errors import (
     APITimeoutError,
     AssistantUIError,
     InvalidRequestError,
+    StreamInterruptedError,
+    StreamTimeoutError,
     UsageError,
     status_error_class,
 )
@@ -40,13 +42,20 @@ __all__ = [
     "transport_errors",
 ]
 
-DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
-"""10 s to connect; 60 s for each read, write and pool wait.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=10.0, write=60.0, pool=60.0)
+"""10 s to connect; up to 600 s (10 minutes) of silence on a read; 60 s for
+a write and for a free pooled connection.
 
-The read timeout is the longest silence allowed *between* two chunks of a
-reply, not a limit on the whole reply, so a long stream that keeps sending
-never times out (servers send keep-alives, PROTOCOLS.md 2.7). Pass
-``timeout=None`` to disable every timeout, or an ``httpx.Timeout``.
+The read timeout is an idle timeout: the longest silence allowed before the
+response headers and *between* two chunks of a reply, never a limit on the
+whole reply, so a long stream that keeps sending never times out (servers
+send keep-alives, docs/protocols.md §2.7). Ten minutes is what the OpenAI
+and Anthropic clients allow, because reasoning models may think for minutes
+before their first token. A stall mid-stream raises
+:class:`~assistant_ui.errors.StreamTimeoutError`, which is both an
+``APITimeoutError`` and a ``StreamError`` with the partial message. Pass
+``timeout=None`` to disable every timeout, a number for one value for all,
+or an ``httpx.Timeout``.
 """
 
 NOT_SUPPORTED_STATUSES: Final = frozenset({404, 405, 501})
@@ -229,7 +238,7 @@ def transport_errors(url: str, *, mid_stream: MidStreamHandler | None = None) ->
             error = mid_stream(exc)
             if error is None:
                 return
-            error = _scrubbed(error, _secrets(exc, url))
+            error = _scrubbed(_timed_out(error, exc), _secrets(exc, url))
             # The type only at INFO: a server's error frame text is content.
             logger.info("reply failed while streaming: %s", type(error).__name__)
             logger.debug("reply failure: %s", error)
@@ -250,6 +259,20 @@ def _secrets(exc: httpx.HTTPError, url: str) -> list[str]:
     except RuntimeError:
         return secrets_of(url)
     return secrets_of(request.url, request.headers.raw) + secrets_of(url)
+
+
+def _timed_out(error: AssistantUIError, exc: httpx.HTTPError) -> AssistantUIError:
+    # A read that timed out mid-stream is a timeout as much as a broken
+    # stream: the caller may catch it as either (and keeps the partial message).
+    if type(error) is StreamInterruptedError and isinstance(exc, httpx.TimeoutException):
+        try:
+            url: str | None = redact_url(exc.request.url)
+        except RuntimeError:
+            url = None
+        return StreamTimeoutError(
+            str(error), partial_message=error.partial_message, state=error.state, request_url=url
+        )
+    return error
 
 
 def _scrubbed(error: AssistantUIError, secrets: list[str]) -> AssistantUIError:
