@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant_ui import AssistantClient
 from assistant_ui._redact import REDACTED, redact_headers, redact_url, scrub, secrets_of
@@ -271,3 +273,29 @@ def test_the_redaction_helper() -> None:
     }
     message = f"bad value {(TOKEN + chr(10))!r} for {url}"
     assert_hidden(scrub(message, secrets_of(url, headers)))
+
+
+secret_text = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="@/?#&=%:[]"),
+    min_size=4,
+    max_size=24,
+).map(lambda s: "Z" + s)
+
+
+NAMES = st.sampled_from(["api_key", "token", "access_token", "X-Sig", "sessionid"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(user=secret_text, password=secret_text, key=secret_text, token=secret_text, name=NAMES)
+def test_redaction_leaves_no_secret_behind(
+    user: str, password: str, key: str, token: str, name: str
+) -> None:
+    url = f"https://{user}:{password}@example.test/p?{name}={key}&page=2"
+    headers = {"Authorization": f"Bearer {token}"}
+    shown = redact_url(url)
+    assert shown.endswith("&page=2")
+    message = f"failed {url!r} with {headers!r} and {(token + chr(13))!r}"
+    scrubbed = scrub(message, secrets_of(url, headers))
+    for secret in (password, key, token):
+        assert secret not in shown.replace(REDACTED, "")
+        assert secret not in scrubbed

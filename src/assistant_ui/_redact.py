@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 
 __all__ = [
     "REDACTED",
@@ -105,9 +105,11 @@ def secrets_of(url: object = None, headers: Headers | None = None) -> list[str]:
             userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
             for piece in (userinfo, *userinfo.split(":")):
                 found.update((piece, unquote(piece)))
-            for name, value in parse_qsl(parts.query, keep_blank_values=True):
-                if SENSITIVE_NAME.search(name):
-                    found.update((value, quote(value, safe="")))
+            for pair in parts.query.split("&"):
+                name, _, value = pair.partition("=")
+                if SENSITIVE_NAME.search(unquote_plus(name)):
+                    # As written, and as a server or httpx may show it decoded.
+                    found.update((value, unquote(value), unquote_plus(value)))
     if headers is not None:
         items = headers.items() if isinstance(headers, Mapping) else headers
         for name, value in items:
