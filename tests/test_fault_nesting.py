@@ -211,3 +211,24 @@ async def test_a_request_value_too_deep_to_encode_is_invalid_input(where: str, s
                 await chat(client, sync, **kwargs)
         assert server.requests == []
     assert info.value.field in {"messages", "commands", "extra"}
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_state_path_too_long_to_copy_is_refused_before_the_batch_applies(strict: bool) -> None:
+    from assistant_ui.protocol.reading.state_ops import MAX_PATH_SEGMENTS
+
+    ok = {"type": "set", "path": ["kept"], "value": 1}
+    deep = {"type": "set", "path": ["a"] * (MAX_PATH_SEGMENTS + 1), "value": nested(200)}
+    frames = [
+        {"type": "update-state", "operations": [ok]},
+        {"type": "update-state", "operations": [{**ok, "path": ["dropped"]}, deep]},
+    ]
+    body = sse(*frames) + b"data: [DONE]\n\n"
+    with pytest.raises(StreamDecodeError, match="path longer than") as info:
+        decode_stream(body, encoding="assistant-transport", strict=strict)
+    assert info.value.state == {"kept": 1}
+    assert info.value.offset is not None
+    longest = {"type": "set", "path": ["a"] * MAX_PATH_SEGMENTS, "value": nested(250)}
+    body = sse({"type": "update-state", "operations": [longest]}) + b"data: [DONE]\n\n"
+    state = decode_stream(body, encoding="assistant-transport").state
+    assert json.dumps(state).count("[") == 250
