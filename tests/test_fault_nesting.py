@@ -232,3 +232,45 @@ def test_a_state_path_too_long_to_copy_is_refused_before_the_batch_applies(stric
     body = sse({"type": "update-state", "operations": [longest]}) + b"data: [DONE]\n\n"
     state = decode_stream(body, encoding="assistant-transport").state
     assert json.dumps(state).count("[") == 250
+
+
+def tool_call_reply(request: RawRequest) -> Iterable[Step]:
+    yield head(200, {"Content-Type": "text/plain"})
+    yield from chunks([b'9:{"toolCallId":"c","toolName":"deep","args":{}}\n',
+                       b'd:{"finishReason":"tool-calls"}\n'])  # fmt: skip
+
+
+RUNTIMES = ["sync-server", "data-stream", "ai-sdk", "assistant-transport"]
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_history_too_deep_to_copy_is_invalid_input(runtime: str) -> None:
+    deep = nested(20 * MAX_JSON_DEPTH)
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "q"}]},
+        {"role": "assistant", "content": [{"type": "tool-call", "toolCallId": "c",
+         "toolName": "t", "args": {"x": deep}, "result": deep}]},
+    ]  # fmt: skip
+    with FaultServer(tool_call_reply) as server:
+        client = AssistantClient(server.url, max_retries=0)
+        with client, pytest.raises(InvalidRequestError, match="nested too deeply"):
+            client.threads("t", runtime=runtime, messages=history).send_sync("hi")
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_tool_result_too_deep_to_encode_is_invalid_input(runtime: str) -> None:
+    from assistant_ui import tool
+
+    @tool
+    def deep() -> object:
+        """Answers with a value nested far too deep."""
+        return nested(20 * MAX_JSON_DEPTH)
+
+    with FaultServer(tool_call_reply) as server:
+        client = AssistantClient(server.url, max_retries=0)
+        with client, pytest.raises(InvalidRequestError, match="nested too deeply") as info:
+            client.threads("t", runtime=runtime, tools=[deep], max_steps=3).send_sync("hi")
+        assert server.wait_closed()
+    assert info.value.field == "result"
+    assert len(server.requests) == 1  # the tool ran; its result was never sent

@@ -22,6 +22,7 @@ from assistant_ui.errors import InvalidRequestError
 __all__ = [
     "build_cancel_body",
     "build_chat_body",
+    "check_encodable_depth",
     "encode_json_body",
     "messages_to_commands",
     "validate_commands",
@@ -302,6 +303,22 @@ def encode_json_body(body: Mapping[str, Any]) -> bytes:
         raise InvalidRequestError(
             f"is not JSON-serialisable: {exc}", field=_bad_field(body)
         ) from exc
+
+
+def check_encodable_depth(value: Any, *, field: str) -> None:
+    """Refuses a value nested too deeply to be encoded in a request later
+    (a tool result, say), at the moment it is given rather than when some
+    copy of it fails.
+
+    Raises:
+        InvalidRequestError: the value nests past Python's recursion limit.
+    """
+    try:
+        json.dumps(value, default=repr)
+    except RecursionError:
+        raise InvalidRequestError("is nested too deeply to encode as JSON", field=field) from None
+    except (TypeError, ValueError):
+        pass  # other faults are reported where the request body is encoded
 
 
 def _bad_field(body: Mapping[str, Any]) -> str | None:
