@@ -231,7 +231,9 @@ async def test_paths_are_configurable(app_host: AppHost, recorder: Recorder, syn
 def test_default_timeout_is_real_and_none_disables_it() -> None:
     client = AssistantClient("http://127.0.0.1:1")
     assert client.timeout == DEFAULT_TIMEOUT
-    assert client._connection.sync_client().timeout == httpx.Timeout(60.0, connect=10.0)
+    assert client._connection.sync_client().timeout == httpx.Timeout(
+        600.0, connect=10.0, write=60.0, pool=60.0
+    )
     client.close_sync()
     unlimited = AssistantClient("http://127.0.0.1:1", timeout=None)
     assert unlimited._connection.sync_client().timeout == httpx.Timeout(None)

@@ -22,12 +22,14 @@ from assistant_ui._attachments import Attachment
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
+from assistant_ui._http.limits import BufferLimits
 from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import DEFAULT_TIMEOUT
 from assistant_ui._thread import ThreadClient
 from assistant_ui._tools.tool import Tool, ToolReply, tool
+from assistant_ui._version import __version__
 from assistant_ui.errors import (
     APIConnectionError,
     APIStatusError,
@@ -36,6 +38,7 @@ from assistant_ui.errors import (
     AttachmentTooLargeError,
     AuthenticationError,
     BadRequestError,
+    BodyTooLargeError,
     ConflictError,
     IncompleteStreamError,
     InternalServerError,
@@ -48,12 +51,11 @@ from assistant_ui.errors import (
     StreamDecodeError,
     StreamError,
     StreamInterruptedError,
+    StreamTimeoutError,
     StreamWarning,
     UnprocessableEntityError,
     UsageError,
 )
-
-__version__ = "0.2.0"
 
 PUBLIC_MODULES = ("cli", "demo", "errors", "events", "protocol", "types")
 """The public submodules; every other module of the package is private."""
@@ -70,6 +72,8 @@ __all__ = [
     "AttachmentTooLargeError",
     "AuthenticationError",
     "BadRequestError",
+    "BodyTooLargeError",
+    "BufferLimits",
     "ChatResponse",
     "ChatStream",
     "ConflictError",
@@ -89,6 +93,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamError",
     "StreamInterruptedError",
+    "StreamTimeoutError",
     "StreamWarning",
     "ThreadClient",
     "Tool",

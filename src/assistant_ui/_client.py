@@ -17,8 +17,11 @@ import httpx
 
 from assistant_ui._conversation.steps import ThreadOptions
 from assistant_ui._http.connection import Connection
+from assistant_ui._http.limits import BufferLimits
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.transport import DEFAULT_TIMEOUT, HeadersOption
+from assistant_ui._logging import install_httpx_redaction
+from assistant_ui._redact import redact_url, split_userinfo
 from assistant_ui._thread import ThreadClient
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.requests.runtimes import RuntimeName
@@ -51,14 +54,21 @@ class AssistantClient:
 
     Args:
         base_url: the backend's root URL; endpoint paths are appended to it.
+            Credentials in it (``https://user:pass@host``) are sent as Basic
+            auth and removed from :attr:`base_url`; no repr, error or log
+            shows them (nor credential-like query values or headers).
         headers: sent with every request: a mapping, or a callable returning
             one, evaluated before each request. An async callable works with
             the async methods; a sync method given one raises
             :class:`~assistant_ui.errors.UsageError`.
-        timeout: seconds, or an ``httpx.Timeout``. The default allows 10 s
-            to connect and 60 s of silence between two chunks of a reply (a
-            read timeout, not a limit on the whole reply). ``None`` disables
-            every timeout.
+        timeout: seconds, or an ``httpx.Timeout``. The default
+            (:data:`~assistant_ui.DEFAULT_TIMEOUT`) allows 10 s to connect
+            and 10 minutes of silence before the reply and between two of
+            its chunks (an idle timeout, not a limit on the whole reply:
+            reasoning models may think for minutes before the first token).
+            A stall mid-stream raises ``StreamTimeoutError`` (both an
+            ``APITimeoutError`` and a ``StreamError`` with the partial
+            message). ``None`` disables every timeout.
         chat_path: the chat endpoint, relative to ``base_url``.
         cancel_path: the cancel endpoint, relative to ``base_url``.
         resume_path: the resume endpoint (docs/protocols.md §4.2), relative to
@@ -68,6 +78,10 @@ class AssistantClient:
         retry_policy: the whole retry policy (backoff, caps); overrides
             ``max_retries``.
         runtime: the default request flavour of :meth:`threads`.
+        buffer_limits: the bounds on what is held of a reply (longest line
+            or SSE event, longest body after decompression, how much of an
+            error body is read); see :class:`BufferLimits`. Each ends the
+            reply with a typed error that keeps what arrived.
         **httpx_kwargs: passed to the httpx clients (``transport=``,
             ``verify=``, ``proxy=``, ``follow_redirects=`` ...). An async
             transport such as ``httpx.ASGITransport(app)`` serves the async
@@ -89,16 +103,25 @@ class AssistantClient:
         runtime: RuntimeName = "sync-server",
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
+        buffer_limits: BufferLimits | None = None,
         **httpx_kwargs: Any,
     ) -> None:
         if not isinstance(base_url, str) or not base_url.strip():
+            shown = redact_url(base_url) if isinstance(base_url, str) else type(base_url).__name__
             raise InvalidRequestError(
-                f"must be a non-empty URL string, got {base_url!r}", field="base_url"
+                f"must be a non-empty URL string, got {shown!r}", field="base_url"
             )
         if headers is not None and not callable(headers) and not hasattr(headers, "items"):
             raise InvalidRequestError(
                 f"must be a mapping or a callable, got {type(headers).__name__}", field="headers"
             )
+        # Credentials in the URL become Basic auth (what httpx would send for
+        # them), so that no URL the library holds, logs or quotes in an error
+        # carries them.
+        install_httpx_redaction()
+        base_url, user, password = split_userinfo(base_url)
+        if user is not None and "auth" not in httpx_kwargs:
+            httpx_kwargs["auth"] = httpx.BasicAuth(user, password or "")
         self._connection = Connection(
             base_url=base_url,
             headers=headers,
@@ -110,6 +133,7 @@ class AssistantClient:
                 retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
             ),
             httpx_kwargs=httpx_kwargs,
+            buffer_limits=buffer_limits if buffer_limits is not None else BufferLimits(),
         )
         self.runtime = runtime
 
@@ -148,8 +172,13 @@ class AssistantClient:
         """When and how failed requests are resent."""
         return self._connection.retry_policy
 
+    @property
+    def buffer_limits(self) -> BufferLimits:
+        """How much of a reply is buffered at most (lines, bodies, error bodies)."""
+        return self._connection.buffer_limits
+
     def __repr__(self) -> str:
-        return f"<AssistantClient base_url={self.base_url!r}>"
+        return f"<AssistantClient base_url={redact_url(self.base_url)!r}>"
 
     def threads(self, thread_id: str, **options: Unpack[ThreadOptions]) -> ThreadClient:
         """A :class:`ThreadClient` for one thread.

@@ -16,9 +16,11 @@ import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
 from assistant_ui._conversation.steps import ConversationOptions
+from assistant_ui._http.bounded_body import aread_error_body, read_error_body
 from assistant_ui._http.connection import Connection
 from assistant_ui._http.request import RequestOptions, StreamRequest, split_request_options
 from assistant_ui._http.response import ChatResponse
+from assistant_ui._http.resume_url import check_same_origin, resume_url
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import (
@@ -304,6 +306,7 @@ class ThreadClient(ConversationMethods):
             keep_body=keep_body,
             registry=self._connection.streams_of(self.thread_id),
             on_stream_id=self._remember_stream,
+            limits=self._connection.buffer_limits,
         )
 
     # -- resume (docs/protocols.md §4.2) --------------------------------------------
@@ -325,7 +328,8 @@ class ThreadClient(ConversationMethods):
                     "nothing to resume: no reply of this thread carried "
                     "x-resumable-stream-id; pass stream_id= or url="
                 )
-            url = self._connection.resume_path.format(stream_id=stream_id)
+            url = resume_url(self._connection.resume_path, stream_id)
+        check_same_origin(url, self._connection.base_url)
         previous = self._resumable_cores.get(stream_id) if stream_id is not None else None
         request = StreamRequest(
             url=url,
@@ -343,6 +347,7 @@ class ThreadClient(ConversationMethods):
             registry=self._connection.streams_of(self.thread_id),
             resume_of=previous,
             on_stream_id=self._remember_stream,
+            limits=self._connection.buffer_limits,
         )
         core.stream_id = stream_id
         return core
@@ -357,8 +362,14 @@ class ThreadClient(ConversationMethods):
         continues, so the final message equals an uninterrupted read.
         Decoding is lenient.
 
+        The stream id is one path segment of the URL, percent-quoted; an id
+        holding ``/``, ``\\``, ``..`` or a control character (a server can
+        send any) is refused, and the URL never leaves the client's origin.
+
         Raises:
             UsageError: at once, when there is no stream id to resume.
+            InvalidRequestError: at once, for such an id, or a ``url`` on
+                another origin.
             NotFoundError: on entry, the server does not know the stream.
             IncompleteStreamError: the server answered 204 (nothing to resume).
         """
@@ -388,15 +399,27 @@ class ThreadClient(ConversationMethods):
         """
         client = self._cancelling(self._connection.async_client)
         request = self._cancel_request(client, await aresolve_headers(self._connection.headers))
+        cap = self._connection.buffer_limits.max_error_body_bytes
         with transport_errors(self._connection.cancel_path):
-            return _cancel_outcome(await client.send(request))
+            response = await client.send(request, stream=True)
+            if _cancel_answered(response):
+                await response.aread()
+                return response
+            body, truncated = await aread_error_body(response, cap)
+            raise status_error(response, body, truncated=truncated)
 
     def cancel_sync(self) -> httpx.Response:
         """The blocking twin of :meth:`cancel`; may be called from another thread."""
         client = self._cancelling(self._connection.sync_client)
         request = self._cancel_request(client, resolve_headers(self._connection.headers))
+        cap = self._connection.buffer_limits.max_error_body_bytes
         with transport_errors(self._connection.cancel_path):
-            return _cancel_outcome(client.send(request))
+            response = client.send(request, stream=True)
+            if _cancel_answered(response):
+                response.read()
+                return response
+            body, truncated = read_error_body(response, cap)
+            raise status_error(response, body, truncated=truncated)
 
     @property
     def cancel_count(self) -> int:
@@ -431,7 +454,6 @@ def _with_extra_body(body: Mapping[str, Any], options: RequestOptions) -> Mappin
     return {**body, **extra} if extra else body
 
 
-def _cancel_outcome(response: httpx.Response) -> httpx.Response:
-    if response.is_success or response.status_code in NOT_SUPPORTED_STATUSES:
-        return response
-    raise status_error(response, response.content)
+def _cancel_answered(response: httpx.Response) -> bool:
+    # Any other status is an error, whose body is read only up to a cap.
+    return response.is_success or response.status_code in NOT_SUPPORTED_STATUSES

@@ -20,8 +20,10 @@
     └── StreamError               something went wrong inside a streamed reply
         ├── StreamDecodeError     a frame the decoder cannot accept (line and byte offset)
         │   └── LineTooLongError  a line or SSE event over the configured size limit
+        ├── BodyTooLargeError     the reply body passed its size limit (after decompression)
         ├── IncompleteStreamError the body ended before the encoding's end marker
         │   └── StreamInterruptedError  the connection broke or timed out mid-stream
+        │       └── StreamTimeoutError  a stall mid-stream (also an APITimeoutError)
         └── RemoteStreamError     the server sent an error chunk (``3:`` / ``error``)
 
 Every :class:`StreamError` carries ``partial_message``: the assistant message
@@ -45,6 +47,7 @@ __all__ = [
     "AttachmentTooLargeError",
     "AuthenticationError",
     "BadRequestError",
+    "BodyTooLargeError",
     "ConflictError",
     "IncompleteStreamError",
     "InternalServerError",
@@ -57,6 +60,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamError",
     "StreamInterruptedError",
+    "StreamTimeoutError",
     "StreamWarning",
     "UnprocessableEntityError",
     "UsageError",
@@ -133,8 +137,11 @@ class APIStatusError(AssistantUIError):
         status_code: the HTTP status.
         headers: the response headers (a case-insensitive mapping when they
             come from httpx).
-        body: the response body as text (decoded with replacement).
-        request_url: the URL that was requested.
+        body: the response body as text (decoded with replacement), at
+            most about 1 MiB of it (see ``body_truncated``).
+        body_truncated: whether the body was longer and only its start was
+            read (a huge error page is not kept in memory).
+        request_url: the URL that was requested (without credentials).
     """
 
     def __init__(
@@ -145,11 +152,13 @@ class APIStatusError(AssistantUIError):
         headers: Mapping[str, str] | None = None,
         body: str = "",
         request_url: str | None = None,
+        body_truncated: bool = False,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.headers: Mapping[str, str] = headers if headers is not None else {}
         self.body = body
+        self.body_truncated = body_truncated
         self.request_url = request_url
 
     def json(self) -> Any:
@@ -273,6 +282,26 @@ class LineTooLongError(StreamDecodeError):
     """A line or SSE event exceeded the decoder's size limit."""
 
 
+class BodyTooLargeError(StreamError):
+    """The reply body passed its size limit, counted after decompression
+    (a flood, or a compressed body that expands enormously).
+
+    Attributes:
+        limit: the limit in bytes (``BufferLimits.max_body_bytes``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        partial_message: dict[str, Any] | None = None,
+        state: Any = None,
+    ) -> None:
+        super().__init__(message, partial_message=partial_message, state=state)
+        self.limit = limit
+
+
 class IncompleteStreamError(StreamError):
     """The body ended before the encoding's end marker (a line without its
     line ending, an SSE stream without ``[DONE]``)."""
@@ -283,6 +312,26 @@ class StreamInterruptedError(IncompleteStreamError):
 
     The transport exception is the ``__cause__``.
     """
+
+
+class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
+    """The reply stalled mid-stream: no byte for longer than the read timeout.
+
+    Catchable both as :class:`APITimeoutError` (a timeout, like one before
+    the reply) and as :class:`StreamError` (``partial_message`` keeps what
+    arrived). The httpx timeout is the ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        partial_message: dict[str, Any] | None = None,
+        state: Any = None,
+        request_url: str | None = None,
+    ) -> None:
+        super().__init__(message, partial_message=partial_message, state=state)
+        self.request_url = request_url
 
 
 class RemoteStreamError(StreamError):

@@ -26,6 +26,7 @@ from assistant_ui.protocol.requests.messages import (
     normalize_messages,
 )
 from assistant_ui.protocol.requests.runtimes import runtime_named
+from assistant_ui.protocol.requests.sync_server import check_encodable_depth
 
 __all__ = ["History"]
 
@@ -85,6 +86,10 @@ class History:
         self._live = source
 
     def _apply_outcome(self, message: Message, outcome: ToolOutcome) -> None:
+        # Every tool result enters the history here (tools and by hand).
+        if outcome.reply is not None:
+            check_encodable_depth(outcome.reply.result, field="result")
+            check_encodable_depth(outcome.reply.artifact, field="artifact")
         part, reply = record_outcome(message, outcome)
         if self.spec.keeps_ui_messages:
             update_ui_part(self._ui.setdefault(message["id"], ui_message_for(message)), part)

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from assistant_ui._concurrency import close_soon
+from assistant_ui._http.limits import BufferLimits
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.socket_watch import watch_sockets
 from assistant_ui._http.transport import HeadersOption, check_side, split_transport_kwargs
+from assistant_ui._logging import event_hooks, user_agent
 from assistant_ui.errors import UsageError
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class Connection:
         resume_path: str,
         retry_policy: RetryPolicy,
         httpx_kwargs: dict[str, Any],
+        buffer_limits: BufferLimits | None = None,
         shared: _Clients | None = None,
     ) -> None:
         self.base_url = base_url
@@ -70,6 +73,7 @@ class Connection:
         self.cancel_path = cancel_path
         self.resume_path = resume_path
         self.retry_policy = retry_policy
+        self.buffer_limits = buffer_limits if buffer_limits is not None else BufferLimits()
         self._clients = shared if shared is not None else _Clients(httpx_kwargs)
 
     def with_options(self, **changes: Any) -> Connection:
@@ -83,6 +87,7 @@ class Connection:
             "cancel_path": self.cancel_path,
             "resume_path": self.resume_path,
             "retry_policy": self.retry_policy,
+            "buffer_limits": self.buffer_limits,
         }
         settings.update(changes)
         return Connection(**settings, httpx_kwargs=self._clients.httpx_kwargs, shared=self._clients)
@@ -126,8 +131,18 @@ class Connection:
             side, close = ("sync", "close_sync()") if sync else ("async", "close()")
             raise UsageError(f"the {side} side of this AssistantClient is closed ({close})")
         check_side(clients.httpx_kwargs, sync=sync)
-        kwargs = clients.sync_kwargs if sync else clients.async_kwargs
-        return {"base_url": self.base_url, "timeout": self.timeout, **kwargs}
+        kwargs = dict(clients.sync_kwargs if sync else clients.async_kwargs)
+        # Ours first: httpx's ``headers=`` and each request's user headers win.
+        headers = httpx.Headers({"User-Agent": user_agent()})
+        headers.update(kwargs.pop("headers", None) or {})
+        hooks = event_hooks(kwargs.pop("event_hooks", None), sync=sync)
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            **kwargs,
+            "headers": headers,
+            "event_hooks": hooks,
+        }
 
     def streams_of(self, thread_id: str) -> set[StreamCore]:
         """The in-flight streams of a thread (what ``cancel()`` stops)."""

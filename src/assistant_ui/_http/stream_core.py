@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, suppress
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
+from assistant_ui._http.limits import BufferLimits
 from assistant_ui._http.outcome import chat_response, final_message, remote_stream_error
 from assistant_ui._http.request import StreamRequest
 from assistant_ui._http.response import ChatResponse
@@ -28,6 +29,7 @@ from assistant_ui._http.transport import (
 )
 from assistant_ui.errors import (
     AssistantUIError,
+    BodyTooLargeError,
     IncompleteStreamError,
     RemoteStreamError,
     StreamError,
@@ -114,8 +116,10 @@ class StreamCore:
         registry: set[StreamCore] | None = None,
         resume_of: StreamCore | None = None,
         on_stream_id: Callable[[str | None, StreamCore], None] | None = None,
+        limits: BufferLimits | None = None,
     ) -> None:
         self.request = request
+        self.limits = limits if limits is not None else BufferLimits()
         self.encoding = encoding
         self.default_encoding = default_encoding
         self.initial_state = initial_state
@@ -271,12 +275,33 @@ class StreamCore:
             self.request.url, mid_stream=self.mid_stream if self.response is not None else None
         )
 
-    def status_error(self, response: httpx.Response) -> AssistantUIError:
-        """The typed error for a non-2xx response whose body was read."""
+    def body_limited(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        """The body pieces; a body over the limit fails the stream (partial message kept)."""
+        try:
+            yield from pieces
+        except BodyTooLargeError as exc:
+            self._failed(exc)
+            raise
+
+    async def abody_limited(self, pieces: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        """The async twin of :meth:`body_limited`."""
+        try:
+            async for piece in pieces:
+                yield piece
+        except BodyTooLargeError as exc:
+            self._failed(exc)
+            raise
+
+    def status_error(
+        self, response: httpx.Response, body: bytes | None = None, truncated: bool = False
+    ) -> AssistantUIError:
+        """The typed error for a non-2xx response whose body was read (up to a cap)."""
         if self.request.method == "GET" and response.status_code == 404 and self.on_stream_id:
             # An unknown or expired stream id will never resume: forget it.
             self.on_stream_id(None, self)
-        return status_error(response, response.content)
+        return status_error(
+            response, response.content if body is None else body, truncated=truncated
+        )
 
     # -- the byte loop ----------------------------------------------------
 
@@ -500,6 +525,7 @@ def _new_parser(core: StreamCore, response: httpx.Response | None) -> StreamPars
     return StreamParser(
         encoding=core.encoding,
         default_encoding=core.default_encoding,
+        max_line_bytes=core.limits.max_line_bytes,
         headers=response.headers if response is not None else None,
         initial_state=core.initial_state,
         strict=core.strict,

@@ -51,6 +51,7 @@ import anyio
 import httpx
 
 from assistant_ui import _concurrency
+from assistant_ui._http.bounded_body import aiter_body, aread_error_body, iter_body, read_error_body
 from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.stream_core import END_GRACE, SendCancelled, StreamCore
 from assistant_ui._http.transport import aresolve_headers, resolve_headers
@@ -198,17 +199,14 @@ class ChatStream(_StreamViews):
         with core.errors():
             response = self._client.send(request, stream=True)
             if not response.is_success:
-                try:
-                    response.read()
-                finally:
-                    response.close()
-                raise core.status_error(response)
+                body, truncated = read_error_body(response, core.limits.max_error_body_bytes)
+                raise core.status_error(response, body, truncated)
         return response
 
     def _iter_events(self) -> Iterator[Event]:
         core = self._core
         try:
-            chunks = core.http.iter_bytes()
+            chunks = core.body_limited(iter_body(core.http, core.limits.max_body_bytes))
             with core.errors():
                 for chunk in chunks:
                     yield from core.feed(chunk)
@@ -377,17 +375,14 @@ class AsyncChatStream(_StreamViews):
         with core.errors():
             response = await self._client.send(request, stream=True)
             if not response.is_success:
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-                raise core.status_error(response)
+                body, truncated = await aread_error_body(response, core.limits.max_error_body_bytes)
+                raise core.status_error(response, body, truncated)
         return response
 
     async def _iter_events(self) -> AsyncIterator[Event]:
         core = self._core
         try:
-            chunks = core.http.aiter_bytes()
+            chunks = core.abody_limited(aiter_body(core.http, core.limits.max_body_bytes))
             with core.errors():
                 async for chunk in chunks:
                     for event in core.feed(chunk):

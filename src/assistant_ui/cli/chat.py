@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from assistant_ui._redact import redact_url
 from assistant_ui.cli.common import (
     AddCommand,
     CLIError,
@@ -71,7 +72,7 @@ def _split_url(url: str, runtime: str) -> tuple[str, str]:
         url = "http://" + url  # "localhost:8000" is what people type
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CLIError(f"not an http(s) URL: {url!r} (try http://localhost:8000)")
+        raise CLIError(f"not an http(s) URL: {redact_url(url)!r} (try http://localhost:8000)")
     base = f"{parts.scheme}://{parts.netloc}"
     path = parts.path.rstrip("/")
     if parts.query:

@@ -6,6 +6,12 @@
   for the places where the reference turns a parsed value back into text.
 
 Every decoder parses its frames with these two.
+
+Nesting is bounded: a value nested deeper than :data:`MAX_JSON_DEPTH` levels
+is refused with a typed :class:`~assistant_ui.errors.StreamDecodeError`
+(the stream parser adds the line and offset), never a bare
+``RecursionError``. The bound keeps every recursive walk over a decoded
+value (copies, conversions, re-encoding) far from Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -14,7 +20,24 @@ import json
 import re
 from typing import Any, Final
 
-__all__ = ["js_json_stringify", "parse_json"]
+from assistant_ui.errors import StreamDecodeError
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "NestingDepth",
+    "check_json_depth",
+    "js_json_stringify",
+    "nesting_error",
+    "parse_json",
+]
+
+MAX_JSON_DEPTH: Final = 256
+"""Deepest nesting of arrays and objects accepted in a frame or a request.
+
+Real replies nest a few levels; JSON ten times deeper than any seen is still
+accepted. Deeper values are refused at this bound rather than at Python's
+recursion limit, which depends on how deep the caller's stack already is.
+"""
 
 
 def _reject_constant(name: str) -> Any:
@@ -39,6 +62,77 @@ _SECURE_JSON: Final = json.JSONDecoder(
 )
 
 
+_OUTSIDE_STRING: Final = re.compile(r'[\[\]{}"]')
+_INSIDE_STRING: Final = re.compile(r'["\\]')
+
+
+class NestingDepth:
+    """The nesting depth of JSON text fed in pieces (streamed tool arguments).
+
+    Brackets inside strings do not count; a string or an escape may be cut
+    across pieces. Each character is looked at once over all the pieces.
+
+    Raises:
+        StreamDecodeError: from :meth:`feed`, once the depth passes ``limit``.
+    """
+
+    __slots__ = ("_depth", "_escape", "_in_string", "_limit")
+
+    def __init__(self, limit: int = MAX_JSON_DEPTH) -> None:
+        self._limit = limit
+        self._depth = 0
+        self._in_string = False
+        self._escape = False  # the last piece ended with a backslash in a string
+
+    def feed(self, text: str) -> None:
+        """Takes the next piece of the text."""
+        n = len(text)
+        pos = 0
+        if self._escape and n:
+            self._escape = False
+            pos = 1
+        depth, in_string, limit = self._depth, self._in_string, self._limit
+        while pos < n:
+            match = (_INSIDE_STRING if in_string else _OUTSIDE_STRING).search(text, pos)
+            if match is None:
+                break
+            char = match.group()
+            pos = match.end()
+            if char == '"':
+                in_string = not in_string
+            elif char == "\\":
+                if pos == n:
+                    self._escape = True
+                pos += 1
+            elif char == "[" or char == "{":
+                depth += 1
+                if depth > limit:
+                    raise nesting_error(limit)
+            elif depth:
+                depth -= 1
+        self._depth, self._in_string = depth, in_string
+
+
+def nesting_error(depth_limit: int = MAX_JSON_DEPTH) -> StreamDecodeError:
+    """The error for JSON nested deeper than ``depth_limit`` levels."""
+    return StreamDecodeError(f"JSON nested deeper than {depth_limit} levels")
+
+
+def check_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuses JSON text whose arrays and objects nest deeper than ``limit``.
+
+    Cost: nothing for a text shorter than the limit (it cannot nest that
+    deep), two C-speed counts for a longer one, and a token scan only when
+    the text holds more brackets than the limit.
+
+    Raises:
+        StreamDecodeError: the text nests too deep.
+    """
+    if len(text) <= limit or text.count("[") + text.count("{") <= limit:
+        return
+    NestingDepth(limit).feed(text)
+
+
 def parse_json(text: str) -> Any:
     """Parses one JSON value as the reference's "secure" parser does.
 
@@ -48,7 +142,11 @@ def parse_json(text: str) -> Any:
 
     Raises:
         ValueError: when the text is not acceptable JSON.
+        StreamDecodeError: the text nests deeper than :data:`MAX_JSON_DEPTH`
+            (not a ``ValueError``: a lenient decoder must not drop it as
+            merely malformed).
     """
+    check_json_depth(text)
     if "__proto__" in text or "constructor" in text:
         return _SECURE_JSON.decode(text)
     return _JSON.decode(text)

@@ -97,7 +97,7 @@ class SSEJSONDecoder:
             return self._on_done()
         try:
             value: Any = parse_json(data)
-        except (ValueError, RecursionError):
+        except ValueError:
             value = _UNPARSEABLE
         if value is _UNPARSEABLE:
             return self._invalid("unparseable", data)

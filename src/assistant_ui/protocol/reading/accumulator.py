@@ -49,6 +49,7 @@ from assistant_ui.protocol.events import (
     UpdateState,
 )
 from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
+from assistant_ui.protocol.json_text import MAX_JSON_DEPTH, NestingDepth
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.partial_json import PartialJSONCompleter
 from assistant_ui.protocol.reading.state_ops import StateTree, copy_json
@@ -136,9 +137,11 @@ class _ToolArgs:
         "_broken",
         "_buffer",
         "_completer",
+        "_depth",
         "_fresh",
         "_good_json",
         "_good_len",
+        "_openers",
         "_read_len",
         "length",
     )
@@ -147,7 +150,12 @@ class _ToolArgs:
         self._buffer = TextBuffer()
         self.length = 0
         self._boundaries: list[int] = []  # text length after each non-empty delta
-        self._completer = PartialJSONCompleter()
+        self._completer = PartialJSONCompleter(depth_checked=True)
+        # Nesting is tracked only once the text holds more brackets than the
+        # bound allows (until then it cannot nest too deep): one C count per
+        # delta, and each character scanned at most once after that.
+        self._openers = 0
+        self._depth: NestingDepth | None = None
         self._good_json = "{}"  # JSON text of the last value that parsed ...
         self._good_len = 0  # ... and the text length it parsed at
         self._fresh: Any = None  # a decoded value nobody holds yet, if any
@@ -155,10 +163,22 @@ class _ToolArgs:
         self._read_len = 0  # text length at the last read
 
     def append(self, delta: str) -> None:
-        if delta:
-            self._buffer.append(delta)
-            self.length += len(delta)
-            self._boundaries.append(self.length)
+        if not delta:
+            return
+        # Checked before the delta is kept, so that the message reported with
+        # the error is the one before the frame that nested too deep.
+        if self._depth is not None:
+            self._depth.feed(delta)
+        else:
+            self._openers += delta.count("[") + delta.count("{")
+            if self._openers > MAX_JSON_DEPTH:
+                depth = NestingDepth()
+                depth.feed(self.text())
+                depth.feed(delta)
+                self._depth = depth
+        self._buffer.append(delta)
+        self.length += len(delta)
+        self._boundaries.append(self.length)
 
     def text(self) -> str:
         return self._buffer.text()
@@ -186,7 +206,7 @@ class _ToolArgs:
         while lo < hi:
             mid = (lo + hi) // 2
             end = self._boundaries[mid]
-            completed = PartialJSONCompleter().complete(text[:end])
+            completed = PartialJSONCompleter(depth_checked=True).complete(text[:end])
             if completed is not None:
                 self._good_json, self._fresh = completed
                 self._good_len = end

@@ -42,6 +42,7 @@ import re
 from collections.abc import Mapping
 from typing import Final, Literal
 
+from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.encodings import ENCODINGS, encodings_framed
 from assistant_ui.protocol.framing import Line, LineSplitter, SSEParser
 from assistant_ui.protocol.json_text import parse_json
@@ -140,7 +141,8 @@ def classify_sse_data(data: str) -> str | None:
     that claims the parsed data."""
     try:
         value = parse_json(data)
-    except ValueError:
+    except (ValueError, StreamDecodeError):
+        # Too deep to classify: the fallback decoder refuses it with its offset.
         return None
     for row in _SSE_ROWS:
         assert row.claims_event is not None
@@ -301,6 +303,8 @@ class EncodingSniffer:
             parse_json(text)
         except ValueError:
             pass
+        except StreamDecodeError:
+            return "json"  # a document, only too deep to read
         else:
             return "json"
         for raw in _EOL.split(text):

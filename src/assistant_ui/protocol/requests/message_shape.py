@@ -126,8 +126,17 @@ def normalize_message(message: Any, *, role: str = "user", field: str = "message
     mutated; the result shares nothing with it.
 
     Raises:
-        InvalidRequestError: naming the offending field.
+        InvalidRequestError: naming the offending field; also for a value
+            nested too deeply to copy (past Python's recursion limit).
     """
+    try:
+        return _normalize_message(message, role, field)
+    except RecursionError:
+        # Raised deep inside the copy; here the stack has unwound again.
+        raise invalid(field, "is nested too deeply to copy") from None
+
+
+def _normalize_message(message: Any, role: str, field: str) -> Message:
     if isinstance(message, str):
         return {"role": role, "parts": [{"type": "text", "text": message}]}
     if isinstance(message, Sequence) and not isinstance(message, (bytes, bytearray)):
