@@ -27,9 +27,9 @@ print("chat_sync:", response.output_text)
 # %% A kept conversation: the thread remembers the history between cells.
 conversation = client.threads("notebook-conversation")
 first = conversation.send_sync("What can you do?")
-print("send_sync:", first.text)
+print("send_sync:", first.output_text)
 second = conversation.send_sync("search python")
-print("send_sync:", second.text)
+print("send_sync:", second.output_text)
 
 # %% The history, in the parts shape the library produces.
 for message in conversation.messages:

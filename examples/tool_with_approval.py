@@ -51,7 +51,7 @@ def main() -> None:
         # One call runs the whole loop: the request, the tool call, the
         # approval, the tool, and the follow-up request with its result.
         result = thread.send_sync("What's the weather in Paris?")
-        print("assistant:", result.text)
+        print("assistant:", result.output_text)
 
 
 if __name__ == "__main__":
