@@ -16,6 +16,10 @@ from typing import Any
 
 from griffe import Extension, Object
 
+# reST's literal-block marker: "Example::" shows as "Example:", a lone "::"
+# line disappears; the indented block after it is a code block in Markdown too.
+_LITERAL_MARKER = re.compile(r"(?m)^(\s*\S.*?):(:)[ \t]*$")
+_LONE_MARKER = re.compile(r"(?m)^[ \t]*::[ \t]*\n")
 _ROLE = re.compile(r":(?:py:)?(?:class|meth|func|mod|attr|data|exc|obj|const):`(~?)([^`<]+?)`")
 
 
@@ -73,4 +77,6 @@ class SphinxRoles(Extension):
         """Rewrites the roles of every docstring in the package."""
         for obj in _walk(pkg):
             if obj.docstring is not None and ":" in obj.docstring.value:
-                obj.docstring.value = _ROLE.sub(lambda m, o=obj: _link(m, o), obj.docstring.value)
+                text = _ROLE.sub(lambda m, o=obj: _link(m, o), obj.docstring.value)
+                text = _LONE_MARKER.sub("", text)
+                obj.docstring.value = _LITERAL_MARKER.sub(r"\1\2", text)
