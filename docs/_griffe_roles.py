@@ -9,6 +9,7 @@ stays code text without a warning, so ``mkdocs build --strict`` passes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -77,6 +78,6 @@ class SphinxRoles(Extension):
         """Rewrites the roles of every docstring in the package."""
         for obj in _walk(pkg):
             if obj.docstring is not None and ":" in obj.docstring.value:
-                text = _ROLE.sub(lambda m, o=obj: _link(m, o), obj.docstring.value)
+                text = _ROLE.sub(functools.partial(_link, obj=obj), obj.docstring.value)
                 text = _LONE_MARKER.sub("", text)
                 obj.docstring.value = _LITERAL_MARKER.sub(r"\1\2", text)
