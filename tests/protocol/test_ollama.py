@@ -73,10 +73,13 @@ def test_any_split_gives_the_same_message(cuts: list[int]) -> None:
 def test_a_body_without_its_done_line_is_cut_off() -> None:
     cut = BODY[: BODY.rindex(b'{"model"')]
     with pytest.raises(IncompleteStreamError) as caught:
-        decode_stream(cut, headers=HEADERS)
+        decode_stream(cut, headers=HEADERS, strict=True)
     partial = caught.value.partial_message
     assert partial is not None
     assert partial["parts"][1]["text"] == "Bonjour à tous 😀"
+    lenient = decode_stream(cut, headers=HEADERS)
+    assert lenient.message["parts"][1]["text"] == "Bonjour à tous 😀"
+    assert lenient.warnings == ['Stream ended before its final event ("done": true)']
 
 
 def test_an_error_line_and_garbage() -> None:

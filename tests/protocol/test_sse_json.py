@@ -84,10 +84,17 @@ def test_missing_done_is_fatal_only_when_strict(cls: type[SSEJSONDecoder]) -> No
     assert sink.messages == [MISSING_DONE]
 
 
-def test_the_ui_stream_requires_done_in_both_modes_and_the_object_stream_never() -> None:
-    with pytest.raises(IncompleteStreamError):
-        UIMessageStreamDecoder(warnings=WarningSink(emit=False)).end()
-    assert ObjectStreamDecoder(strict=True).end() == []
+def test_every_sse_encoding_with_an_end_marker_follows_one_rule() -> None:
+    # Strict: fatal, as the reference; lenient: warned once and cut off.
+    for cls in (UIMessageStreamDecoder, AssistantTransportDecoder, OpenAIChunkDecoder):
+        with pytest.raises(IncompleteStreamError, match=r"\[DONE\]"):
+            cls(strict=True).end()
+        decoder = cls(warnings=WarningSink(emit=False))
+        decoder.end()
+        assert decoder.cut_off == MISSING_DONE
+    object_stream = ObjectStreamDecoder(strict=True)
+    assert object_stream.end() == []  # it has no end marker
+    assert object_stream.cut_off is None
 
 
 def test_error_text() -> None:

@@ -352,11 +352,17 @@ def test_other_event_names_are_fatal_when_strict_and_ignored_otherwise() -> None
     assert [e["type"] for e in run(body)] == ["part-start", "text-delta", "part-finish"]
 
 
-def test_missing_done_is_fatal_in_both_modes() -> None:
+def test_missing_done_is_fatal_when_strict_and_a_cut_off_otherwise() -> None:
     body = sse({"type": "text-delta", "delta": "x"}, done=False)
-    for strict in (True, False):
-        with pytest.raises(IncompleteStreamError, match=r"without receiving \[DONE\]"):
-            run(body, strict=strict)
+    with pytest.raises(IncompleteStreamError, match=r"without receiving \[DONE\]"):
+        run(body, strict=True)
+    decoder = UIMessageStreamDecoder(warnings=WarningSink(emit=False))
+    assert [e["type"] for e in run(body, decoder=decoder)] == [
+        "part-start",
+        "text-delta",
+        "part-finish",
+    ]
+    assert decoder.cut_off == "Stream ended abruptly without receiving [DONE] marker"
 
 
 def test_invalid_and_unknown_chunks_are_dropped_with_warnings() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 
-from assistant_ui.errors import StreamDecodeError, StreamWarning
+from assistant_ui.errors import StreamDecodeError, StreamError, StreamWarning
 
 __all__ = ["WarningSink", "fatal_or_warn"]
 
@@ -45,11 +45,17 @@ class WarningSink:
 
 
 def fatal_or_warn(
-    strict: bool, sink: WarningSink, key: str, reason: str, message: str | None = None
+    strict: bool,
+    sink: WarningSink,
+    key: str,
+    reason: str,
+    message: str | None = None,
+    *,
+    error: type[StreamError] = StreamDecodeError,
 ) -> None:
-    """Raises :class:`~assistant_ui.errors.StreamDecodeError` with ``reason``
-    in strict mode, else reports ``message`` (default: ``reason``) once per
-    ``key``."""
+    """Raises ``error`` (a :class:`~assistant_ui.errors.StreamDecodeError`
+    unless told otherwise) with ``reason`` in strict mode, else reports
+    ``message`` (default: ``reason``) once per ``key``."""
     if strict:
-        raise StreamDecodeError(reason)
+        raise error(reason)
     sink.warn(key, message or reason)

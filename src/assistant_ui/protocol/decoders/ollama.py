@@ -33,6 +33,7 @@ from assistant_ui.protocol.usage import renamed_counts
 __all__ = ["OllamaDecoder", "claims_line", "may_claim"]
 
 _FINISH_REASONS: Final = {"stop": "stop", "length": "length", "load": "stop"}
+_MISSING_DONE: Final = 'Stream ended before its final event ("done": true)'
 _USAGE_NAMES: Final = (("prompt_eval_count", "inputTokens"), ("eval_count", "outputTokens"))
 
 
@@ -47,13 +48,15 @@ class OllamaDecoder:
     encoding: ClassVar[str] = "ollama"
     framing: ClassVar[Literal["lines"]] = "lines"
 
-    __slots__ = ("_done", "_strict", "_w", "warnings")
+    __slots__ = ("_done", "_strict", "_w", "cut_off", "warnings")
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
         self._strict = strict
         self.warnings = warnings if warnings is not None else WarningSink()
         self._w = PartWriter()
         self._done = False
+        self.cut_off: str | None = None
+        """Why the body was cut off, when it ended without its ``done`` line."""
 
     @property
     def finished(self) -> bool:
@@ -110,14 +113,22 @@ class OllamaDecoder:
             self._w.close_tool(state)
 
     def end(self) -> list[Event]:
-        """Closes the message; a body without its ``done`` line was cut off.
+        """Closes the message; a body without its ``done`` line was cut off
+        (fatal when strict; otherwise warned, and :attr:`cut_off` says why).
 
         Raises:
             IncompleteStreamError: the last line did not say ``"done": true``.
         """
         self._w.close_append()
         if not self._done:
-            raise IncompleteStreamError('Stream ended before its final event ("done": true)')
+            fatal_or_warn(
+                self._strict,
+                self.warnings,
+                "ollama:missing-done",
+                _MISSING_DONE,
+                error=IncompleteStreamError,
+            )
+            self.cut_off = _MISSING_DONE
         return self._w.drain()
 
 

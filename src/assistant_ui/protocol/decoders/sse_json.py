@@ -62,7 +62,10 @@ class SSEJSONDecoder:
     """Start of every warning key of this decoder."""
     json_type: ClassVar[type[dict[str, Any]] | type[list[Any]]] = dict
     """The JSON container a chunk must be."""
-    requires_done: ClassVar[bool] = False
+    end_marker_required: ClassVar[bool] = True
+    """Servers always end this encoding with ``[DONE]`` (the object stream does not)."""
+    cut_off: str | None = None
+    """Why the body was cut off, when it ended without its end marker (lenient mode)."""
     """Whether a body without ``[DONE]`` is fatal in lenient mode too."""
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
@@ -110,15 +113,26 @@ class SSEJSONDecoder:
     def end(self) -> list[Event]:
         """Closes the message when the body ends.
 
+        The one rule for a body that ends without its end marker, the same
+        for every encoding that has one (docs/protocols.md §2.9): fatal in
+        strict mode, as the reference decoders are; otherwise reported once
+        as a ``StreamWarning`` and the message ends as it stands, as the
+        frontends show it (:attr:`cut_off` records why).
+
         Raises:
-            IncompleteStreamError: ``[DONE]`` never came, in strict mode or
-                when the encoding requires it.
+            IncompleteStreamError: ``[DONE]`` never came, in strict mode.
         """
         if self._done:
             return []
-        if self._strict or self.requires_done:
-            raise IncompleteStreamError(MISSING_DONE)
-        self._warnings.warn(f"{self.warning_prefix}:missing-done", MISSING_DONE)
+        if self.end_marker_required:
+            fatal_or_warn(
+                self._strict,
+                self._warnings,
+                f"{self.warning_prefix}:missing-done",
+                MISSING_DONE,
+                error=IncompleteStreamError,
+            )
+            self.cut_off = MISSING_DONE
         self._done = True
         return self._on_done()
 

@@ -97,7 +97,6 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
     continues_ui_message: ClassVar[bool] = True
     """It accepts ``previous_message=``: the AI SDK UIMessage a reply continues."""
     warning_prefix: ClassVar[str] = "ui"
-    requires_done: ClassVar[bool] = True
 
     def __init__(
         self,
