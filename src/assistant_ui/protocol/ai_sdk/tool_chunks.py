@@ -37,6 +37,64 @@ def step_start_index(parts: list[dict[str, Any]]) -> int:
     return 0
 
 
+class _ToolPartIndex:
+    """Where the tool parts of a parts list are, by ``toolCallId``.
+
+    Finding a call's part by scanning the list made a reply with many tool
+    calls quadratic. The index reads each appended part once, on the next
+    lookup; when parts were removed (``reset-step``) it starts over. Part
+    types and ids never change in a way that moves a part in or out of the
+    index (a tool part stays a tool part with the same ``toolCallId``), and
+    chunk ids are strings (the chunk schema), so parts with other ids are
+    never found and need no entry.
+    """
+
+    __slots__ = ("_last", "_last_seen", "_parts", "_seen", "_step")
+
+    def __init__(self, parts: list[dict[str, Any]]) -> None:
+        self._parts = parts
+        self._seen = 0  # how many parts were read
+        self._last_seen: Any = None  # parts[_seen - 1] when read
+        self._step: dict[str, list[dict[str, Any]]] = {}  # current step, in order
+        self._last: dict[str, dict[str, Any]] = {}  # the last part per id, any step
+
+    def _catch_up(self) -> None:
+        parts = self._parts
+        seen = self._seen
+        if seen and (len(parts) < seen or parts[seen - 1] is not self._last_seen):
+            seen = self._seen = 0  # parts were removed: read them all again
+            self._step = {}
+            self._last = {}
+        if seen == len(parts):
+            return
+        step, last = self._step, self._last
+        for index in range(seen, len(parts)):
+            part = parts[index]
+            if part.get("type") == "step-start":
+                step = self._step = {}
+            elif is_tool_part(part):
+                tool_call_id = part.get("toolCallId")
+                if isinstance(tool_call_id, str):
+                    step.setdefault(tool_call_id, []).append(part)
+                    last[tool_call_id] = part
+        self._seen = len(parts)
+        self._last_seen = parts[-1]
+
+    def in_step(self, tool_call_id: str, kind: str | None) -> dict[str, Any] | None:
+        """The first part of the call in the current step (``kind``:
+        ``"static"``, ``"dynamic"`` or ``None`` for either)."""
+        self._catch_up()
+        for part in self._step.get(tool_call_id, ()):
+            if kind is None or (part["type"] == "dynamic-tool") == (kind == "dynamic"):
+                return part
+        return None
+
+    def last(self, tool_call_id: str) -> dict[str, Any] | None:
+        """The call's last part in the whole message."""
+        self._catch_up()
+        return self._last.get(tool_call_id)
+
+
 def _store_input(part: dict[str, Any], buffer: TextBuffer, encoding: Any, raw: bool) -> None:
     """Writes a streaming call's input (parsed as the AI SDK's partial JSON
     parse does: any JSON value, none for an empty text) and ``rawInput``."""
@@ -61,6 +119,7 @@ class UIToolChunks:
     def __init__(self, parts: list[dict[str, Any]], fail: Callable[[str], None]) -> None:
         self._parts = parts
         self._fail = fail
+        self._index = _ToolPartIndex(parts)
         self._partial_tools: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, input text, encoding, whether rawInput is
         # written): parsed at the next read
@@ -92,24 +151,16 @@ class UIToolChunks:
         first)."""
         self._partial_tools.clear()
 
-    def _current_step_tool(self, tool_call_id: Any, kind: str | None) -> dict[str, Any] | None:
+    def _current_step_tool(self, tool_call_id: str, kind: str | None) -> dict[str, Any] | None:
         """The tool part in the current step (``kind``: ``"static"``,
         ``"dynamic"`` or ``None`` for either)."""
-        for part in self._parts[step_start_index(self._parts) :]:
-            if not is_tool_part(part) or part.get("toolCallId") != tool_call_id:
-                continue
-            if kind is None or (part["type"] == "dynamic-tool") == (kind == "dynamic"):
-                return part
-        return None
+        return self._index.in_step(tool_call_id, kind)
 
     def _invocation(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
         tool_call_id = chunk["toolCallId"]
-        found = self._current_step_tool(tool_call_id, None)
+        found = self._index.in_step(tool_call_id, None)
         if found is None:
-            for part in reversed(self._parts):
-                if is_tool_part(part) and part.get("toolCallId") == tool_call_id:
-                    found = part
-                    break
+            found = self._index.last(tool_call_id)
         if found is None:
             self._fail(f"No tool invocation found for tool call ID {tool_call_id!r}")
         return found

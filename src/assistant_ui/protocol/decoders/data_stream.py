@@ -101,13 +101,17 @@ class DataStreamDecoder:
     encoding: ClassVar[str] = "data-stream"
     framing: ClassVar[Literal["lines"]] = "lines"
 
-    __slots__ = ("_handlers", "_strict", "_tools", "_w", "warnings")
+    __slots__ = ("_args_open", "_handlers", "_strict", "_tools", "_w", "warnings")
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
         self._strict = strict
         self.warnings = warnings if warnings is not None else WarningSink()
         self._w = PartWriter()
         self._tools: dict[str, ToolCallState] = {}
+        # Calls started since the last step end, in order: the only ones whose
+        # arguments a step end can still close (scanning every call at every
+        # step end was quadratic).
+        self._args_open: list[ToolCallState] = []
         self._handlers: dict[str, Callable[[Any], None]] = {
             "0": lambda v: self._w.append("text", v),
             "g": lambda v: self._w.append("reasoning", v),
@@ -224,6 +228,7 @@ class DataStreamDecoder:
         self, tool_call_id: str, tool_name: str, parent_id: str | None
     ) -> ToolCallState:
         call = self._tools[tool_call_id] = self._w.start_tool(tool_call_id, tool_name, parent_id)
+        self._args_open.append(call)
         return call
 
     def _known_call(self, tool_call_id: str, what: str, key: str) -> ToolCallState | None:
@@ -316,8 +321,9 @@ class DataStreamDecoder:
         self._close_open_args()
 
     def _close_open_args(self) -> None:
-        for call in self._tools.values():
+        for call in self._args_open:
             self._w.close_tool_args(call)
+        self._args_open.clear()
 
 
 # Detection (docs/protocols.md §2.8 step 4): a first line ``<code>:<json>``.
