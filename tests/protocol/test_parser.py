@@ -192,7 +192,7 @@ def test_json_body_is_not_a_stream(headers: dict[str, str] | None) -> None:
 
 def test_decode_stream_on_bytes_and_pieces() -> None:
     body = b'0:"Hello"\n3:"overloaded"\nzz:1\n'
-    whole = decode_stream(body)
+    whole = decode_stream(body, events=True)
     pieces = decode_stream(iter([body[:4], body[4:11], body[11:]]))
     assert isinstance(whole, DecodeResult)
     assert whole.encoding == "data-stream"
@@ -200,6 +200,7 @@ def test_decode_stream_on_bytes_and_pieces() -> None:
     assert whole.message["status"]["reason"] == "error"  # an error chunk does not raise
     assert whole.warnings  # the unknown code, dropped in lenient mode
     assert [e.type for e in whole.events][:2] == ["part-start", "text-delta"]
+    assert pieces.events == []  # only collected when asked for
     assert whole.ui_message is None
 
 
