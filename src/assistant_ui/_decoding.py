@@ -26,7 +26,8 @@ class DecodeResult:
     Attributes:
         message: the assistant message (PROTOCOLS.md 3.2). A server error
             chunk is reported here, in ``message["status"]``, not raised.
-        state: the assistant-transport state (``metadata.unstable_state``).
+        state: the assistant-transport state: the same object as
+            ``message["metadata"]["unstable_state"]``.
         events: every canonical event, in order, when
             ``decode_stream(..., events=True)`` asked for them; else empty.
         encoding: the encoding that was decoded (given or detected).
@@ -105,9 +106,12 @@ def decode_stream(
         for piece in data:
             keep(parser.feed(bytes(piece)))
     keep(parser.close())
+    # The parser is dropped here and, without events, nothing else holds the
+    # chunk payloads: the message can take them instead of deep copies.
+    message = parser.accumulator.snapshot(share_payloads=not events)
     return DecodeResult(
-        message=parser.message,
-        state=parser.state,
+        message=message,
+        state=message["metadata"]["unstable_state"],
         events=collected,
         encoding=parser.encoding or "",
         warnings=list(sink.messages),

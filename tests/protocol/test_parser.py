@@ -204,6 +204,21 @@ def test_decode_stream_on_bytes_and_pieces() -> None:
     assert whole.ui_message is None
 
 
+def test_decode_stream_copies_payloads_only_when_events_are_kept() -> None:
+    body = (
+        b'9:{"toolCallId":"c","toolName":"t","args":{}}\n'
+        b'a:{"toolCallId":"c","result":{"rows":[1,2]}}\n'
+    )
+    plain = decode_stream(body)
+    kept = decode_stream(body, events=True)
+    assert plain.message == kept.message
+    assert plain.message["parts"][0]["result"] == {"rows": [1, 2]}
+    assert plain.state is plain.message["metadata"]["unstable_state"]
+    result = next(e for e in kept.events if e.type == "result")
+    assert kept.message["parts"][0]["result"] == result.result
+    assert kept.message["parts"][0]["result"] is not result.result  # events stay untouched
+
+
 def test_decode_stream_strict_raises() -> None:
     with pytest.raises(StreamDecodeError):
         decode_stream(b'0:"a"\nzz:1\n', strict=True)

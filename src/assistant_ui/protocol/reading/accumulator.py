@@ -62,6 +62,10 @@ _SEVERITIES: Final = frozenset({"critical", "warning", "info"})
 _COMPLETE_UNKNOWN: Final = {"type": "complete", "reason": "unknown"}
 
 
+def _share(value: Any) -> Any:
+    return value
+
+
 def _status_for_finish_reason(reason: str) -> dict[str, Any]:
     if reason == "tool-calls":
         return {"type": "requires-action", "reason": "tool-calls"}
@@ -92,10 +96,10 @@ class _TextPart:
     def text(self) -> str:
         return self.buffer.text()
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.kind, "text": self.text(), "status": dict(self.status)}
         for key, value in self.extras.items():
-            out[key] = copy_json(value)
+            out[key] = copy(value)
         return out
 
 
@@ -213,7 +217,7 @@ class _ToolCallPart:
     def is_preliminary(self) -> bool:
         return self.outcome.get("isPreliminary") is True
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {
             "type": "tool-call",
             "state": self.state,
@@ -224,9 +228,9 @@ class _ToolCallPart:
         out["args"] = self.args.value()
         out.update(self.parent)
         if self.approval is not MISSING:
-            out["approval"] = copy_json(self.approval)
+            out["approval"] = copy(self.approval)
         for key, value in self.outcome.items():
-            out[key] = copy_json(value)
+            out[key] = copy(value)
         return out
 
 
@@ -243,9 +247,8 @@ class _StaticPart:
     def type(self) -> str:
         return str(self.fields["type"])
 
-    def snapshot(self) -> dict[str, Any]:
-        out = copy_json(self.fields)
-        assert isinstance(out, dict)
+    def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
+        out = {key: copy(value) for key, value in self.fields.items()}
         if self.status is not None:
             out["status"] = dict(self.status)
         return out
@@ -346,18 +349,31 @@ class MessageAccumulator:
         )
         self._status = _status_for_finish_reason("tool-calls" if waiting else "unknown")
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, *, share_payloads: bool = False) -> dict[str, Any]:
         """The message so far: a fresh JSON-compatible dict (PROTOCOLS.md 3.2,
-        without the ``content`` alias and timing fields)."""
+        without the ``content`` alias and timing fields).
+
+        Args:
+            share_payloads: put the values events carried (tool results,
+                data, annotations, part fields) into the message as they
+                are instead of deep-copying them. Only for a caller that
+                keeps no events and changes nothing in the message while
+                the accumulator is still used: the copy is what makes a
+                snapshot independent, and it costs O(size of the message)
+                (most of the decode time of a reply with large results).
+        """
+        copy = _share if share_payloads else copy_json
         return {
             "role": "assistant",
             "status": copy_json(self._status),
-            "parts": [part.snapshot() for part in self._parts],
+            "parts": [part.snapshot(copy) for part in self._parts],
             "metadata": {
                 "unstable_state": self._state.value,
-                "unstable_data": copy_json(self._data),
-                "unstable_annotations": copy_json(self._annotations),
-                "steps": copy_json(self._steps),
+                "unstable_data": list(self._data) if share_payloads else copy_json(self._data),
+                "unstable_annotations": list(self._annotations)
+                if share_payloads
+                else copy_json(self._annotations),
+                "steps": [{k: copy(v) for k, v in step.items()} for step in self._steps],
                 "custom": {},
             },
         }
