@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import importlib
 import importlib.util
 from typing import Any
@@ -217,6 +218,36 @@ def test_decode_stream_copies_payloads_only_when_events_are_kept() -> None:
     result = next(e for e in kept.events if e.type == "result")
     assert kept.message["parts"][0]["result"] == result.result
     assert kept.message["parts"][0]["result"] is not result.result  # events stay untouched
+
+
+_BODIES = {
+    "data-stream": b'f:{"messageId":"m"}\n0:"hi"\n9:{"toolCallId":"c","toolName":"t","args":{}}\n'
+    b'a:{"toolCallId":"c","result":[1]}\ne:{"finishReason":"stop"}\nd:{"finishReason":"stop"}\n',
+    "ui-message-stream": b'data: {"type":"start"}\n\ndata: {"type":"text-start","id":"t"}\n\n'
+    b'data: {"type":"text-delta","id":"t","delta":"hi"}\n\n'
+    b'data: {"type":"tool-input-start","toolCallId":"c","toolName":"t"}\n\n'
+    b'data: {"type":"tool-input-delta","toolCallId":"c","inputTextDelta":"{}"}\n\n'
+    b'data: {"type":"tool-output-available","toolCallId":"c","output":1}\n\n'
+    b'data: {"type":"finish"}\n\ndata: [DONE]\n\n',
+    "assistant-transport": b'data: {"type":"update-state","operations":'
+    b'[{"type":"set","path":["a"],"value":"x"},{"type":"append-text","path":["a"],"value":"y"}]}'
+    b"\n\ndata: [DONE]\n\n",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(_BODIES))
+def test_decode_stream_leaves_no_reference_cycles(encoding: str) -> None:
+    # Parsers hold the whole message: freed by reference counting as soon as
+    # they are dropped, not at some later run of the cyclic collector.
+    gc.collect()
+    gc.disable()
+    try:
+        result = decode_stream(_BODIES[encoding], encoding=encoding)
+        assert result.message["parts"] or result.state
+        del result
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_decode_stream_strict_raises() -> None:

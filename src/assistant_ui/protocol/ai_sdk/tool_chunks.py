@@ -12,7 +12,7 @@ list and reports chunks the AI SDK would fail on through the accumulator's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from assistant_ui.protocol.ai_sdk.tool_parts import (
     assign,
@@ -125,19 +125,13 @@ class UIToolChunks:
         # written): parsed at the next read
         self._dirty_inputs: dict[int, tuple[dict[str, Any], TextBuffer, Any, bool]] = {}
 
-    def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
-        """The chunk types handled here, with their handlers."""
-        return {
-            "tool-input-start": self._on_tool_input_start,
-            "tool-input-delta": self._on_tool_input_delta,
-            "tool-input-available": self._on_tool_input_available,
-            "tool-input-error": self._on_tool_input_error,
-            "tool-approval-request": self._on_approval_request,
-            "tool-approval-response": self._on_approval_response,
-            "tool-output-denied": self._on_output_denied,
-            "tool-output-available": self._on_tool_output,
-            "tool-output-error": self._on_tool_output,
-        }
+    def handle(self, chunk: dict[str, Any]) -> bool:
+        """Applies ``chunk`` if it is a tool chunk; returns whether it was."""
+        handler = _HANDLERS.get(chunk["type"])
+        if handler is None:
+            return False
+        handler(self, chunk)
+        return True
 
     def flush_inputs(self) -> None:
         """Stores the parsed streamed input (and ``rawInput``) of every tool
@@ -335,3 +329,18 @@ class UIToolChunks:
         if tool_metadata is not None:
             options["toolMetadata"] = tool_metadata
         self._update_tool(dynamic, options, existing=part)
+
+
+# The chunk types handled here: one table for the class, of plain functions
+# (bound methods kept on the instance would make a reference cycle).
+_HANDLERS: Final[dict[str, Callable[[UIToolChunks, dict[str, Any]], None]]] = {
+    "tool-input-start": UIToolChunks._on_tool_input_start,
+    "tool-input-delta": UIToolChunks._on_tool_input_delta,
+    "tool-input-available": UIToolChunks._on_tool_input_available,
+    "tool-input-error": UIToolChunks._on_tool_input_error,
+    "tool-approval-request": UIToolChunks._on_approval_request,
+    "tool-approval-response": UIToolChunks._on_approval_response,
+    "tool-output-denied": UIToolChunks._on_output_denied,
+    "tool-output-available": UIToolChunks._on_tool_output,
+    "tool-output-error": UIToolChunks._on_tool_output,
+}

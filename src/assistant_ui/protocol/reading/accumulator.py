@@ -303,21 +303,6 @@ class MessageAccumulator:
         self._steps: list[dict[str, Any]] = []
         self._finish_reason: str | None = None
         self._final_usage: dict[str, Any] | None = None
-        self._handlers: dict[type, Callable[[Any], None]] = {
-            PartStart: self._part_start,
-            TextDelta: self._text_delta,
-            PartFinish: self._part_finish,
-            ToolCallArgsTextFinish: self._args_finish,
-            ToolResult: self._result,
-            ToolCallApproval: self._approval,
-            Annotations: self._annotations_event,
-            Data: self._data_event,
-            StepStart: self._step_start,
-            StepFinish: self._step_finish,
-            MessageFinish: self._message_finish,
-            ErrorEvent: self._error,
-            UpdateState: self._update_state,
-        }
 
     # -- public surface ---------------------------------------------------
 
@@ -329,10 +314,10 @@ class MessageAccumulator:
                 applied (the operations before it in the event stay applied).
             UsageError: ``event`` is not a canonical event.
         """
-        handler = self._handlers.get(type(event))
+        handler = _HANDLERS.get(type(event))
         if handler is None:
             raise UsageError(f"not a canonical event: {event!r}")
-        handler(event)
+        handler(self, event)
 
     def finish(self) -> None:
         """Ends the message: a status still ``running`` is settled as the
@@ -638,3 +623,23 @@ class MessageAccumulator:
 
     def _update_state(self, event: UpdateState) -> None:
         self._state.apply(event.operations)
+
+
+# One table for the class, of plain functions: a table of bound methods on
+# each instance would be a reference cycle, and the accumulator (holding the
+# whole message) would then be freed only by the cyclic garbage collector.
+_HANDLERS: Final[dict[type, Callable[[MessageAccumulator, Any], None]]] = {
+    PartStart: MessageAccumulator._part_start,
+    TextDelta: MessageAccumulator._text_delta,
+    PartFinish: MessageAccumulator._part_finish,
+    ToolCallArgsTextFinish: MessageAccumulator._args_finish,
+    ToolResult: MessageAccumulator._result,
+    ToolCallApproval: MessageAccumulator._approval,
+    Annotations: MessageAccumulator._annotations_event,
+    Data: MessageAccumulator._data_event,
+    StepStart: MessageAccumulator._step_start,
+    StepFinish: MessageAccumulator._step_finish,
+    MessageFinish: MessageAccumulator._message_finish,
+    ErrorEvent: MessageAccumulator._error,
+    UpdateState: MessageAccumulator._update_state,
+}
