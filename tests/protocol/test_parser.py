@@ -250,6 +250,30 @@ def test_decode_stream_leaves_no_reference_cycles(encoding: str) -> None:
         gc.enable()
 
 
+@pytest.mark.parametrize("encoding", sorted(_BODIES))
+def test_live_message_equals_a_snapshot_after_every_read(encoding: str) -> None:
+    body = _BODIES[encoding]
+    parser = StreamParser(encoding=encoding, warnings=WarningSink(emit=False))
+    view = parser.live_message
+    for start in range(0, len(body), 7):
+        parser.feed(body[start : start + 7])
+        assert parser.live_message is view  # one dict, updated in place
+        assert view == parser.message
+    parser.close()
+    assert parser.live_message == parser.message
+
+
+def test_live_message_rebuilds_only_the_parts_events_touched() -> None:
+    parser = StreamParser(encoding="data-stream", warnings=WarningSink(emit=False))
+    parser.feed(b'0:"a"\nb:{"toolCallId":"c","toolName":"t"}\n')
+    first = parser.live_message["parts"][0]
+    parser.feed(b'c:{"toolCallId":"c","argsTextDelta":"{\\"q\\":1"}\n')
+    view = parser.live_message
+    assert view["parts"][0] is first  # the finished text part is not copied again
+    assert view["parts"][1]["args"] == {"q": 1}
+    assert view == parser.message
+
+
 def test_decode_stream_strict_raises() -> None:
     with pytest.raises(StreamDecodeError):
         decode_stream(b'0:"a"\nzz:1\n', strict=True)

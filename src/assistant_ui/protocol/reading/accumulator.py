@@ -303,6 +303,10 @@ class MessageAccumulator:
         self._steps: list[dict[str, Any]] = []
         self._finish_reason: str | None = None
         self._final_usage: dict[str, Any] | None = None
+        # The live view (see live_view) and what changed since it was updated.
+        self._live: dict[str, Any] | None = None
+        self._touched: set[int] = set()
+        self._state_changed = True
 
     # -- public surface ---------------------------------------------------
 
@@ -362,6 +366,48 @@ class MessageAccumulator:
                 "custom": {},
             },
         }
+
+    def live_view(self) -> dict[str, Any]:
+        """The message so far as one dict that is kept up to date: cheap
+        enough to read after every event.
+
+        Unlike :meth:`snapshot`, every call returns the same dict, updated in
+        place: only the parts that events touched since the last call are
+        rebuilt, the state is copied only after it changed, and payloads
+        (results, data, steps) are shared with the accumulator. It is
+        **read-only**: changing anything in it may corrupt later views and
+        snapshots; take a :meth:`snapshot` to keep or change a message.
+        (A part being streamed still costs its text's length per read: its
+        text is one ``str``.)
+        """
+        view = self._live
+        if view is None:
+            view = self._live = {
+                "role": "assistant",
+                "status": self._status,
+                "parts": [],
+                "metadata": {
+                    "unstable_state": None,
+                    "unstable_data": self._data,
+                    "unstable_annotations": self._annotations,
+                    "steps": self._steps,
+                    "custom": {},
+                },
+            }
+            self._touched = set(range(len(self._parts)))
+        parts: list[dict[str, Any]] = view["parts"]
+        for index in sorted(self._touched):
+            built = self._parts[index].snapshot(_share)
+            if index < len(parts):
+                parts[index] = built
+            else:
+                parts.append(built)
+        self._touched.clear()
+        view["status"] = self._status
+        if self._state_changed:
+            self._state_changed = False
+            view["metadata"]["unstable_state"] = self._state.value
+        return view
 
     def set_status(self, status: dict[str, Any]) -> None:
         """Sets a runtime-level status (PROTOCOLS.md 3.6), e.g.
@@ -434,6 +480,7 @@ class MessageAccumulator:
     def _part_at(self, event: Event) -> _Part | None:
         path = event.path
         if len(path) == 1 and 0 <= path[0] < len(self._parts):
+            self._touched.add(path[0])
             return self._parts[path[0]]
         where = ", ".join(str(i) for i in path)
         self._warnings.warn(
@@ -505,6 +552,7 @@ class MessageAccumulator:
                 "to keep later part indices aligned",
             )
             part = _TextPart("reasoning", {})
+        self._touched.add(len(self._parts))
         self._parts.append(part)
 
     def _text_delta(self, event: TextDelta) -> None:
@@ -622,6 +670,7 @@ class MessageAccumulator:
         self._status = {"type": "incomplete", "reason": "error", "error": error}
 
     def _update_state(self, event: UpdateState) -> None:
+        self._state_changed = True
         self._state.apply(event.operations)
 
 
