@@ -120,6 +120,9 @@ class UIToolChunks:
         self._parts = parts
         self._fail = fail
         self._index = _ToolPartIndex(parts)
+        # The partial call the last tool chunk was a delta for, if it was one
+        # (and nothing was flushed since): its next delta only adds text.
+        self._last_delta: dict[str, Any] | None = None
         self._partial_tools: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, input text, encoding, whether rawInput is
         # written): parsed at the next read
@@ -130,6 +133,8 @@ class UIToolChunks:
         handler = _HANDLERS.get(chunk["type"])
         if handler is None:
             return False
+        if handler is not UIToolChunks._on_tool_input_delta:
+            self._last_delta = None
         handler(self, chunk)
         return True
 
@@ -139,11 +144,13 @@ class UIToolChunks:
         for entry in self._dirty_inputs.values():
             _store_input(*entry)
         self._dirty_inputs.clear()
+        self._last_delta = None
 
     def reset_step(self) -> None:
         """Forgets the calls whose input is streaming (``reset-step``; flush
         first)."""
         self._partial_tools.clear()
+        self._last_delta = None
 
     def _current_step_tool(self, tool_call_id: str, kind: str | None) -> dict[str, Any] | None:
         """The tool part in the current step (``kind``: ``"static"``,
@@ -207,6 +214,15 @@ class UIToolChunks:
         dynamic: bool = partial["dynamic"]
         target = self._current_step_tool(chunk["toolCallId"], "dynamic" if dynamic else "static")
         previous = partial.get("part")
+        if target is not None and previous is target and self._last_delta is partial:
+            # The previous tool chunk was a delta for this same part and
+            # nothing was flushed since: writing the part again would change
+            # nothing, only the text grows (and the part has its rawInput).
+            buffer.append(chunk["inputTextDelta"])
+            dirty = self._dirty_inputs[id(target)]
+            if not dirty[3]:
+                self._dirty_inputs[id(target)] = (dirty[0], dirty[1], dirty[2], True)
+            return
         if previous is not None and previous is not target:
             # The call's part of an earlier step keeps the input it had.
             entry = self._dirty_inputs.pop(id(previous), None)
@@ -224,6 +240,7 @@ class UIToolChunks:
         # A dynamic part the delta creates gets no rawInput (AI SDK).
         raw = not dynamic or target is not None
         self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"), raw)
+        self._last_delta = partial
 
     def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
         options = pick(
