@@ -39,10 +39,6 @@ def join_js(pieces: list[str]) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
-def _starts_low_surrogate(text: str) -> bool:
-    return "\udc00" <= text[0] <= "\udfff"
-
-
 # Small pieces are joined into one chunk every this many appends: a long
 # reply then holds about one object per this many deltas instead of one per
 # delta (a million live small strings slow everything down through memory
@@ -75,8 +71,8 @@ class TextBuffer:
         """Adds ``delta`` at the end (an empty delta changes nothing)."""
         if delta:
             pieces = self._pieces
-            if not self._repair and pieces and _starts_low_surrogate(delta):
-                self._repair = True
+            if not self._repair and "\udc00" <= delta[0] <= "\udfff" and pieces:
+                self._repair = True  # the piece may finish a surrogate pair
             pieces.append(delta)
             self._length += len(delta)
             if len(pieces) - self._small >= _CHUNK_PIECES:

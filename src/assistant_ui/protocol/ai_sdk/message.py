@@ -189,7 +189,7 @@ class UIMessageAccumulator:
             pass
         elif chunk_type.startswith("data-"):
             self._on_data(dict(chunk))
-        if not self.stopped and writes_message(chunk_type, chunk):
+        if not self.written and not self.stopped and writes_message(chunk_type, chunk):
             self.written = True
 
     @property
