@@ -176,6 +176,18 @@ class UIMessageAccumulator:
         """Applies one parsed chunk (a dict with a string ``type``)."""
         if self.stopped:
             return
+        if chunk.get("type") == "text-delta" and "providerMetadata" not in chunk:
+            # The hot path (what the general path does for a valid delta of
+            # a streaming text part, minus the lookups).
+            part_id, delta = chunk.get("id"), chunk.get("delta")
+            if type(part_id) is str and type(delta) is str:
+                part = self._active_text.get(part_id)
+                entry = None if part is None else self._buffers.get(id(part))
+                if entry is not None:
+                    entry[1].append(delta)
+                    entry[1].dirty = True
+                    self.written = True
+                    return
         problem = schema_error(chunk)
         if problem is not None:
             self._fail(f"Invalid UI message chunk ({problem})")

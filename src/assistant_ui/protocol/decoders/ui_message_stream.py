@@ -165,10 +165,20 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
         return self._w.drain()
 
     def _on_value(self, value: Any, data: str) -> list[Event]:
-        if not isinstance(value.get("type"), str):
+        chunk_type = value.get("type")
+        if not isinstance(chunk_type, str):
             return self._invalid("no-type", data)
+        if chunk_type == "text-delta" and "textDelta" not in value:
+            # The hot path: a current-style delta for an explicitly started
+            # text part (what _on_text_delta does for it, minus the lookups).
+            delta, part_id = value.get("delta"), value.get("id")
+            if type(delta) is str and type(part_id) is str and "providerMetadata" not in value:
+                index = self._text_parts["text"].get(part_id)
+                if index is not None:
+                    self._ui.apply(value)
+                    self._w.out.append(TextDelta(delta, (index,)))
+                    return self._w.drain()
         self._ui.apply(value)
-        chunk_type: str = value["type"]
         handler = _HANDLERS.get(chunk_type)
         if handler is not None:
             handler(self, value)
