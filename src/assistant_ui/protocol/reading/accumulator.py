@@ -560,7 +560,7 @@ class MessageAccumulator:
         if part is None:
             return
         if isinstance(part, _TextPart):
-            part.append(event.text_delta)
+            part.buffer.append(event.text_delta)
             if event.provider_metadata is not None:
                 part.extras["providerMetadata"] = event.provider_metadata
         elif isinstance(part, _ToolCallPart):
