@@ -18,6 +18,7 @@ parsed JSON body).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -188,10 +189,18 @@ def slow_app(recorder: Recorder, *, interval: float = 0.02) -> Starlette:
 
 
 def sleepy_app(recorder: Recorder, *, delay: float) -> Starlette:
-    """Waits ``delay`` seconds before answering (for timeouts)."""
+    """Waits ``delay`` seconds before answering (for timeouts), or less if the
+    client goes away first: a client that timed out has closed the connection,
+    and nothing (a server's shutdown, say) should wait out the rest."""
+
+    async def gone(request: Request) -> None:
+        # The body has been read: the next message is the disconnect.
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
 
     async def chat(request: Request, body: Any) -> Response:
-        await asyncio.sleep(delay)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(gone(request), delay)
         return JSONResponse({"late": True})
 
     return _app(recorder, {"/api/chat": chat, "/api/cancel": chat})

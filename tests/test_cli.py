@@ -153,27 +153,26 @@ def test_chat_frontend_tool_call_ends_as_requires_action(demo_server):
     assert result.returncode == 0
     assert '[tool call] get_weather({"city": "Oslo"})' in result.stderr
     assert "[requires-action (tool-calls)]" in result.stderr
+    # It says what to do about it.
+    assert "answer with --tool MODULE:FUNCTION" in result.stderr
 
 
 def test_chat_error_chunk_fails_with_status_1(demo_server):
     result = aui("chat", demo_server.url, "please fail")
     assert result.returncode == 1
-    assert "[error] The demo backend failed on request." in result.stderr
-    assert "[incomplete (error)]" in result.stderr
+    # The error is reported once: no status line, no second "aui: error" line.
+    assert result.stderr == "[error] The demo backend failed on request.\n"
     assert result.stdout.startswith("Trying, but")
 
 
 def test_chat_cut_stream_reports_the_servers_error_first(demo_server):
     # The callback raised: assistant-stream sent the error frame, then cut the
-    # connection (PROTOCOLS.md 2.9); the error frame is the primary error.
+    # connection (docs/protocols.md §2.9); the error frame is the primary error,
+    # and it is reported once.
     result = aui("chat", demo_server.url, "crash")
     assert result.returncode == 1
     assert result.stdout == "Crashing as requested...\n"
-    lines = result.stderr.strip().splitlines()
-    assert lines[0] == "[error] The demo backend crashed on request."
-    assert lines[-1] == (
-        "aui: error: the server reported an error: The demo backend crashed on request."
-    )
+    assert result.stderr.strip().splitlines() == ["[error] The demo backend crashed on request."]
 
 
 def free_port() -> int:
@@ -182,19 +181,42 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def aui_at_once(*commands: tuple[str, ...]) -> list[subprocess.CompletedProcess[str]]:
+    """Runs several ``aui`` commands side by side (each waits through its own
+    retry backoff, which ``aui`` has no flag to shorten); returns them in order."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "assistant_ui", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
+        for args in commands
+    ]
+    results = []
+    for args, process in zip(commands, processes, strict=True):
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+        results.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
+    return results
+
+
 def test_unreachable_server_is_one_line(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
-    result = aui("chat", url, "hi")
+    result, debug, debug_after = aui_at_once(
+        ("chat", url, "hi"),
+        ("--debug", "chat", url, "hi"),
+        # The flag also works after the command, and the scheme may be left out.
+        ("chat", url.removeprefix("http://"), "hi", "--debug"),
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("aui: error:")
-    debug = aui("--debug", "chat", url, "hi")
     assert "Traceback" in debug.stderr
-    # The flag also works after the command, and the scheme may be left out.
-    debug = aui("chat", url.removeprefix("http://"), "hi", "--debug")
-    assert "Traceback" in debug.stderr
-    assert debug.stderr.strip().splitlines()[-1].startswith("aui: error: could not talk to")
+    assert "Traceback" in debug_after.stderr
+    assert debug_after.stderr.strip().splitlines()[-1].startswith("aui: error: could not talk to")
 
 
 def test_http_error_status_is_one_line(demo_server):
@@ -260,7 +282,7 @@ class Terminal:
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the command at once
-            os.execve(argv[0], argv, {**os.environ, "TERM": "xterm-256color"})
+            os.execve(argv[0], argv, {**os.environ, "TERM": "xterm-256color", "AUI_HISTORY": ""})
         self.output = ""
 
     def expect(self, text: str, timeout: float = 30, *, start: int = 0) -> int:
@@ -298,6 +320,10 @@ class Terminal:
         raise AssertionError("the child did not exit")
 
 
+# prompt_toolkit draws the prompt, then moves the cursor past its space.
+PROMPT = "you>"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_repl_streams_and_ctrl_c_cancels_the_run_not_the_program():
     log = DemoLog()
@@ -306,20 +332,20 @@ def test_repl_streams_and_ctrl_c_cancels_the_run_not_the_program():
         term = Terminal(
             [sys.executable, "-m", "assistant_ui", "chat", server.url, "--thread", "pty"]
         )
-        seen = term.expect("you> ")
+        seen = term.expect(PROMPT)
         term.send("hello\r")
         seen = term.expect("You said: hello", start=seen)
-        seen = term.expect("you> ", start=seen)
+        seen = term.expect(PROMPT, start=seen)
         term.send("write something long\r")
         term.expect("Paragraph 1.", start=seen)
         term.send("\x03")  # Ctrl-C, through the terminal's line discipline
         cancelled = term.expect("[cancelled]", start=seen)
         assert "Paragraph 60." not in term.output[seen:]
         # The program is still there: the prompt comes back and works.
-        seen = term.expect("you> ", start=cancelled)
+        seen = term.expect(PROMPT, start=cancelled)
         term.send("again\r")
         seen = term.expect("You said: again", start=seen)
-        term.expect("you> ", start=seen)
+        term.expect(PROMPT, start=seen)
         term.send("/quit\r")
         assert term.wait() == 0
         # The server saw the client go away mid-run, and the cancel request.
@@ -336,7 +362,9 @@ def test_one_shot_ctrl_c_keeps_what_arrived_and_exits_1():
         term = Terminal([sys.executable, "-m", "assistant_ui", "chat", server.url, "long"])
         term.expect("Paragraph 2.")
         term.send("\x03")
-        term.expect("[incomplete (cancelled)]")
+        # One line, in words: what happened and where the partial reply is.
+        term.expect("[cancelled] the reply was stopped after")
+        term.expect("what arrived is shown above")
         assert term.wait() == 1
     assert "Paragraph 1." in term.output
     assert "Traceback" not in term.output

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
+from app_host import AppHost
 from assistant_ui._client import AssistantClient
 from assistant_ui._http.transport import DEFAULT_TIMEOUT
 from assistant_ui._thread import ThreadClient
-from assistant_ui.demo.runner import BackgroundServer
 from assistant_ui.errors import InvalidRequestError, UsageError
 from servers import Recorder, json_app
 
@@ -24,8 +24,8 @@ USER = {"role": "user", "content": [{"type": "text", "text": "Hello, how are you
 
 
 @pytest.fixture
-def json_server(recorder: Recorder) -> Iterator[BackgroundServer]:
-    with BackgroundServer(json_app(recorder)) as server:
+def json_server(app_host: AppHost, recorder: Recorder) -> Iterator[AppHost]:
+    with app_host.run(json_app(recorder)) as server:
         yield server
 
 
@@ -41,7 +41,7 @@ twins = pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
 
 @twins
 async def test_chat_posts_the_sync_server_body(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     async with AssistantClient(json_server.url) as client:
         thread = client.threads("thread-123")
@@ -64,14 +64,14 @@ async def test_chat_posts_the_sync_server_body(
         "system": "Be nice.",
     }
     assert received.headers["content-type"] == "application/json"
-    # Keys keep the documented order (PROTOCOLS.md 1.6).
+    # Keys keep the documented order (docs/protocols.md §1.6).
     assert list(received.body) == ["threadId", "messages", "commands", "system"]
     assert response.json() == {"reply": "echo: Hello, how are you?", "received": received.body}
 
 
 @twins
 async def test_response_keeps_the_httpx_surface(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     async with AssistantClient(json_server.url) as client:
         response = await call(client.threads("t"), "chat", sync, messages=[USER])
@@ -92,7 +92,7 @@ async def test_response_keeps_the_httpx_surface(
 
 @twins
 async def test_every_optional_key_and_kwargs_override(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     tools = {"get_weather": {"parameters": {"type": "object", "properties": {}}}}
     command = {"type": "my-command", "data": 1}
@@ -128,7 +128,7 @@ async def test_every_optional_key_and_kwargs_override(
 
 @twins
 async def test_commands_alone_send_no_messages_key(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     command = {"type": "add-tool-result", "toolCallId": "c", "toolName": "t", "result": 1}
     async with AssistantClient(json_server.url) as client:
@@ -138,7 +138,7 @@ async def test_commands_alone_send_no_messages_key(
 
 @twins
 async def test_static_headers_and_user_content_type_win(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     headers = {"Authorization": "Bearer tok", "Content-Type": "application/json; charset=utf-8"}
     async with AssistantClient(json_server.url, headers=headers) as client:
@@ -150,7 +150,7 @@ async def test_static_headers_and_user_content_type_win(
 
 @twins
 async def test_sync_header_callable_runs_before_every_request(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     calls = iter(range(100))
 
@@ -164,9 +164,7 @@ async def test_sync_header_callable_runs_before_every_request(
     assert [r.headers["x-call"] for r in recorder.requests] == ["0", "1"]
 
 
-async def test_async_header_callable_is_awaited(
-    json_server: BackgroundServer, recorder: Recorder
-) -> None:
+async def test_async_header_callable_is_awaited(json_server: AppHost, recorder: Recorder) -> None:
     async def headers() -> dict[str, str]:
         return {"Authorization": "Bearer from-async"}
 
@@ -176,7 +174,7 @@ async def test_async_header_callable_is_awaited(
 
 
 async def test_async_header_callable_in_a_sync_method_is_a_usage_error(
-    json_server: BackgroundServer, recorder: Recorder
+    json_server: AppHost, recorder: Recorder
 ) -> None:
     async def headers() -> dict[str, str]:
         return {}
@@ -191,7 +189,7 @@ async def test_async_header_callable_in_a_sync_method_is_a_usage_error(
 
 
 async def test_lambda_returning_a_coroutine_is_refused_by_sync_methods(
-    json_server: BackgroundServer, recorder: Recorder
+    json_server: AppHost, recorder: Recorder
 ) -> None:
     async def token() -> dict[str, str]:
         return {}
@@ -204,7 +202,7 @@ async def test_lambda_returning_a_coroutine_is_refused_by_sync_methods(
 
 @twins
 async def test_bad_header_values_are_rejected(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     async with AssistantClient(json_server.url, headers=lambda: {"X-N": 1}) as client:  # type: ignore[dict-item]
         with pytest.raises(InvalidRequestError) as info:
@@ -214,12 +212,12 @@ async def test_bad_header_values_are_rejected(
 
 
 @twins
-async def test_paths_are_configurable(recorder: Recorder, sync: bool) -> None:
+async def test_paths_are_configurable(app_host: AppHost, recorder: Recorder, sync: bool) -> None:
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
     app = Starlette(routes=[Mount("/v2", app=json_app(recorder))])
-    with BackgroundServer(app) as server:
+    with app_host.run(app) as server:
         async with AssistantClient(
             server.url, chat_path="/v2/api/chat", cancel_path="/v2/api/cancel"
         ) as client:
@@ -233,10 +231,12 @@ async def test_paths_are_configurable(recorder: Recorder, sync: bool) -> None:
 def test_default_timeout_is_real_and_none_disables_it() -> None:
     client = AssistantClient("http://127.0.0.1:1")
     assert client.timeout == DEFAULT_TIMEOUT
-    assert client._sync_client().timeout == httpx.Timeout(60.0, connect=10.0)
+    assert client._connection.sync_client().timeout == httpx.Timeout(
+        600.0, connect=10.0, write=60.0, pool=60.0
+    )
     client.close_sync()
     unlimited = AssistantClient("http://127.0.0.1:1", timeout=None)
-    assert unlimited._sync_client().timeout == httpx.Timeout(None)
+    assert unlimited._connection.sync_client().timeout == httpx.Timeout(None)
     unlimited.close_sync()
 
 
@@ -261,32 +261,32 @@ def test_sync_transport_serves_only_the_sync_side(recorder: Recorder) -> None:
     assert recorder.requests[0]["threadId"] == "t"
 
 
-async def test_async_context_manager_closes_both_clients(json_server: BackgroundServer) -> None:
+async def test_async_context_manager_closes_both_clients(json_server: AppHost) -> None:
     async with AssistantClient(json_server.url) as client:
         thread = client.threads("t")
         await thread.chat(messages=[USER])
         thread.chat_sync(messages=[USER])
-        opened = (client._async, client._sync)
+        opened = (client._connection.async_, client._connection.sync)
     assert all(c is not None and c.is_closed for c in opened)
 
 
-def test_sync_context_manager_closes_both_clients(json_server: BackgroundServer) -> None:
+def test_sync_context_manager_closes_both_clients(json_server: AppHost) -> None:
     import asyncio
 
     with AssistantClient(json_server.url) as client:
         thread = client.threads("t")
         thread.chat_sync(messages=[USER])
         asyncio.run(thread.chat(messages=[USER]))
-        opened = (client._async, client._sync)
+        opened = (client._connection.async_, client._connection.sync)
     assert all(c is not None and c.is_closed for c in opened)
 
 
-async def test_close_and_close_sync_close_their_own_side(json_server: BackgroundServer) -> None:
+async def test_close_and_close_sync_close_their_own_side(json_server: AppHost) -> None:
     client = AssistantClient(json_server.url)
     thread = client.threads("t")
     await thread.chat(messages=[USER])
     thread.chat_sync(messages=[USER])
-    async_client, sync_client = client._async, client._sync
+    async_client, sync_client = client._connection.async_, client._connection.sync
     await client.close()
     assert async_client is not None
     assert async_client.is_closed
@@ -303,13 +303,13 @@ async def test_close_and_close_sync_close_their_own_side(json_server: Background
 def test_unused_sides_are_never_opened() -> None:
     with AssistantClient("http://127.0.0.1:1") as client:
         client.threads("t")
-        assert client._sync is None
-        assert client._async is None
+        assert client._connection.sync is None
+        assert client._connection.async_ is None
 
 
 @twins
 async def test_cancel_posts_the_thread_id(
-    json_server: BackgroundServer, recorder: Recorder, sync: bool
+    json_server: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     async with AssistantClient(json_server.url) as client:
         response = await call(client.threads("thread-9"), "cancel", sync)
@@ -321,9 +321,9 @@ async def test_cancel_posts_the_thread_id(
 @twins
 @pytest.mark.parametrize("status", [404, 405, 501])
 async def test_cancel_without_a_cancel_endpoint_does_not_raise(
-    recorder: Recorder, sync: bool, status: int
+    app_host: AppHost, recorder: Recorder, sync: bool, status: int
 ) -> None:
-    with BackgroundServer(json_app(recorder, cancel_status=status)) as server:
+    with app_host.run(json_app(recorder, cancel_status=status)) as server:
         async with AssistantClient(server.url) as client:
             response = await call(client.threads("t"), "cancel", sync)
     assert response.status_code == status
@@ -344,9 +344,7 @@ def test_bad_base_url_is_rejected(base_url: Any) -> None:
 
 
 @twins
-async def test_messages_draw_no_deprecation_warning(
-    json_server: BackgroundServer, sync: bool
-) -> None:
+async def test_messages_draw_no_deprecation_warning(json_server: AppHost, sync: bool) -> None:
     import warnings
 
     with warnings.catch_warnings():

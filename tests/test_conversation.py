@@ -1,4 +1,4 @@
-"""The conversation and the frontend tool loop (issue 5).
+"""The conversation and the frontend tool loop.
 
 Two halves:
 
@@ -26,6 +26,7 @@ from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import (
     Approval,
     Conversation,
+    FlowRun,
     Reply,
     RunTools,
     SendRequest,
@@ -854,9 +855,8 @@ async def test_streaming_variant_yields_events_with_a_live_snapshot(
     seen: list[str] = []
     async with AssistantClient(demo_server.url) as client:
         conv = Conversation(runtime="data-stream", thread_id=thread_id)
-        async for event in aiter_flow(
-            conv, conv.send("echo this please"), client.threads(thread_id)
-        ):
+        run = FlowRun(conv, conv.send("echo this please"), None, None)
+        async for event in aiter_flow(run, client.threads(thread_id)):
             if isinstance(event, TextDelta):
                 live = conv.messages[-1]
                 assert live["role"] == "assistant"
@@ -864,8 +864,9 @@ async def test_streaming_variant_yields_events_with_a_live_snapshot(
                     "".join(p.get("text", "") for p in live["parts"] if p["type"] == "text")
                 )
     assert len(seen) > 1
-    assert conv.last_result is not None
-    assert seen[-1] == conv.last_result.text
+    assert run.result is not None
+    assert run.result is conv.last_result
+    assert seen[-1] == run.result.text
     assert all(seen[i + 1].startswith(seen[i]) for i in range(len(seen) - 1))
 
 
@@ -874,7 +875,8 @@ async def test_leaving_the_streaming_variant_early_keeps_a_cancelled_reply(
 ) -> None:
     async with AssistantClient(demo_server.url) as client:
         conv = Conversation(runtime="data-stream", thread_id=thread_id)
-        events = aiter_flow(conv, conv.send("long"), client.threads(thread_id))
+        run = FlowRun(conv, conv.send("long"), None, None)
+        events = aiter_flow(run, client.threads(thread_id))
         async for event in events:
             if isinstance(event, TextDelta):
                 break

@@ -13,11 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
+from app_host import AppHost
 from assistant_ui import errors
 from assistant_ui._client import AssistantClient
-from assistant_ui._response import ChatResponse
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._thread import ThreadClient
-from assistant_ui.demo.runner import BackgroundServer
+from policies import NO_BACKOFF
 from servers import Recorder, json_app, sleepy_app, status_app
 
 USER = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
@@ -31,8 +32,8 @@ async def call(thread: ThreadClient, name: str, sync: bool, **kwargs: Any) -> An
 
 
 @pytest.fixture
-def json_url(recorder: Recorder) -> Iterator[str]:
-    with BackgroundServer(json_app(recorder)) as server:
+def json_url(app_host: AppHost, recorder: Recorder) -> Iterator[str]:
+    with app_host.run(json_app(recorder)) as server:
         yield server.url
 
 
@@ -48,7 +49,7 @@ def free_port() -> int:
 async def test_connection_refused_is_an_api_connection_error(sync: bool, method: str) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     kwargs = {"messages": [USER]} if method == "chat" else {}
-    async with AssistantClient(url) as client:
+    async with AssistantClient(url, retry_policy=NO_BACKOFF) as client:
         with pytest.raises(errors.APIConnectionError) as info:
             await call(client.threads("t"), method, sync, **kwargs)
     assert not isinstance(info.value, errors.APITimeoutError)
@@ -58,8 +59,10 @@ async def test_connection_refused_is_an_api_connection_error(sync: bool, method:
 
 
 @twins
-async def test_waiting_too_long_for_the_reply_is_a_timeout(recorder: Recorder, sync: bool) -> None:
-    with BackgroundServer(sleepy_app(recorder, delay=5.0)) as server:
+async def test_waiting_too_long_for_the_reply_is_a_timeout(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with app_host.run(sleepy_app(recorder, delay=5.0)) as server:
         async with AssistantClient(server.url, timeout=httpx.Timeout(5.0, read=0.2)) as client:
             with pytest.raises(errors.APITimeoutError) as info:
                 await call(client.threads("t"), "chat", sync, messages=[USER])
@@ -92,10 +95,14 @@ STATUS_CASES = [
 @twins
 @pytest.mark.parametrize(("status", "error_class"), STATUS_CASES)
 async def test_non_2xx_raises_the_matching_status_error(
-    recorder: Recorder, sync: bool, status: int, error_class: type[errors.APIStatusError]
+    app_host: AppHost,
+    recorder: Recorder,
+    sync: bool,
+    status: int,
+    error_class: type[errors.APIStatusError],
 ) -> None:
-    with BackgroundServer(status_app(recorder, status, "server says no")) as server:
-        async with AssistantClient(server.url) as client:
+    with app_host.run(status_app(recorder, status, "server says no")) as server:
+        async with AssistantClient(server.url, retry_policy=NO_BACKOFF) as client:
             with pytest.raises(errors.APIStatusError) as info:
                 await call(client.threads("t"), "chat", sync, messages=[USER])
     error = info.value
@@ -110,9 +117,11 @@ async def test_non_2xx_raises_the_matching_status_error(
 
 
 @twins
-async def test_cancel_with_a_server_error_raises(recorder: Recorder, sync: bool) -> None:
-    with BackgroundServer(status_app(recorder, 500, "broken")) as server:
-        async with AssistantClient(server.url) as client:
+async def test_cancel_with_a_server_error_raises(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with app_host.run(status_app(recorder, 500, "broken")) as server:
+        async with AssistantClient(server.url, retry_policy=NO_BACKOFF) as client:
             with pytest.raises(errors.InternalServerError):
                 await call(client.threads("t"), "cancel", sync)
 

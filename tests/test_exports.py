@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+
 import assistant_ui
 from assistant_ui import errors
 
@@ -25,3 +28,21 @@ def test_every_error_derives_from_the_root() -> None:
         obj = getattr(errors, name)
         if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(obj, Warning):
             assert issubclass(obj, assistant_ui.AssistantUIError), name
+
+
+def test_dir_lists_only_public_api() -> None:
+    listed = dir(assistant_ui)
+    assert not [name for name in listed if name.startswith("_") and name != "__version__"]
+    assert set(listed) == {*assistant_ui.__all__, "PUBLIC_MODULES", *assistant_ui.PUBLIC_MODULES}
+    for module in assistant_ui.PUBLIC_MODULES:
+        assert (
+            importlib.import_module(f"assistant_ui.{module}").__name__ == f"assistant_ui.{module}"
+        )
+
+
+def test_public_classes_and_functions_live_in_the_package() -> None:
+    for name in assistant_ui.__all__:
+        obj = getattr(assistant_ui, name)
+        if isinstance(obj, type) or inspect.isfunction(obj):
+            assert obj.__module__ == "assistant_ui", name
+            assert getattr(assistant_ui, obj.__qualname__) is obj, name

@@ -44,7 +44,8 @@ def test_streaming_example(demo_server: Any, thread_id: str, capsys: Any) -> Non
     message = asyncio.run(namespace["main"](demo_server.url, thread_id, MESSAGES))
     out = capsys.readouterr().out
     assert "You said: Hello, how are you?" in out
-    assert "text-delta {'type': 'running'}" in out
+    assert "text {'type': 'running'}" in out
+    assert "message-finish {'type': 'complete'" in out
     assert message["status"]["type"] == "complete"
 
 

@@ -1,4 +1,4 @@
-"""Resuming an interrupted resumable run (PROTOCOLS.md 4.2) against the demo backend."""
+"""Resuming an interrupted resumable run (docs/protocols.md §4.2) against the demo backend."""
 
 from __future__ import annotations
 

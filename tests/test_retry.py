@@ -4,7 +4,8 @@ against a real loopback server that fails a few times, then answers."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from contextlib import ExitStack
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -16,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from app_host import AppHost
 from assistant_ui._client import AssistantClient
 from assistant_ui._http.retry import RetryPolicy, is_retryable, parse_retry_after, retry_delay
-from assistant_ui.demo.runner import BackgroundServer
 from assistant_ui.errors import (
     APIConnectionError,
     APIStatusError,
@@ -29,7 +30,7 @@ from assistant_ui.errors import (
 
 NO_WAIT = RetryPolicy(max_retries=3, initial_delay=0.0, max_delay=0.0)
 BODY = b'0:"Hello"\nd:{"finishReason":"stop"}\n'
-NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def status(code: int, headers: dict[str, str] | None = None) -> APIStatusError:
@@ -121,19 +122,14 @@ async def _broken() -> AsyncIterator[bytes]:
 
 
 @pytest.fixture
-def serve() -> Iterator[Any]:
-    servers: list[BackgroundServer] = []
+def serve(app_host: AppHost) -> Iterator[Any]:
+    with ExitStack() as installed:
 
-    def start(flaky: Flaky) -> str:
-        server = BackgroundServer(
-            Starlette(routes=[Route("/api/chat", flaky.chat, methods=["POST"])])
-        )
-        servers.append(server.__enter__())
-        return server.url
+        def start(flaky: Flaky) -> str:
+            app = Starlette(routes=[Route("/api/chat", flaky.chat, methods=["POST"])])
+            return installed.enter_context(app_host.run(app)).url
 
-    yield start
-    for server in servers:
-        server.__exit__(None, None, None)
+        yield start
 
 
 USER = {"role": "user", "content": [{"type": "text", "text": "hi"}]}

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import assistant_ui
-from assistant_ui.demo.runner import BackgroundServer
+from app_host import AppHost
 from servers import Recorder, official_app
 
 pytestmark = pytest.mark.skipif(
@@ -177,8 +177,8 @@ tool_message: Message = {
 
 
 @pytest.fixture
-def url(recorder: Recorder) -> Iterator[str]:
-    with BackgroundServer(official_app(recorder)) as server:
+def url(app_host: AppHost, recorder: Recorder) -> Iterator[str]:
+    with app_host.run(official_app(recorder)) as server:
         yield server.url
 
 
@@ -218,7 +218,7 @@ def test_basic_example_prints_the_reply(
     printed = capsys.readouterr().out
     assert "'text': 'You said: Hello, how are you?'" in printed
     assert "'status': {'type': 'complete', 'reason': 'unknown'}" in printed
-    assert scope["client"]._async is None  # closed by `await client.close()`
+    assert scope["client"]._connection.async_ is None  # closed by `await client.close()`
 
 
 def test_async_context_manager(url: str, recorder: Recorder) -> None:

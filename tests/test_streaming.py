@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import httpx
 import pytest
 
+from app_host import AppHost
+from assistant_ui import events
 from assistant_ui._client import AssistantClient
 from assistant_ui._thread import ThreadClient
-from assistant_ui.demo.runner import BackgroundServer
 from assistant_ui.errors import (
     IncompleteStreamError,
     InternalServerError,
@@ -24,6 +26,7 @@ from assistant_ui.errors import (
     StreamWarning,
 )
 from assistant_ui.protocol.events import ErrorEvent, Event, PartStart, TextDelta
+from policies import NO_BACKOFF
 from servers import Recorder, json_app, official_app, raw_app, slow_app
 
 USER = {"role": "user", "content": [{"type": "text", "text": "Hello"}]}
@@ -31,24 +34,27 @@ twins = pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
 
 
 @pytest.fixture
-def official(recorder: Recorder) -> Iterator[str]:
-    with BackgroundServer(official_app(recorder)) as server:
+def official(app_host: AppHost, recorder: Recorder) -> Iterator[str]:
+    with app_host.run(official_app(recorder)) as server:
         yield server.url
 
 
-def serve(recorder: Recorder, chunks: list[bytes], **options: Any) -> BackgroundServer:
-    return BackgroundServer(raw_app(recorder, chunks, **options))
+def serve(
+    host: AppHost, recorder: Recorder, chunks: list[bytes], **options: Any
+) -> AbstractContextManager[AppHost]:
+    return host.run(raw_app(recorder, chunks, **options))
 
 
 async def events_and_message(
     thread: ThreadClient, sync: bool, **kwargs: Any
 ) -> tuple[list[Event], dict[str, Any]]:
-    """Iterates the stream to its end; returns the events and the final message."""
+    """Iterates the stream's canonical events to its end; returns them and the
+    final message."""
     if sync:
         with thread.stream_sync(**kwargs) as stream:
-            return list(stream), stream.get_final_message()
+            return list(stream.raw_events()), dict(stream.get_final_message())
     async with thread.stream(**kwargs) as stream:
-        return [e async for e in stream], await stream.get_final_message()
+        return [e async for e in stream.raw_events()], dict(await stream.get_final_message())
 
 
 async def texts(thread: ThreadClient, sync: bool, **kwargs: Any) -> list[str]:
@@ -90,7 +96,9 @@ async def test_stream_yields_events_and_the_final_message(
 
 
 @twins
-async def test_text_stream_yields_only_text(recorder: Recorder, sync: bool) -> None:
+async def test_text_stream_yields_only_text(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
     body = [
         b'g:"thinking"\n',
         b'0:"Hel"\n',
@@ -98,7 +106,7 @@ async def test_text_stream_yields_only_text(recorder: Recorder, sync: bool) -> N
         b'c:{"toolCallId":"c1","argsTextDelta":"{\\"q\\":1}"}\n',
         b'0:"lo"\n',
     ]
-    with serve(recorder, body) as server:
+    with serve(app_host, recorder, body) as server:
         async with AssistantClient(server.url) as client:
             assert await texts(client.threads("t"), sync, messages=[USER]) == ["Hel", "lo"]
 
@@ -166,12 +174,12 @@ async def test_chat_returns_the_decoded_reply(
 
 
 @twins
-async def test_finish_reason_and_usage(recorder: Recorder, sync: bool) -> None:
+async def test_finish_reason_and_usage(app_host: AppHost, recorder: Recorder, sync: bool) -> None:
     body = [
         b'0:"hi"\n',
         b'd:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":5}}\n',
     ]
-    with serve(recorder, body) as server:
+    with serve(app_host, recorder, body) as server:
         async with AssistantClient(server.url) as client:
             response = await chat(client.threads("t"), sync, messages=[USER])
     assert response.finish_reason == "stop"
@@ -180,9 +188,11 @@ async def test_finish_reason_and_usage(recorder: Recorder, sync: bool) -> None:
 
 
 @twins
-async def test_error_frame_raises_after_the_stream_ends(recorder: Recorder, sync: bool) -> None:
+async def test_error_frame_raises_after_the_stream_ends(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
     body = [b'0:"partial "\n', b'3:"quota exceeded"\n', b'0:"more"\n']
-    with serve(recorder, body) as server:
+    with serve(app_host, recorder, body) as server:
         async with AssistantClient(server.url) as client:
             thread = client.threads("t")
             with pytest.raises(RemoteStreamError) as info:
@@ -190,12 +200,12 @@ async def test_error_frame_raises_after_the_stream_ends(recorder: Recorder, sync
             # Iterating does not raise: the error frame is an event ...
             if sync:
                 with thread.stream_sync(messages=[USER]) as stream:
-                    events = list(stream)
+                    events = list(stream.raw_events())
                     with pytest.raises(RemoteStreamError):
                         stream.get_final_message()
             else:
                 async with thread.stream(messages=[USER]) as astream:
-                    events = [e async for e in astream]
+                    events = [e async for e in astream.raw_events()]
                     with pytest.raises(RemoteStreamError):
                         await astream.get_final_message()
     assert any(isinstance(e, ErrorEvent) for e in events)
@@ -222,9 +232,9 @@ async def test_error_frame_then_cut_connection_reports_the_error_frame(
 
 @twins
 async def test_cut_connection_is_an_interrupted_stream_with_the_partial_message(
-    recorder: Recorder, sync: bool
+    app_host: AppHost, recorder: Recorder, sync: bool
 ) -> None:
-    with serve(recorder, [b'0:"half a rep"\n'], cut=True) as server:
+    with serve(app_host, recorder, [b'0:"half a rep"\n'], cut=True) as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(StreamInterruptedError) as info:
                 await chat(client.threads("t"), sync, messages=[USER])
@@ -238,10 +248,10 @@ async def test_cut_connection_is_an_interrupted_stream_with_the_partial_message(
 
 @twins
 async def test_read_timeout_mid_stream_is_an_interrupted_stream(
-    recorder: Recorder, sync: bool
+    app_host: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     timeout = httpx.Timeout(10.0, read=0.3)
-    with BackgroundServer(slow_app(recorder, interval=5.0)) as server:
+    with app_host.run(slow_app(recorder, interval=5.0)) as server:
         async with AssistantClient(server.url, timeout=timeout) as client:
             with pytest.raises(StreamInterruptedError) as info:
                 await chat(client.threads("t"), sync, messages=[USER])
@@ -251,8 +261,10 @@ async def test_read_timeout_mid_stream_is_an_interrupted_stream(
 
 
 @twins
-async def test_body_cut_mid_line_is_incomplete(recorder: Recorder, sync: bool) -> None:
-    with serve(recorder, [b'0:"complete"\n', b'0:"no line end"']) as server:
+async def test_body_cut_mid_line_is_incomplete(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with serve(app_host, recorder, [b'0:"complete"\n', b'0:"no line end"']) as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(IncompleteStreamError) as info:
                 await chat(client.threads("t"), sync, messages=[USER])
@@ -262,14 +274,16 @@ async def test_body_cut_mid_line_is_incomplete(recorder: Recorder, sync: bool) -
 
 
 @twins
-async def test_ui_message_stream_without_done_is_incomplete(recorder: Recorder, sync: bool) -> None:
+async def test_ui_message_stream_without_done_is_incomplete(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
     body = [
         b'data: {"type":"start"}\n\n',
         b'data: {"type":"text-start","id":"1"}\n\n',
         b'data: {"type":"text-delta","id":"1","delta":"cut"}\n\n',
     ]
     headers = {"x-vercel-ai-ui-message-stream": "v1"}
-    with serve(recorder, body, media_type="text/event-stream", headers=headers) as server:
+    with serve(app_host, recorder, body, media_type="text/event-stream", headers=headers) as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(IncompleteStreamError) as info:
                 await chat(client.threads("t"), sync, messages=[USER])
@@ -278,8 +292,10 @@ async def test_ui_message_stream_without_done_is_incomplete(recorder: Recorder, 
 
 
 @twins
-async def test_malformed_line_in_strict_mode_says_where(recorder: Recorder, sync: bool) -> None:
-    with serve(recorder, [b'0:"fine"\n', b"0:123\n", b'0:"never"\n']) as server:
+async def test_malformed_line_in_strict_mode_says_where(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with serve(app_host, recorder, [b'0:"fine"\n', b"0:123\n", b'0:"never"\n']) as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(StreamDecodeError) as info:
                 await chat(client.threads("t", strict=True), sync, messages=[USER])
@@ -293,8 +309,10 @@ async def test_malformed_line_in_strict_mode_says_where(recorder: Recorder, sync
 
 
 @twins
-async def test_malformed_line_in_lenient_mode_is_a_warning(recorder: Recorder, sync: bool) -> None:
-    with serve(recorder, [b'0:"fine"\n', b"0:123\n", b'0:" still"\n']) as server:
+async def test_malformed_line_in_lenient_mode_is_a_warning(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with serve(app_host, recorder, [b'0:"fine"\n', b"0:123\n", b'0:" still"\n']) as server:
         async with AssistantClient(server.url) as client:
             with pytest.warns(StreamWarning):
                 response = await chat(client.threads("t"), sync, messages=[USER])
@@ -303,11 +321,13 @@ async def test_malformed_line_in_lenient_mode_is_a_warning(recorder: Recorder, s
 
 
 @twins
-async def test_status_error_before_the_stream(recorder: Recorder, sync: bool) -> None:
+async def test_status_error_before_the_stream(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
     from servers import status_app
 
-    with BackgroundServer(status_app(recorder, 503, "overloaded")) as server:
-        async with AssistantClient(server.url) as client:
+    with app_host.run(status_app(recorder, 503, "overloaded")) as server:
+        async with AssistantClient(server.url, retry_policy=NO_BACKOFF) as client:
             thread = client.threads("t")
             with pytest.raises(InternalServerError) as info:
                 await enter(thread, sync)
@@ -316,8 +336,10 @@ async def test_status_error_before_the_stream(recorder: Recorder, sync: bool) ->
 
 
 @twins
-async def test_json_reply_through_a_stream_has_no_message(recorder: Recorder, sync: bool) -> None:
-    with BackgroundServer(json_app(recorder)) as server:
+async def test_json_reply_through_a_stream_has_no_message(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with app_host.run(json_app(recorder)) as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(StreamDecodeError, match="not a stream"):
                 await events_and_message(client.threads("t"), sync, messages=[USER])
@@ -325,9 +347,9 @@ async def test_json_reply_through_a_stream_has_no_message(recorder: Recorder, sy
 
 @twins
 async def test_closing_a_half_read_stream_frees_the_connection(
-    recorder: Recorder, sync: bool
+    app_host: AppHost, recorder: Recorder, sync: bool
 ) -> None:
-    with BackgroundServer(slow_app(recorder, interval=0.01)) as server:
+    with app_host.run(slow_app(recorder, interval=0.01)) as server:
         async with AssistantClient(server.url) as client:
             thread = client.threads("t")
             if sync:
@@ -347,8 +369,10 @@ async def test_closing_a_half_read_stream_frees_the_connection(
     assert message["status"] == {"type": "incomplete", "reason": "cancelled"}
 
 
-async def test_cancel_aborts_the_async_stream_then_posts_cancel(recorder: Recorder) -> None:
-    with BackgroundServer(slow_app(recorder)) as server:
+async def test_cancel_aborts_the_async_stream_then_posts_cancel(
+    app_host: AppHost, recorder: Recorder
+) -> None:
+    with app_host.run(slow_app(recorder)) as server:
         async with AssistantClient(server.url) as client:
             thread = client.threads("t")
             task = asyncio.create_task(thread.chat(messages=[USER]))
@@ -363,9 +387,11 @@ async def test_cancel_aborts_the_async_stream_then_posts_cancel(recorder: Record
     assert recorder.of("/api/cancel")[0].body == {"threadId": "t"}
 
 
-def test_cancel_sync_from_another_thread_stops_the_blocked_read(recorder: Recorder) -> None:
+def test_cancel_sync_from_another_thread_stops_the_blocked_read(
+    app_host: AppHost, recorder: Recorder
+) -> None:
     results: list[Any] = []
-    server = BackgroundServer(slow_app(recorder, interval=0.05))
+    server = app_host.run(slow_app(recorder, interval=0.05))
     with server as running, AssistantClient(running.url) as client:
         thread = client.threads("t")
         reader = threading.Thread(target=lambda: results.append(thread.chat_sync(messages=[USER])))
@@ -379,7 +405,9 @@ def test_cancel_sync_from_another_thread_stops_the_blocked_read(recorder: Record
     assert recorder.of("/api/cancel")[0].body == {"threadId": "t"}
 
 
-async def test_stream_request_posts_any_body_to_any_path(recorder: Recorder) -> None:
+async def test_stream_request_posts_any_body_to_any_path(
+    app_host: AppHost, recorder: Recorder
+) -> None:
     body = [
         b'data: {"type":"part-start","part":{"type":"text"},"path":[]}\n\n',
         b'data: {"type":"text-delta","textDelta":"hi","path":[0]}\n\n',
@@ -387,7 +415,7 @@ async def test_stream_request_posts_any_body_to_any_path(recorder: Recorder) -> 
         b'"operations":[{"type":"set","path":["n"],"value":2}]}\n\n',
         b"data: [DONE]\n\n",
     ]
-    with serve(recorder, body, media_type="text/event-stream") as server:
+    with serve(app_host, recorder, body, media_type="text/event-stream") as server:
         async with AssistantClient(server.url) as client:
             thread = client.threads("t")
             request = {"commands": [], "state": {"n": 1}}
@@ -405,7 +433,7 @@ async def test_stream_request_posts_any_body_to_any_path(recorder: Recorder) -> 
 
 @twins
 async def test_ui_message_stream_reply_keeps_the_ai_sdk_message(
-    recorder: Recorder, sync: bool
+    app_host: AppHost, recorder: Recorder, sync: bool
 ) -> None:
     body = [
         b'data: {"type":"start","messageId":"m1"}\n\n',
@@ -416,7 +444,7 @@ async def test_ui_message_stream_reply_keeps_the_ai_sdk_message(
         b"data: [DONE]\n\n",
     ]
     headers = {"x-vercel-ai-ui-message-stream": "v1"}
-    with serve(recorder, body, media_type="text/event-stream", headers=headers) as server:
+    with serve(app_host, recorder, body, media_type="text/event-stream", headers=headers) as server:
         async with AssistantClient(server.url) as client:
             response = await chat(client.threads("t"), sync, messages=[USER])
     assert response.encoding == "ui-message-stream"
@@ -429,12 +457,12 @@ async def test_ui_message_stream_reply_keeps_the_ai_sdk_message(
 @twins
 @pytest.mark.parametrize("status", [200, 204])
 async def test_a_2xx_reply_with_an_empty_body_is_incomplete(
-    recorder: Recorder, sync: bool, status: int
+    app_host: AppHost, recorder: Recorder, sync: bool, status: int
 ) -> None:
-    # PROTOCOLS.md 1.2: "A 2xx response without a body is an error".
+    # docs/protocols.md §1.2: "A 2xx response without a body is an error".
     from servers import status_app
 
-    with BackgroundServer(status_app(recorder, status, "")) as server:
+    with app_host.run(status_app(recorder, status, "")) as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(
                 IncompleteStreamError, match=f"answered {status} with an empty body"
@@ -450,8 +478,70 @@ async def test_a_2xx_reply_with_an_empty_body_is_incomplete(
 
 
 @twins
-async def test_an_empty_streamed_body_is_incomplete(recorder: Recorder, sync: bool) -> None:
-    with serve(recorder, [], media_type="text/event-stream") as server:
+async def test_an_empty_streamed_body_is_incomplete(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    with serve(app_host, recorder, [], media_type="text/event-stream") as server:
         async with AssistantClient(server.url) as client:
             with pytest.raises(IncompleteStreamError, match="answered 200 with an empty body"):
                 await events_and_message(client.threads("t"), sync, messages=[USER])
+
+
+@twins
+async def test_iteration_yields_high_level_events(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    body = [
+        b'g:"Let me think."\n',
+        b'0:"Hel"\n',
+        b'b:{"toolCallId":"c1","toolName":"lookup"}\n',
+        b'c:{"toolCallId":"c1","argsTextDelta":"{\\"q\\":"}\n',
+        b'c:{"toolCallId":"c1","argsTextDelta":"1}"}\n',
+        b'a:{"toolCallId":"c1","result":{"hits":2}}\n',
+        b'0:"lo"\n',
+        b'e:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":4}}\n',
+        b'd:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":4}}\n',
+    ]
+    with serve(app_host, recorder, body) as server:
+        async with AssistantClient(server.url) as client:
+            thread = client.threads("t")
+            if sync:
+                with thread.stream_sync(messages=[USER]) as stream:
+                    got = list(stream)
+                    usage = stream.usage
+            else:
+                async with thread.stream(messages=[USER]) as astream:
+                    got = [e async for e in astream]
+                    usage = astream.usage
+    kinds = [e.type for e in got]
+    assert kinds[0] == "reasoning"
+    assert "tool-call-start" in kinds
+    assert "tool-call-ready" in kinds
+    assert kinds[-1] == "message-finish"
+    texts_ = [e for e in got if isinstance(e, events.TextEvent)]
+    assert [(e.delta, e.text) for e in texts_] == [("Hel", "Hel"), ("lo", "lo")]
+    args = [e for e in got if isinstance(e, events.ToolCallArgsEvent)]
+    assert [e.delta for e in args] == ['{"q":', "1}"]
+    assert args[-1].args == {"q": 1}
+    result = next(e for e in got if isinstance(e, events.ToolResultEvent))
+    assert (result.tool_name, result.result, result.is_error) == ("lookup", {"hits": 2}, False)
+    finish = got[-1]
+    assert isinstance(finish, events.MessageFinishEvent)
+    assert finish.status == {"type": "complete", "reason": "stop"}
+    assert finish.usage == {"inputTokens": 3, "outputTokens": 4}
+    assert usage == {"inputTokens": 3, "outputTokens": 4}
+
+
+def test_events_work_with_match() -> None:
+    def describe(event: events.StreamEvent) -> str:
+        match event:
+            case events.TextEvent(delta=delta):
+                return f"text {delta}"
+            case events.ToolCallReadyEvent(tool_name=name, args=args):
+                return f"call {name} {args}"
+            case _:
+                return event.type
+
+    ready = events.ToolCallReadyEvent("c1", "lookup", {"q": 1}, 0)
+    assert describe(ready) == "call lookup {'q': 1}"
+    assert describe(events.StepStartEvent()) == "step-start"

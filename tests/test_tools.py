@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import sys
 import threading
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Optional, TypedDict
+from typing import Annotated, Any, Literal, Optional
 
 import pydantic
 import pytest
+from typing_extensions import TypedDict
 
 from assistant_ui._tools.tool import Tool, ToolReply, tool
 from assistant_ui.errors import UsageError
@@ -67,6 +69,7 @@ def test_schema_from_hints_and_google_docstring() -> None:
                 "type": "string",
                 "enum": ["celsius", "fahrenheit"],
                 "description": "the temperature unit.",
+                "default": "celsius",  # an enum default, as its JSON value
             },
             "days": {
                 "anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}],
@@ -107,7 +110,7 @@ def test_schema_for_typeddict_dataclass_optional_and_sphinx_docs() -> None:
     }
     assert props["window"]["required"] == ["days"]
     assert props["window"]["description"] == "when"
-    assert props["note"] == {"type": ["string", "null"], "default": None}
+    assert props["note"] == {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}
     assert t.description == "Plan a trip."
 
 
@@ -147,7 +150,13 @@ def test_pydantic_model_schema_and_validation() -> None:
     def search(query: Query) -> dict[str, Any]:
         return {"text": query.text, "limit": query.limit}
 
-    assert search.parameters["properties"]["text"] == {"title": "Text", "type": "string"}
+    # pydantic's schema, shown as a signature's is: no titles
+    assert search.parameters == {
+        "description": "A query.",
+        "type": "object",
+        "properties": {"text": {"type": "string"}, "limit": {"type": "integer", "default": 5}},
+        "required": ["text"],
+    }
     assert search.run({"text": "hi"}).result == {"text": "hi", "limit": 5}
     failed = search.run({"limit": "many"})
     assert failed.is_error
@@ -164,9 +173,11 @@ def test_pydantic_model_as_a_parameter_hint() -> None:
     def plot(point: Point, label: str) -> str:
         return f"{label}@{point.x},{point.y}"
 
-    assert plot.parameters["properties"]["point"]["properties"]["x"] == {
-        "title": "X",
-        "type": "integer",
+    # inlined, without the titles pydantic derives from names
+    assert plot.parameters["properties"]["point"] == {
+        "type": "object",
+        "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+        "required": ["x", "y"],
     }
     assert plot.run({"point": {"x": 1, "y": 2}, "label": "p"}).result == "p@1,2"
 
@@ -233,8 +244,12 @@ def test_misuse_is_a_usage_error(bad: Any) -> None:
         bad()
 
 
+class Opaque:
+    """A class pydantic has no schema for."""
+
+
 def test_unsupported_hint_says_which_parameter() -> None:
-    def f(when: complex) -> None:
+    def f(day: int, when: Opaque) -> None:
         return None
 
     with pytest.raises(UsageError, match="parameter 'when'"):
@@ -248,7 +263,7 @@ def test_unresolvable_hint_is_a_usage_error() -> None:
     def f(x: Local) -> None:
         return None
 
-    with pytest.raises(UsageError, match="cannot resolve the type hint 'Local'"):
+    with pytest.raises(UsageError, match=r"cannot resolve the type hints .*'Local'"):
         Tool.from_function(f)
 
 
@@ -257,3 +272,26 @@ def test_declared_tool_without_function_cannot_run() -> None:
     assert declared.definition() == {"parameters": {"type": "object"}}
     with pytest.raises(UsageError):
         declared.run({})
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="typing.TypedDict works from 3.12")
+def test_typing_typeddict_before_python_3_12_says_to_use_typing_extensions() -> None:
+    import typing
+
+    class Stdlib(typing.TypedDict):
+        city: str
+
+    def f(place: Stdlib) -> None:
+        return None
+
+    f.__annotations__ = {"place": Stdlib, "return": None}  # a local: not resolvable by name
+    with pytest.raises(UsageError, match=r"parameter 'place'.*typing_extensions\.TypedDict"):
+        Tool.from_function(f)
+
+
+def test_the_definition_lists_the_usual_keywords_first() -> None:
+    @tool
+    def f(a: int, b: str = "x") -> None:
+        return None
+
+    assert list(f.parameters) == ["type", "properties", "required", "additionalProperties"]

@@ -15,22 +15,30 @@ See the README for streaming, conversations, frontend tools and the ``aui``
 command line.
 """
 
+import types as _types
+
+from assistant_ui import events as events
+from assistant_ui._attachments import Attachment
 from assistant_ui._client import AssistantClient
 from assistant_ui._conversation import Approval, Conversation, SendResult, ToolCall
 from assistant_ui._decoding import DecodeResult, decode_stream
+from assistant_ui._http.limits import BufferLimits
+from assistant_ui._http.response import ChatResponse
 from assistant_ui._http.retry import RetryPolicy
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import DEFAULT_TIMEOUT
-from assistant_ui._response import ChatResponse
 from assistant_ui._thread import ThreadClient
 from assistant_ui._tools.tool import Tool, ToolReply, tool
+from assistant_ui._version import __version__
 from assistant_ui.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     AssistantUIError,
+    AttachmentTooLargeError,
     AuthenticationError,
     BadRequestError,
+    BodyTooLargeError,
     ConflictError,
     IncompleteStreamError,
     InternalServerError,
@@ -43,12 +51,14 @@ from assistant_ui.errors import (
     StreamDecodeError,
     StreamError,
     StreamInterruptedError,
+    StreamTimeoutError,
     StreamWarning,
     UnprocessableEntityError,
     UsageError,
 )
 
-__version__ = "0.2.0"
+PUBLIC_MODULES = ("cli", "demo", "errors", "events", "protocol", "types")
+"""The public submodules; every other module of the package is private."""
 
 __all__ = [
     "APIConnectionError",
@@ -58,8 +68,12 @@ __all__ = [
     "AssistantClient",
     "AssistantUIError",
     "AsyncChatStream",
+    "Attachment",
+    "AttachmentTooLargeError",
     "AuthenticationError",
     "BadRequestError",
+    "BodyTooLargeError",
+    "BufferLimits",
     "ChatResponse",
     "ChatStream",
     "ConflictError",
@@ -79,6 +93,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamError",
     "StreamInterruptedError",
+    "StreamTimeoutError",
     "StreamWarning",
     "ThreadClient",
     "Tool",
@@ -90,3 +105,15 @@ __all__ = [
     "tool",
     "__version__",
 ]
+
+# Public names report the package as their home (``assistant_ui.ThreadClient``,
+# not the private module that defines them), as httpx and openai do.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, (type, _types.FunctionType)):
+        _obj.__module__ = __name__
+del _name, _obj
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "PUBLIC_MODULES", *PUBLIC_MODULES])

@@ -24,7 +24,7 @@ class DecodeResult:
     """What :func:`decode_stream` found in a body.
 
     Attributes:
-        message: the assistant message (PROTOCOLS.md 3.2). A server error
+        message: the assistant message (docs/protocols.md §3.2). A server error
             chunk is reported here, in ``message["status"]``, not raised.
         state: the assistant-transport state: the same object as
             ``message["metadata"]["unstable_state"]``.

@@ -10,11 +10,17 @@ read to its end. The twins differ only in ``await``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
 from assistant_ui._conversation import Conversation, ConversationMethods
+from assistant_ui._conversation.steps import ConversationOptions
+from assistant_ui._http.bounded_body import aread_error_body, read_error_body
+from assistant_ui._http.connection import Connection
+from assistant_ui._http.request import RequestOptions, StreamRequest, split_request_options
+from assistant_ui._http.response import ChatResponse
+from assistant_ui._http.resume_url import check_same_origin, resume_url
 from assistant_ui._http.stream_core import StreamCore
 from assistant_ui._http.streams import AsyncChatStream, ChatStream
 from assistant_ui._http.transport import (
@@ -25,17 +31,15 @@ from assistant_ui._http.transport import (
     status_error,
     transport_errors,
 )
-from assistant_ui._response import ChatResponse
 from assistant_ui.errors import UsageError
+from assistant_ui.protocol.encodings import EncodingName
+from assistant_ui.protocol.requests.calls import call_body
+from assistant_ui.protocol.requests.runtimes import RuntimeName, runtime_named
 from assistant_ui.protocol.requests.sync_server import (
     build_cancel_body,
-    build_chat_body,
     encode_json_body,
     validate_thread_id,
 )
-
-if TYPE_CHECKING:
-    from assistant_ui._client import AssistantClient
 
 __all__ = ["ThreadClient"]
 
@@ -58,10 +62,11 @@ class ThreadClient(ConversationMethods):
       frontend tools.
 
     Args:
-        client: the owning client (HTTP clients, headers, paths).
+        connection: what the owning client's requests share (HTTP clients,
+            headers, paths, retries).
         thread_id: the server's thread id (non-empty).
         runtime: the request shape of the conversation methods:
-            ``"sync-server"`` (PROTOCOLS.md 1.6), ``"data-stream"`` (1.3),
+            ``"sync-server"`` (docs/protocols.md §1.6), ``"data-stream"`` (1.3),
             ``"ai-sdk"`` (1.4) or ``"assistant-transport"`` (1.5).
         encoding: force the reply encoding instead of detecting it.
         strict: decode replies exactly as the reference does.
@@ -79,16 +84,17 @@ class ThreadClient(ConversationMethods):
 
     def __init__(
         self,
-        client: AssistantClient,
+        connection: Connection,
         thread_id: str,
         *,
-        runtime: str = "sync-server",
-        encoding: str | None = None,
+        runtime: RuntimeName = "sync-server",
+        encoding: EncodingName | None = None,
         strict: bool = False,
-        **conversation: Any,
+        **conversation: Unpack[ConversationOptions],
     ) -> None:
-        self.client = client
+        self._connection = connection
         self.thread_id = validate_thread_id(thread_id)
+        self._spec = runtime_named(runtime)
         self.runtime = runtime
         self.encoding = encoding
         self.strict = strict
@@ -118,7 +124,7 @@ class ThreadClient(ConversationMethods):
     ) -> ChatResponse:
         """Sends the conversation and reads the whole reply.
 
-        POSTs the sync-server body (PROTOCOLS.md 1.6) to the client's chat
+        POSTs the sync-server body (docs/protocols.md §1.6) to the client's chat
         path: ``threadId``; ``messages`` unchanged; ``commands`` (yours, then
         ``messages`` converted; see
         :func:`~assistant_ui.protocol.requests.sync_server.messages_to_commands` for
@@ -142,7 +148,7 @@ class ThreadClient(ConversationMethods):
         """
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs, keep_body=True)  # fmt: skip
-        return await AsyncChatStream(core, self.client._async_client())._read_response()
+        return await AsyncChatStream(core, self._connection.async_client())._read_response()
 
     def chat_sync(
         self,
@@ -158,7 +164,7 @@ class ThreadClient(ConversationMethods):
         """The blocking twin of :meth:`chat` (same arguments, result and errors)."""
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs, keep_body=True)  # fmt: skip
-        return ChatStream(core, self.client._sync_client())._read_response()
+        return ChatStream(core, self._connection.sync_client())._read_response()
 
     # -- stream -------------------------------------------------------------
 
@@ -188,7 +194,7 @@ class ThreadClient(ConversationMethods):
         """
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs)  # fmt: skip
-        return AsyncChatStream(core, self.client._async_client())
+        return AsyncChatStream(core, self._connection.async_client())
 
     def stream_sync(
         self,
@@ -204,45 +210,48 @@ class ThreadClient(ConversationMethods):
         """The blocking twin of :meth:`stream`; use with ``with``."""
         core = self._chat_core(messages, commands, system, tools, unstable_assistantMessageId,
                                runConfig, state, kwargs)  # fmt: skip
-        return ChatStream(core, self.client._sync_client())
+        return ChatStream(core, self._connection.sync_client())
 
     def stream_request(
         self,
         body: Mapping[str, Any],
         *,
-        path: str | None = None,
         encoding: str | None = None,
         initial_state: Any = None,
         strict: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> AsyncChatStream:
         """POSTs any JSON body and streams the reply (for other request flavours).
 
         Args:
             body: the request body, sent as JSON.
-            path: the endpoint, relative to ``base_url`` (default: the
-                client's chat path).
             encoding: the reply encoding, if known (else detected).
             initial_state: the state the reply's state operations apply to.
             strict: decode exactly as the reference does.
+            **options: per-call request options (``path``, ``timeout``,
+                ``extra_headers``, ``extra_query``, ``extra_body``,
+                ``max_retries``; :class:`~assistant_ui._http.request.RequestOptions`).
 
         Raises:
             InvalidRequestError: at once, if ``body`` is not JSON-serialisable.
         """
-        core = self._core(body, path, encoding, initial_state, strict)
-        return AsyncChatStream(core, self.client._async_client())
+        core = self._core(_with_extra_body(body, options), initial_state, strict, options,
+                          encoding=encoding)  # fmt: skip
+        return AsyncChatStream(core, self._connection.async_client())
 
     def stream_request_sync(
         self,
         body: Mapping[str, Any],
         *,
-        path: str | None = None,
         encoding: str | None = None,
         initial_state: Any = None,
         strict: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ChatStream:
         """The blocking twin of :meth:`stream_request`."""
-        core = self._core(body, path, encoding, initial_state, strict)
-        return ChatStream(core, self.client._sync_client())
+        core = self._core(_with_extra_body(body, options), initial_state, strict, options,
+                          encoding=encoding)  # fmt: skip
+        return ChatStream(core, self._connection.sync_client())
 
     def _chat_core(
         self,
@@ -257,39 +266,50 @@ class ThreadClient(ConversationMethods):
         *,
         keep_body: bool = False,
     ) -> StreamCore:
-        """The request of :meth:`chat` and :meth:`stream`; raises
-        ``InvalidRequestError`` before anything is sent."""
-        body = build_chat_body(
-            self.thread_id, messages=messages, commands=commands, system=system, tools=tools,
-            unstable_assistantMessageId=unstable_assistantMessageId, runConfig=runConfig,
-            state=state, extra=extra,
+        """The request of :meth:`chat` and :meth:`stream`, in the thread's
+        runtime shape; raises ``InvalidRequestError`` before anything is sent.
+        Request options among ``extra`` (``timeout``, ``extra_headers``, ...)
+        are taken out; every other key is a body field."""
+        options, fields = split_request_options(extra)
+        body = call_body(
+            self._spec, self.thread_id, messages=messages, commands=commands, system=system,
+            tools=tools, assistant_message_id=unstable_assistantMessageId, run_config=runConfig,
+            state=state, extra_body={**fields, **options.get("extra_body", {})},
         )  # fmt: skip
-        return self._core(body, None, None, state, self.strict, keep_body=keep_body)
+        initial_state = state if self._spec.sends_state else None
+        return self._core(body, initial_state, self.strict, options, keep_body=keep_body)
 
     def _core(
         self,
         body: Mapping[str, Any],
-        path: str | None,
-        encoding: str | None,
         initial_state: Any,
         strict: bool,
+        options: RequestOptions,
         *,
+        encoding: str | None = None,
         keep_body: bool = False,
     ) -> StreamCore:
-        return StreamCore(
-            url=path if path is not None else self.client.chat_path,
+        connection = self._connection
+        request = StreamRequest(
+            url=options.get("path") or connection.chat_path,
             body=encode_json_body(body),
-            headers=self.client.headers,
+            headers=connection.headers,
+            retry=connection.retry_policy,
+            timeout=connection.timeout,
+        ).with_options(options)
+        return StreamCore(
+            request,
             encoding=encoding if encoding is not None else self.encoding,
+            default_encoding=self._spec.default_encoding,
             initial_state=initial_state,
             strict=strict,
             keep_body=keep_body,
-            registry=self.client._streams_of(self.thread_id),
+            registry=self._connection.streams_of(self.thread_id),
             on_stream_id=self._remember_stream,
-            retry=self.client.retry_policy,
+            limits=self._connection.buffer_limits,
         )
 
-    # -- resume (PROTOCOLS.md 4.2) --------------------------------------------
+    # -- resume (docs/protocols.md §4.2) --------------------------------------------
 
     def _remember_stream(self, stream_id: str | None, core: StreamCore) -> None:
         if stream_id is not None:
@@ -308,25 +328,32 @@ class ThreadClient(ConversationMethods):
                     "nothing to resume: no reply of this thread carried "
                     "x-resumable-stream-id; pass stream_id= or url="
                 )
-            url = self.client.resume_path.format(stream_id=stream_id)
+            url = resume_url(self._connection.resume_path, stream_id)
+        check_same_origin(url, self._connection.base_url)
         previous = self._resumable_cores.get(stream_id) if stream_id is not None else None
-        core = StreamCore(
+        request = StreamRequest(
             url=url,
             body=b"",
-            headers=self.client.headers,
-            encoding=self.encoding,
-            strict=False,
-            registry=self.client._streams_of(self.thread_id),
+            headers=self._connection.headers,
             method="GET",
+            retry=self._connection.retry_policy,
+            timeout=self._connection.timeout,
+        )
+        core = StreamCore(
+            request,
+            encoding=self.encoding,
+            default_encoding=self._spec.default_encoding,
+            strict=False,
+            registry=self._connection.streams_of(self.thread_id),
             resume_of=previous,
             on_stream_id=self._remember_stream,
-            retry=self.client.retry_policy,
+            limits=self._connection.buffer_limits,
         )
         core.stream_id = stream_id
         return core
 
     def resume(self, stream_id: str | None = None, *, url: str | None = None) -> AsyncChatStream:
-        """Reattaches to a resumable run (PROTOCOLS.md 4.2) and streams it.
+        """Reattaches to a resumable run (docs/protocols.md §4.2) and streams it.
 
         GETs the client's ``resume_path`` for ``stream_id`` (default: the
         thread's :attr:`resumable_stream_id`), or ``url`` as given. The
@@ -335,21 +362,27 @@ class ThreadClient(ConversationMethods):
         continues, so the final message equals an uninterrupted read.
         Decoding is lenient.
 
+        The stream id is one path segment of the URL, percent-quoted; an id
+        holding ``/``, ``\\``, ``..`` or a control character (a server can
+        send any) is refused, and the URL never leaves the client's origin.
+
         Raises:
             UsageError: at once, when there is no stream id to resume.
+            InvalidRequestError: at once, for such an id, or a ``url`` on
+                another origin.
             NotFoundError: on entry, the server does not know the stream.
             IncompleteStreamError: the server answered 204 (nothing to resume).
         """
-        return AsyncChatStream(self._resume_core(stream_id, url), self.client._async_client())
+        return AsyncChatStream(self._resume_core(stream_id, url), self._connection.async_client())
 
     def resume_sync(self, stream_id: str | None = None, *, url: str | None = None) -> ChatStream:
         """The blocking twin of :meth:`resume`."""
-        return ChatStream(self._resume_core(stream_id, url), self.client._sync_client())
+        return ChatStream(self._resume_core(stream_id, url), self._connection.sync_client())
 
     # -- cancel -------------------------------------------------------------
 
     async def cancel(self) -> httpx.Response:
-        """Cancels this thread's run (PROTOCOLS.md 4.1).
+        """Cancels this thread's run (docs/protocols.md §4.1).
 
         First stops every reply of this thread still streaming through this
         client (its message keeps what arrived, with status
@@ -364,21 +397,41 @@ class ThreadClient(ConversationMethods):
             APIStatusError: any other non-2xx status.
             APIConnectionError, APITimeoutError: the server was not reached.
         """
-        client = self._cancelling(self.client._async_client)
-        request = self._cancel_request(client, await aresolve_headers(self.client.headers))
-        with transport_errors(self.client.cancel_path):
-            return _cancel_outcome(await client.send(request))
+        client = self._cancelling(self._connection.async_client)
+        request = self._cancel_request(client, await aresolve_headers(self._connection.headers))
+        cap = self._connection.buffer_limits.max_error_body_bytes
+        with transport_errors(self._connection.cancel_path):
+            response = await client.send(request, stream=True)
+            if _cancel_answered(response):
+                await response.aread()
+                return response
+            body, truncated = await aread_error_body(response, cap)
+            raise status_error(response, body, truncated=truncated)
 
     def cancel_sync(self) -> httpx.Response:
         """The blocking twin of :meth:`cancel`; may be called from another thread."""
-        client = self._cancelling(self.client._sync_client)
-        request = self._cancel_request(client, resolve_headers(self.client.headers))
-        with transport_errors(self.client.cancel_path):
-            return _cancel_outcome(client.send(request))
+        client = self._cancelling(self._connection.sync_client)
+        request = self._cancel_request(client, resolve_headers(self._connection.headers))
+        cap = self._connection.buffer_limits.max_error_body_bytes
+        with transport_errors(self._connection.cancel_path):
+            response = client.send(request, stream=True)
+            if _cancel_answered(response):
+                response.read()
+                return response
+            body, truncated = read_error_body(response, cap)
+            raise status_error(response, body, truncated=truncated)
+
+    @property
+    def cancel_count(self) -> int:
+        """How many times :meth:`cancel` (or ``cancel_sync``) was called on
+        this thread through this client: a conversation's tool loop sends no
+        further request once it changed during the run."""
+        return self._connection.cancels_of(self.thread_id)
 
     def _cancelling(self, open_client: Callable[[], _Client]) -> _Client:
         """Stops this thread's streams, then opens the client to cancel with."""
-        for core in list(self.client._streams_of(self.thread_id)):
+        self._connection.count_cancel(self.thread_id)
+        for core in list(self._connection.streams_of(self.thread_id)):
             core.abort()
         return open_client()
 
@@ -386,13 +439,21 @@ class ThreadClient(ConversationMethods):
         self, client: httpx.Client | httpx.AsyncClient, headers: dict[str, str]
     ) -> httpx.Request:
         body = encode_json_body(build_cancel_body(self.thread_id))
-        with transport_errors(self.client.cancel_path):
+        with transport_errors(self._connection.cancel_path):
             return client.build_request(
-                "POST", self.client.cancel_path, content=body, headers=request_headers(headers)
+                "POST",
+                self._connection.cancel_path,
+                content=body,
+                headers=request_headers(headers),
+                timeout=self._connection.timeout,
             )
 
 
-def _cancel_outcome(response: httpx.Response) -> httpx.Response:
-    if response.is_success or response.status_code in NOT_SUPPORTED_STATUSES:
-        return response
-    raise status_error(response, response.content)
+def _with_extra_body(body: Mapping[str, Any], options: RequestOptions) -> Mapping[str, Any]:
+    extra = options.get("extra_body")
+    return {**body, **extra} if extra else body
+
+
+def _cancel_answered(response: httpx.Response) -> bool:
+    # Any other status is an error, whose body is read only up to a cap.
+    return response.is_success or response.status_code in NOT_SUPPORTED_STATUSES

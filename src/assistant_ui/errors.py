@@ -4,6 +4,7 @@
 
     AssistantUIError
     ├── InvalidRequestError       bad input, rejected before anything is sent (ValueError)
+    │   └── AttachmentTooLargeError  an attachment over max_attachment_bytes
     ├── UsageError                the API was used in a way that cannot work (TypeError)
     ├── APIConnectionError        the server could not be reached, or the connection broke
     │   └── APITimeoutError       a connect, read, write or pool timeout
@@ -19,8 +20,10 @@
     └── StreamError               something went wrong inside a streamed reply
         ├── StreamDecodeError     a frame the decoder cannot accept (line and byte offset)
         │   └── LineTooLongError  a line or SSE event over the configured size limit
+        ├── BodyTooLargeError     the reply body passed its size limit (after decompression)
         ├── IncompleteStreamError the body ended before the encoding's end marker
         │   └── StreamInterruptedError  the connection broke or timed out mid-stream
+        │       └── StreamTimeoutError  a stall mid-stream (also an APITimeoutError)
         └── RemoteStreamError     the server sent an error chunk (``3:`` / ``error``)
 
 Every :class:`StreamError` carries ``partial_message``: the assistant message
@@ -41,8 +44,10 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AssistantUIError",
+    "AttachmentTooLargeError",
     "AuthenticationError",
     "BadRequestError",
+    "BodyTooLargeError",
     "ConflictError",
     "IncompleteStreamError",
     "InternalServerError",
@@ -55,6 +60,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamError",
     "StreamInterruptedError",
+    "StreamTimeoutError",
     "StreamWarning",
     "UnprocessableEntityError",
     "UsageError",
@@ -82,6 +88,30 @@ class InvalidRequestError(AssistantUIError, ValueError):
         self.field = field
 
 
+class AttachmentTooLargeError(InvalidRequestError):
+    """An attachment is larger than the limit (``max_attachment_bytes`` of
+    the thread or conversation); nothing was sent.
+
+    Attributes:
+        name: the attachment's file name, when it has one.
+        size: its size in bytes; ``None`` for a file object, which is read
+            only up to the limit.
+        limit: the limit in bytes.
+    """
+
+    def __init__(
+        self, name: str | None, size: int | None, limit: int, *, field: str | None = None
+    ) -> None:
+        what = f"attachment {name!r}" if name else "an attachment"
+        amount = f"is {size} bytes, more than" if size is not None else "is more than"
+        super().__init__(
+            f"{what} {amount} the {limit} bytes allowed (max_attachment_bytes)", field=field
+        )
+        self.name = name
+        self.size = size
+        self.limit = limit
+
+
 class UsageError(AssistantUIError, TypeError):
     """The API was used in a way that cannot work (for example an async
     header callable given to a sync method)."""
@@ -107,8 +137,11 @@ class APIStatusError(AssistantUIError):
         status_code: the HTTP status.
         headers: the response headers (a case-insensitive mapping when they
             come from httpx).
-        body: the response body as text (decoded with replacement).
-        request_url: the URL that was requested.
+        body: the response body as text (decoded with replacement), at
+            most about 1 MiB of it (see ``body_truncated``).
+        body_truncated: whether the body was longer and only its start was
+            read (a huge error page is not kept in memory).
+        request_url: the URL that was requested (without credentials).
     """
 
     def __init__(
@@ -119,11 +152,13 @@ class APIStatusError(AssistantUIError):
         headers: Mapping[str, str] | None = None,
         body: str = "",
         request_url: str | None = None,
+        body_truncated: bool = False,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.headers: Mapping[str, str] = headers if headers is not None else {}
         self.body = body
+        self.body_truncated = body_truncated
         self.request_url = request_url
 
     def json(self) -> Any:
@@ -188,7 +223,7 @@ class StreamError(AssistantUIError):
 
     Attributes:
         partial_message: the assistant message accumulated before the
-            failure (a JSON-compatible dict in the shape of PROTOCOLS.md 3.2),
+            failure (a JSON-compatible dict in the shape of docs/protocols.md §3.2),
             or ``None`` when nothing had been decoded yet.
         state: the assistant-transport state at the failure, if any.
     """
@@ -247,6 +282,26 @@ class LineTooLongError(StreamDecodeError):
     """A line or SSE event exceeded the decoder's size limit."""
 
 
+class BodyTooLargeError(StreamError):
+    """The reply body passed its size limit, counted after decompression
+    (a flood, or a compressed body that expands enormously).
+
+    Attributes:
+        limit: the limit in bytes (``BufferLimits.max_body_bytes``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        partial_message: dict[str, Any] | None = None,
+        state: Any = None,
+    ) -> None:
+        super().__init__(message, partial_message=partial_message, state=state)
+        self.limit = limit
+
+
 class IncompleteStreamError(StreamError):
     """The body ended before the encoding's end marker (a line without its
     line ending, an SSE stream without ``[DONE]``)."""
@@ -257,6 +312,26 @@ class StreamInterruptedError(IncompleteStreamError):
 
     The transport exception is the ``__cause__``.
     """
+
+
+class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
+    """The reply stalled mid-stream: no byte for longer than the read timeout.
+
+    Catchable both as :class:`APITimeoutError` (a timeout, like one before
+    the reply) and as :class:`StreamError` (``partial_message`` keeps what
+    arrived). The httpx timeout is the ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        partial_message: dict[str, Any] | None = None,
+        state: Any = None,
+        request_url: str | None = None,
+    ) -> None:
+        super().__init__(message, partial_message=partial_message, state=state)
+        self.request_url = request_url
 
 
 class RemoteStreamError(StreamError):

@@ -7,9 +7,9 @@ Two shapes of message exist (see ``docs/ARCHITECTURE.md``):
   as they are. Optional keys are ``NotRequired``; a key that may be absent
   is never typed ``Optional`` instead.
 - What the library produces from a streamed reply, in the ``parts`` form of
-  PROTOCOLS.md 3.2: :class:`AssistantStreamMessage` and its part types.
+  docs/protocols.md §3.2: :class:`AssistantStreamMessage` and its part types.
 
-Commands (PROTOCOLS.md 1.5.1) are the assistant-transport request units that
+Commands (docs/protocols.md §1.5.1) are the assistant-transport request units that
 the sync-server body also carries (1.6).
 
 All of these are plain dicts at runtime, so anything the library returns can
@@ -19,13 +19,7 @@ be sent straight back in the next request.
 # No `from __future__ import annotations` here: TypedDict reads NotRequired
 # from evaluated annotations, and string annotations would make every key
 # required at runtime (``__required_keys__``).
-import sys
-from typing import Any, Literal
-
-if sys.version_info >= (3, 11):
-    from typing import NotRequired, TypedDict
-else:  # pragma: no cover - exercised on 3.10 only
-    from typing_extensions import NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
     "AddMessageCommand",
@@ -40,6 +34,7 @@ __all__ = [
     "FileMessagePart",
     "FilePart",
     "ImagePart",
+    "JSONValue",
     "Message",
     "MessagePartStatus",
     "MessageStatus",
@@ -48,17 +43,20 @@ __all__ = [
     "SystemMessage",
     "TextMessagePart",
     "TextPart",
+    "ThreadMessage",
+    "ThreadMessagePart",
     "Tool",
     "ToolCallMessagePart",
     "ToolCallPart",
     "ToolMessage",
     "ToolParameters",
     "ToolResultPart",
+    "Usage",
     "UserMessage",
 ]
 
 # --------------------------------------------------------------------------
-# Input: the seed's message shapes (legacy "language model v1", PROTOCOLS 1.3.1)
+# Input: the seed's message shapes (legacy "language model v1", docs/protocols.md §1.3.1)
 
 
 class TextPart(TypedDict):
@@ -148,7 +146,7 @@ class ToolParameters(TypedDict):
 
 
 class Tool(TypedDict):
-    """A tool definition, keyed by name in ``tools`` (PROTOCOLS.md 1.7)."""
+    """A tool definition, keyed by name in ``tools`` (docs/protocols.md §1.7)."""
 
     description: NotRequired[str]
     parameters: ToolParameters
@@ -156,7 +154,7 @@ class Tool(TypedDict):
 
 
 # --------------------------------------------------------------------------
-# Commands (PROTOCOLS.md 1.5.1)
+# Commands (docs/protocols.md §1.5.1)
 
 
 class CommandMessage(TypedDict):
@@ -193,11 +191,11 @@ AssistantTransportCommand = AddMessageCommand | AddToolResultCommand
 
 
 # --------------------------------------------------------------------------
-# Output: the accumulated assistant message (PROTOCOLS.md 3.2, 3.6)
+# Output: the accumulated assistant message (docs/protocols.md §3.2, 3.6)
 
 
 class MessageStatus(TypedDict):
-    """Status of the whole message (PROTOCOLS.md 3.6)."""
+    """Status of the whole message (docs/protocols.md §3.6)."""
 
     type: Literal["running", "requires-action", "complete", "incomplete"]
     reason: NotRequired[str]
@@ -205,7 +203,7 @@ class MessageStatus(TypedDict):
 
 
 class MessagePartStatus(TypedDict):
-    """Status of one part (PROTOCOLS.md 3.6)."""
+    """Status of one part (docs/protocols.md §3.6)."""
 
     type: Literal["running", "requires-action", "complete", "incomplete"]
     reason: NotRequired[str]
@@ -299,7 +297,7 @@ AssistantMessagePart = (
 
 
 class AssistantStreamMetadata(TypedDict):
-    """``metadata`` of an accumulated assistant message (PROTOCOLS.md 3.7)."""
+    """``metadata`` of an accumulated assistant message (docs/protocols.md §3.7)."""
 
     unstable_state: Any
     unstable_data: list[Any]
@@ -309,9 +307,43 @@ class AssistantStreamMetadata(TypedDict):
 
 
 class AssistantStreamMessage(TypedDict):
-    """The assistant message accumulated from a streamed reply."""
+    """The assistant message accumulated from a streamed reply (with the
+    ``id`` the conversation gave it, once it is in a thread's history)."""
 
+    id: NotRequired[str]
     role: Literal["assistant"]
     status: MessageStatus
     parts: list[AssistantMessagePart]
     metadata: AssistantStreamMetadata
+
+
+ThreadMessagePart = AssistantMessagePart | TextPart | ImagePart | FilePart
+"""Any part of a message in a thread's history (what users send has the
+plain ``text``/``image``/``file`` parts; replies have the parts above)."""
+
+
+class ThreadMessage(TypedDict):
+    """A message of a thread's history, in the parts shape (``thread.messages``).
+    It can be sent back as it is, through any method that takes messages."""
+
+    id: str
+    role: Literal["system", "user", "assistant"]
+    parts: list[ThreadMessagePart]
+    status: NotRequired[MessageStatus]
+    metadata: NotRequired[AssistantStreamMetadata]
+
+
+class Usage(TypedDict, total=False):
+    """Token usage as the AI SDK names it (servers may add other counts)."""
+
+    inputTokens: int
+    outputTokens: int
+    totalTokens: int
+    reasoningTokens: int
+    cachedInputTokens: int
+
+
+JSONValue: TypeAlias = Any
+"""Any JSON value (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` or
+``None``): thread state, tool arguments and results. The one ``Any`` of the
+public signatures."""

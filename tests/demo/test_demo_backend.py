@@ -74,14 +74,18 @@ def test_data_stream_body_gets_a_data_stream_with_the_marker_header(demo_server,
     frames = data_stream_frames(response.text)
     assert frames[0][0] == "f"
     assert text_of(frames) == "You said: hello"
-    assert frames[-1] == (
-        "e",
-        {
-            "finishReason": "stop",
-            "usage": {"inputTokens": 1, "outputTokens": 3},
-            "isContinued": False,
-        },
-    )
+    assert frames[-2:] == [
+        (
+            "e",
+            {
+                "finishReason": "stop",
+                "usage": {"inputTokens": 1, "outputTokens": 3},
+                "isContinued": False,
+            },
+        ),
+        # The AI SDK's message finish, summing the steps (one here).
+        ("d", {"finishReason": "stop", "usage": {"inputTokens": 1, "outputTokens": 3}}),
+    ]
 
 
 def test_sync_server_body_with_legacy_messages_and_commands(demo_server, thread_id):
@@ -160,7 +164,7 @@ def assistant_transport_body(text: str, state: Any, thread_id: str) -> dict[str,
 
 
 def apply_ops(state: Any, operations: list[dict[str, Any]]) -> Any:
-    """Minimal state-operation applier (PROTOCOLS.md 3.10), enough for the demo."""
+    """Minimal state-operation applier (docs/protocols.md §3.10), enough for the demo."""
     for op in operations:
         if not op["path"]:
             state = op["value"]
@@ -197,6 +201,27 @@ def test_assistant_transport_keeps_messages_in_state_over_the_data_stream(demo_s
         {"role": "user", "content": "hello"},
         {"role": "assistant", "content": "You said: hello"},
     ]
+
+
+def test_assistant_transport_state_holds_a_server_side_tool_result(demo_server, thread_id):
+    body = assistant_transport_body("calculate 6 * 7", {"messages": []}, thread_id)
+    frames = data_stream_frames(post(demo_server, "/assistant", body).text)
+    operations = [op for code, value in frames if code == "aui-state" for op in value]
+    final = apply_ops({"messages": []}, operations)
+    assistant = final["messages"][-1]
+    assert assistant["content"] == "6 * 7 = 42."
+    assert [(c["toolName"], c["args"], c["result"]) for c in assistant["toolCalls"]] == [
+        ("calculator", {"expression": "6 * 7"}, {"value": 42})
+    ]
+
+
+def test_assistant_transport_state_holds_the_search_sources(demo_server, thread_id):
+    body = assistant_transport_body("search python", {"messages": []}, thread_id)
+    frames = data_stream_frames(post(demo_server, "/assistant", body).text)
+    operations = [op for code, value in frames if code == "aui-state" for op in value]
+    assistant = apply_ops({"messages": []}, operations)["messages"][-1]
+    assert [s["id"] for s in assistant["sources"]] == ["src-1", "src-2"]
+    assert "result" in assistant["toolCalls"][0]
 
 
 def test_assistant_transport_sse_when_asked(demo_server, thread_id):
@@ -248,8 +273,9 @@ def test_frontend_weather_tool_is_left_for_the_client(demo_server, thread_id):
     assert not any(code == "a" for code, _ in frames)
     # Every argument delta arrives before the step finish closes the call.
     codes = [code for code, _ in frames]
-    assert codes[-1] == "e"
-    assert frames[-1][1]["finishReason"] == "tool-calls"
+    assert codes[-2:] == ["e", "d"]
+    # The message finishes with tool-calls: useDataStreamRuntime continues on it.
+    assert frames[-2][1]["finishReason"] == frames[-1][1]["finishReason"] == "tool-calls"
 
 
 def test_two_cities_make_two_calls(demo_server, thread_id):

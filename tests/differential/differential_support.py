@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 CASES_FILE = HERE / "corpus" / "conformance_cases.json"
 PINNED = {"assistant-stream": "0.3.57", "ai": "7.0.173"}
-# Reads of these sizes must give the reference's single-read result (PROTOCOLS 5).
+# Reads of these sizes must give the reference's single-read result (docs/protocols.md §5).
 SPLIT_SIZES = (1, 2, 7)
 NODE_TIMEOUT_S = 300
 
@@ -158,7 +158,7 @@ _SSE_FRAME_END = b"\n\n"
 def cut_points(stream: Stream) -> list[int]:
     """Byte lengths to cut ``stream.body`` at: after every frame and inside every frame.
 
-    Models a connection that breaks anywhere (PROTOCOLS 2.9). The middle of a
+    Models a connection that breaks anywhere (docs/protocols.md §2.9). The middle of a
     frame may fall inside a multi-byte character, on purpose. Returns ``[]``
     for bodies with more than :data:`MAX_FRAMES_TO_CUT` frames.
     """

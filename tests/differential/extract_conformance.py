@@ -1,11 +1,11 @@
-"""Copy the conformance cases of PROTOCOLS.md section 5 into ``corpus/``.
+"""Copy the conformance cases of docs/protocols.md §5 into ``corpus/``.
 
 The cases live in one JSON code block of the spec. The differential tests read
 the extracted copy so that they do not depend on where the spec is checked
 out; ``test_differential.py`` checks the copy is still current whenever the
 spec is reachable.
 
-Usage: ``python extract_conformance.py <path/to/PROTOCOLS.md>``
+Usage: ``python extract_conformance.py <path/to/docs/protocols.md>``
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def render(cases: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str]) -> None:
     if len(argv) != 2:
-        sys.exit("usage: python extract_conformance.py <path/to/PROTOCOLS.md>")
+        sys.exit("usage: python extract_conformance.py <path/to/docs/protocols.md>")
     cases = extract_cases(Path(argv[1]).read_text(encoding="utf-8"))
     CASES_FILE.parent.mkdir(parents=True, exist_ok=True)
     CASES_FILE.write_text(render(cases), encoding="utf-8")

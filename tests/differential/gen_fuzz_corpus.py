@@ -1,7 +1,7 @@
 """Seeded random streams from a grammar of valid and invalid frames.
 
 Real encoders only produce well-formed bodies; these bodies mix every frame
-kind of PROTOCOLS 2.2 (data stream), 2.4.3 (assistant-transport SSE) and 2.3
+kind of docs/protocols.md §2.2 (data stream), 2.4.3 (assistant-transport SSE) and 2.3
 (UI message stream, current chunk names) with the malformed input the spec
 describes: unknown codes and types, wrong value shapes, unknown and duplicate
 tool call ids, late argument deltas, bad paths, bad state operations, blank
@@ -280,7 +280,7 @@ _AT_PART_INITS: tuple[dict[str, Any], ...] = (
 )
 
 
-# A `data` chunk without an array marks the legacy flat dialect (PROTOCOLS 2.8)
+# A `data` chunk without an array marks the legacy flat dialect (docs/protocols.md §2.8)
 # while the stream has shown nothing canonical yet; after that it is just invalid.
 _LEGACY_DATA = '{"type":"data","data":"not an array"}'
 _CANONICAL_TYPES = frozenset(
@@ -299,7 +299,7 @@ _CANONICAL_TYPES = frozenset(
 
 
 def _is_canonical(event_data: str) -> bool:
-    """Whether this event marks the stream as canonical (PROTOCOLS 2.8 step 3)."""
+    """Whether this event marks the stream as canonical (docs/protocols.md §2.8 step 3)."""
     event = json.loads(event_data)
     return "path" in event or event.get("type") in _CANONICAL_TYPES
 

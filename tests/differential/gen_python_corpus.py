@@ -5,7 +5,7 @@ package (the release pinned in ``pyproject.toml``). Each callback is served once
 through ``DataStreamResponse`` and once through ``AssistantTransportResponse``
 and the bytes are captured through ``httpx.ASGITransport``, so the corpus is
 exactly what such a server sends, including the cut connection after an
-exception in the callback (PROTOCOLS 2.9).
+exception in the callback (docs/protocols.md §2.9).
 
 Usage: ``python gen_python_corpus.py <output-dir>``; the test suite imports
 :func:`generate` instead.

@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant_ui.protocol.decoders.base import SSEFrameDecoder
 from assistant_ui.protocol.events import Event
-from assistant_ui.protocol.reading.framing import LineSplitter, SSEParser
+from assistant_ui.protocol.framing import LineSplitter, SSEParser
 
 
 def sse_body(*chunks: Any, done: bool = True) -> bytes:

@@ -1,4 +1,4 @@
-"""MessageAccumulator: one test per rule of PROTOCOLS.md 3.4-3.7, the
+"""MessageAccumulator: one test per rule of docs/protocols.md §3.4-3.7, the
 assistant-transport conformance cases as events, properties, and (when
 Node and the reference package are installed) a differential run against
 the reference accumulator."""
@@ -38,8 +38,8 @@ from assistant_ui.protocol.events import (
 )
 from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
 from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.partial_json import parse_partial_json
 from assistant_ui.protocol.reading.accumulator import MessageAccumulator
-from assistant_ui.protocol.reading.partial_json import parse_partial_json
 
 RUNNING = {"type": "running"}
 DONE = {"type": "complete", "reason": "unknown"}
@@ -709,7 +709,7 @@ def test_non_events_are_refused() -> None:
         MessageAccumulator(warnings=quiet()).apply({"type": "text-delta"})  # type: ignore[arg-type]
 
 
-# -- conformance cases of PROTOCOLS.md 5 (assistant-transport: chunks = events) ---
+# -- conformance cases of docs/protocols.md §5 (assistant-transport: chunks = events) ---
 
 
 def test_conformance_at_canonical() -> None:

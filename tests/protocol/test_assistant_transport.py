@@ -1,4 +1,4 @@
-"""AssistantTransportDecoder on SSE bytes (PROTOCOLS.md 2.4.3, 2.4.4).
+"""AssistantTransportDecoder on SSE bytes (docs/protocols.md §2.4.3, 2.4.4).
 
 Besides hand-written bodies, the published Python encoder (assistant-stream
 0.0.36, ``AssistantTransportResponse``) is run in-process through

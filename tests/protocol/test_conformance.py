@@ -1,4 +1,4 @@
-"""The conformance cases of PROTOCOLS.md section 5, run through StreamParser.
+"""The conformance cases of docs/protocols.md §5, run through StreamParser.
 
 ``conformance.json`` is the spec's JSON block copied byte for byte (see
 :func:`extract_conformance_block`; ``test_conformance_file_is_verbatim``
@@ -12,7 +12,7 @@ partial message it carries.
 
 To refresh the copy after the spec changed::
 
-    python tests/protocol/test_conformance.py /path/to/PROTOCOLS.md
+    python tests/protocol/test_conformance.py /path/to/docs/protocols.md
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from assistant_ui.protocol.reading.parser import StreamParser
 
 HERE = Path(__file__).resolve().parent
 CASES_FILE = HERE / "conformance.json"
+# The shared spec these cases were extracted from (outside the repository;
+# the differential test checks the copy is current when it is reachable).
 SPEC = Path(os.environ.get("AUI_PROTOCOLS_MD", "/work/shared/docs/PROTOCOLS.md"))
 
 _BLOCK = re.compile(r"```json\n(.*?\n)```", re.DOTALL)
@@ -132,7 +134,7 @@ def test_all_forty_cases_are_present() -> None:
     assert len({case["id"] for case in CASES}) == 40
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="PROTOCOLS.md not reachable")
+@pytest.mark.skipif(not SPEC.exists(), reason="docs/protocols.md not reachable")
 def test_conformance_file_is_verbatim() -> None:
     block = extract_conformance_block(SPEC.read_text(encoding="utf-8"))
     assert CASES_FILE.read_text(encoding="utf-8") == block

@@ -1,4 +1,4 @@
-"""DataStreamDecoder on lines: events, paths, strict/lenient (PROTOCOLS.md 2.2, 3.3)."""
+"""DataStreamDecoder on lines: events, paths, strict/lenient (docs/protocols.md §2.2, 3.3)."""
 
 from __future__ import annotations
 

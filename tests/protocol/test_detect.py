@@ -1,4 +1,5 @@
-"""Encoding detection: headers, SSE first event, first line, bounded prefix (PROTOCOLS.md 2.8)."""
+"""Encoding detection: headers, SSE first event, first line, bounded prefix
+(docs/protocols.md §2.8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Byte framing: lines and SSE events, whatever the network chunking (PROTOCOLS.md 2.1, 2.3.1)."""
+"""Byte framing: lines and SSE events, whatever the network chunking
+(docs/protocols.md §2.1, 2.3.1)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui.errors import LineTooLongError
-from assistant_ui.protocol.reading.framing import (
+from assistant_ui.protocol.framing import (
     BOMStripper,
     Line,
     LineSplitter,

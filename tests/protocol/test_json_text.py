@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui._decoding import decode_stream
+from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol import json_text
 from assistant_ui.protocol.json_text import js_json_stringify, parse_json, parse_json_stdlib
 
@@ -17,7 +18,7 @@ from assistant_ui.protocol.json_text import js_json_stringify, parse_json, parse
 def _outcome(parse: Any, text: str) -> str:
     try:
         return "value " + repr(parse(text))  # repr tells 1 from 1.0 and -0.0 from 0.0
-    except (ValueError, RecursionError) as exc:
+    except (ValueError, RecursionError, StreamDecodeError) as exc:
         return f"error {type(exc).__name__}"
 
 

@@ -1,4 +1,4 @@
-"""Message normalisation and conversions (PROTOCOLS.md 1.3.1, 1.4.1, 1.5.1, 3.9).
+"""Message normalisation and conversions (docs/protocols.md §1.3.1, 1.4.1, 1.5.1, 3.9).
 
 Round trips prove that a conversion keeps everything the target shape can
 hold: ``from_x(to_x(m)) == m`` for our messages built only from what the

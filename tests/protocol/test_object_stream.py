@@ -1,4 +1,4 @@
-"""ObjectStreamDecoder (PROTOCOLS.md 2.6): each event is an array of state
+"""ObjectStreamDecoder (docs/protocols.md §2.6): each event is an array of state
 operations."""
 
 from __future__ import annotations

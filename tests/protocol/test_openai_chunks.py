@@ -1,4 +1,4 @@
-"""OpenAIChunkDecoder (PROTOCOLS.md 2.6), including the bytes of the
+"""OpenAIChunkDecoder (docs/protocols.md §2.6), including the bytes of the
 published Python ``OpenAIStreamResponse`` captured through ASGITransport."""
 
 from __future__ import annotations

@@ -84,10 +84,32 @@ def test_plain_text_detected_and_streamed_before_the_body_ends() -> None:
 
 def test_detection_decides_on_a_short_body_at_close() -> None:
     p = parser(headers={"content-type": "text/plain"})
-    assert p.feed(b"Hi") == []  # no line ending yet: still sniffing
+    assert p.feed(b"b") == []  # could still be a "b:" frame: still sniffing
     p.close()
     assert p.encoding == "plain-text"
-    assert text_parts(p.message) == ["Hi"]
+    assert text_parts(p.message) == ["b"]
+
+
+def test_plain_text_streams_before_its_first_newline() -> None:
+    # "Hi" cannot begin a data-stream frame nor an NDJSON line: plain text
+    # at once, each piece as it comes, a split character held whole.
+    p = parser(headers={"content-type": "text/plain"})
+    first = p.feed(b"Hi")
+    assert p.encoding == "plain-text"
+    assert [e.text_delta for e in first if isinstance(e, TextDelta)] == ["Hi"]
+    second = p.feed(b" caf\xc3")
+    assert [e.text_delta for e in second if isinstance(e, TextDelta)] == [" caf"]
+    assert text_parts(p.message) == ["Hi caf"]
+    p.feed(b"\xa9")
+    assert text_parts(p.message) == ["Hi café"]
+
+
+def test_held_bytes_reach_the_partial_message_when_the_body_breaks() -> None:
+    p = parser(headers={"content-type": "text/plain"})
+    assert p.feed(b"a") == []  # could still be "aui-...:"
+    p.fail({"type": "incomplete", "reason": "cancelled"})
+    assert text_parts(p.message) == ["a"]
+    assert p.message["status"] == {"type": "incomplete", "reason": "cancelled"}
 
 
 def test_strict_error_carries_line_offset_encoding_and_partial_message() -> None:
@@ -428,7 +450,7 @@ async def test_streamed_plain_text_is_detected() -> None:
     assert text_parts(p.message) == ["0: not a frame ✓"]
 
 
-# --- continuing a UIMessage (submit-message, PROTOCOLS.md 3.9) ---------------
+# --- continuing a UIMessage (submit-message, docs/protocols.md §3.9) ---------------
 
 PREVIOUS_UI_MESSAGE: dict[str, Any] = {
     "id": "a1",

@@ -1,4 +1,4 @@
-"""parse_partial_json: the table of PROTOCOLS.md 3.5, garbage verdicts checked
+"""parse_partial_json: the table of docs/protocols.md §3.5, garbage verdicts checked
 against the reference, and properties over generated JSON."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant_ui.protocol.reading.partial_json import PartialJSONCompleter, parse_partial_json
+from assistant_ui.errors import StreamDecodeError
+from assistant_ui.protocol.partial_json import PartialJSONCompleter, parse_partial_json
 
 UNCHANGED = "<unchanged>"
 
-# PROTOCOLS.md 3.5, verbatim (input argsText -> args; "<unchanged>" = no value).
+# docs/protocols.md §3.5, verbatim (input argsText -> args; "<unchanged>" = no value).
 SPEC_TABLE: list[tuple[str, Any]] = [
     ("", {}),
     (" ", UNCHANGED),
@@ -103,9 +104,9 @@ def test_long_string_value_is_handled_in_one_pass() -> None:
     assert value == {"s": "ab\n" * 50_000}
 
 
-def test_deep_nesting_gives_no_value_instead_of_crashing() -> None:
-    value, ok = parse_partial_json("[" * 100_000)
-    assert (value, ok) == (None, False)
+def test_deep_nesting_is_a_typed_decode_error_instead_of_a_crash() -> None:
+    with pytest.raises(StreamDecodeError, match="nested deeper than"):
+        parse_partial_json("[" * 100_000)
 
 
 # -- properties ------------------------------------------------------------

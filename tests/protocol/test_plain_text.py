@@ -1,4 +1,4 @@
-"""Plain text replies (PROTOCOLS.md 2.5): one text part, any split."""
+"""Plain text replies (docs/protocols.md §2.5): one text part, any split."""
 
 from __future__ import annotations
 

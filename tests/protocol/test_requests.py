@@ -1,4 +1,4 @@
-"""Request bodies per runtime (PROTOCOLS.md 1.3, 1.4, 1.5, 1.7): keys, order,
+"""Request bodies per runtime (docs/protocols.md §1.3, 1.4, 1.5, 1.7): keys, order,
 absent keys, and the examples of the spec reproduced exactly."""
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from assistant_ui.protocol.decoders.object_stream import ObjectStreamDecoder
 from assistant_ui.protocol.decoders.openai_chunks import OpenAIChunkDecoder
 from assistant_ui.protocol.decoders.sse_json import MISSING_DONE, SSEJSONDecoder, error_text
 from assistant_ui.protocol.decoders.ui_message_stream import UIMessageStreamDecoder
+from assistant_ui.protocol.framing import SSEEvent
 from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.reading.framing import SSEEvent
 
 DECODERS: list[type[SSEJSONDecoder]] = [
     UIMessageStreamDecoder,

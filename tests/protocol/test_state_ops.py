@@ -1,4 +1,4 @@
-"""State operations: the table of PROTOCOLS.md 3.10 in both modes, error
+"""State operations: the table of docs/protocols.md §3.10 in both modes, error
 texts, immutability of inputs, and the copy-on-write tree."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.reading.state_ops import StateTree, apply_operations, copy_json
 
-# PROTOCOLS.md 3.10, verbatim: seed state, operations, strict result, lenient result.
+# docs/protocols.md §3.10, verbatim: seed state, operations, strict result, lenient result.
 SPEC_TABLE: list[tuple[Any, list[dict[str, Any]], Any, Any]] = [
     (None, [{"type": "set", "path": [], "value": {"a": 1}}], {"a": 1}, {"a": 1}),
     (None, [{"type": "set", "path": ["a", "b"], "value": 1}], {"a": {"b": 1}}, {"a": {"b": 1}}),

@@ -1,4 +1,4 @@
-"""The sync-server request body (PROTOCOLS.md 1.6), on plain data."""
+"""The sync-server request body (docs/protocols.md §1.6), on plain data."""
 
 from __future__ import annotations
 

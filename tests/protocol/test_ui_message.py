@@ -1,5 +1,5 @@
 """UIMessageAccumulator, ui_message_to_parts and set_tool_output
-(PROTOCOLS.md 3.9, 1.4.2), checked against what ``ai`` 7 builds."""
+(docs/protocols.md §3.9, 1.4.2), checked against what ``ai`` 7 builds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""UIMessageStreamDecoder on SSE bytes (PROTOCOLS.md 2.3, 3.3)."""
+"""UIMessageStreamDecoder on SSE bytes (docs/protocols.md §2.3, 3.3)."""
 
 from __future__ import annotations
 

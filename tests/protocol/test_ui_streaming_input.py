@@ -1,5 +1,5 @@
 """The AI SDK UIMessage of tool calls still streaming their input, from SSE
-bytes (PROTOCOLS.md 3.9; facts from the AI SDK's processUIMessageStream)."""
+bytes (docs/protocols.md §3.9; facts from the AI SDK's processUIMessageStream)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""A thread's conversation and the frontend tool loop (issue 5), sans-IO.
+"""A thread's conversation and the frontend tool loop, sans-IO.
 
-Strategy (STYLE.md 7, httpx ``auth_flow``): :class:`Conversation` holds
+Strategy (the pattern of httpx's ``auth_flow``): :class:`Conversation` holds
 the pure state of one thread: the messages in our parts shape, the AI SDK's
 own UIMessages, the assistant-transport state and command queue, the
 tools. Its ``send``/``regenerate``/``edit``/``resume_tools`` methods return
@@ -18,7 +18,7 @@ exception the driver throws into the flow (a transport error, a cut
 stream, a cancel) is recorded on the conversation (the partial reply is
 kept, with an ``incomplete`` status) and raised again.
 
-The loop follows the reference runtimes (PROTOCOLS.md 1.3.2, 1.4.2, 1.5):
+The loop follows the reference runtimes (docs/protocols.md §1.3.2, 1.4.2, 1.5):
 after a reply, every tool call without a result is run if a local tool
 can answer it; the run continues only once *every* call has a result or a
 decision, and never beyond ``max_steps`` requests (the message then ends
@@ -38,6 +38,8 @@ helpers), :mod:`.bodies` (request bodies), :mod:`.drivers` (the I/O) and
 """
 
 from assistant_ui._conversation.drivers import (
+    FlowRun,
+    ReplySource,
     RequestCallback,
     aiter_flow,
     iter_flow,
@@ -78,6 +80,8 @@ __all__ = [
     "SendResult",
     "ToolCall",
     "ToolOutcome",
+    "FlowRun",
+    "ReplySource",
     "aiter_flow",
     "iter_flow",
     "merge_reply",

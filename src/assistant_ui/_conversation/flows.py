@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Generator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Unpack, cast
 
+from assistant_ui._attachments import (
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    Attachments,
+    message_attachments,
+)
 from assistant_ui._conversation.history import History
 from assistant_ui._conversation.steps import (
     DEFAULT_MAX_STEPS,
@@ -24,15 +29,15 @@ from assistant_ui._conversation.steps import (
     ToolOutcome,
 )
 from assistant_ui._conversation.tool_calls import calls_to_answer, run_continues, to_tools
+from assistant_ui._http.request import RequestOptions
 from assistant_ui._tools.tool import Tool, ToolReply
 from assistant_ui.errors import InvalidRequestError, UsageError
 from assistant_ui.protocol.ids import new_id
 from assistant_ui.protocol.requests.bodies import tool_definitions
 from assistant_ui.protocol.requests.messages import add_message_command, normalize_message
 from assistant_ui.protocol.requests.runtimes import RequestInputs, runtime_named
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack  # typing has it from 3.11 only
+from assistant_ui.protocol.usage import add_usage
+from assistant_ui.types import AssistantStreamMessage, ThreadMessage, Usage
 
 __all__ = ["Conversation"]
 
@@ -73,6 +78,10 @@ class Conversation(History):
         run_config: ``{"custom": ...}`` (data-stream ``runConfig``, AI SDK
             ``metadata``).
         body: extra keys merged into every body.
+        max_attachment_bytes: the size limit of one attachment of
+            ``send``/``edit`` (default 20 MiB; ``None``: no limit). A larger
+            one raises :class:`~assistant_ui.errors.AttachmentTooLargeError`
+            before anything is sent.
     """
 
     def __init__(
@@ -93,10 +102,13 @@ class Conversation(History):
         config: dict[str, Any] | None = None,
         run_config: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
+        max_attachment_bytes: int | None = DEFAULT_MAX_ATTACHMENT_BYTES,
     ) -> None:
         spec = runtime_named(runtime)
         if max_steps < 1:
             raise InvalidRequestError("must be at least 1", field="max_steps")
+        if max_attachment_bytes is not None and max_attachment_bytes < 0:
+            raise InvalidRequestError("must not be negative", field="max_attachment_bytes")
         self.thread_id = thread_id or (new_id() if spec.generates_thread_id else None)
         self.tools = to_tools(tools)
         self.system = system
@@ -109,6 +121,7 @@ class Conversation(History):
         self.config = config
         self.run_config = run_config
         self.body = body
+        self.max_attachment_bytes = max_attachment_bytes
         self._initial_state = copy.deepcopy(state)
         self.in_flight = False
         self._queued_in_flight = 0
@@ -137,17 +150,24 @@ class Conversation(History):
 
     # -- flows ---------------------------------------------------------------
 
-    def send(self, content: Any, **options: Unpack[RunOptions]) -> Flow:
+    def send(
+        self, content: Any, *, attachments: Attachments | None = None, **options: Unpack[RunOptions]
+    ) -> Flow:
         """Flow: append a user message (a string, parts or a message) and run.
 
+        ``attachments``: files sent with it (paths, bytes, binary files,
+        ``(name, data[, mime_type])`` tuples, :class:`~assistant_ui.Attachment`),
+        as image or file parts of the message's ``attachments``.
+
         Before anything is sent, tool calls a cancelled run left without a
-        result are closed (PROTOCOLS.md 4.1), so the history is valid.
+        result are closed (docs/protocols.md §4.1), so the history is valid.
         """
         _check_options("send", options)
         settings = self._new_run(**options)  # checks come before the history changes
         message = self._with_id(normalize_message(content, role="user", field="content"))
         if message["role"] != "user":
             raise InvalidRequestError("send() takes a user message", field="content.role")
+        self._attach(message, attachments)
         self._repair_dangling()
         parent = self._messages[-1]["id"] if self._messages else None
         self._messages.append(message)
@@ -159,12 +179,20 @@ class Conversation(History):
             settings=settings,
         )
 
-    def edit(self, message_id: str, content: Any, **options: Unpack[RunOptions]) -> Flow:
+    def edit(
+        self,
+        message_id: str,
+        content: Any,
+        *,
+        attachments: Attachments | None = None,
+        **options: Unpack[RunOptions],
+    ) -> Flow:
         """Flow: replace user message ``message_id`` by ``content`` (a new
         message with a new id on a new branch: everything after the edited
         message is dropped) and run. The assistant-transport shape says
         which message it replaces (``sourceId``) and where the branch
-        starts (``parentId``)."""
+        starts (``parentId``). ``attachments`` as for :meth:`send` (the
+        edited message's own attachments are not kept)."""
         _check_options("edit", options)
         settings = self._new_run(**options)
         index = self._index_of(message_id)
@@ -173,6 +201,7 @@ class Conversation(History):
         message = normalize_message(content, role="user", field="content")
         message.pop("id", None)
         message = self._with_id(message)
+        self._attach(message, attachments)
         parent = self._messages[index - 1]["id"] if index > 0 else None
         del self._messages[index:]
         self._messages.append(message)
@@ -183,6 +212,15 @@ class Conversation(History):
             source_id=message_id,
             settings=settings,
         )
+
+    def _attach(self, message: Message, attachments: Attachments | None) -> None:
+        """Adds the entries of ``attachments`` after the message's own
+        (files are read and checked here, before anything is sent)."""
+        if attachments is None:
+            return
+        entries = message_attachments(attachments, self.max_attachment_bytes)
+        if entries:
+            message["attachments"] = [*(message.get("attachments") or ()), *entries]
 
     def regenerate(self, **options: Unpack[RunOptions]) -> Flow:
         """Flow: drop the last assistant reply and ask again."""
@@ -246,6 +284,7 @@ class Conversation(History):
         system: str | None = None,
         run_config: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
+        **request: Unpack[RequestOptions],
     ) -> RunSettings:
         """The settings of a new run: the call's options over the
         conversation's. Everything that can fail on bad input is checked
@@ -264,7 +303,8 @@ class Conversation(History):
             max_steps=steps,
             system=system if system is not None else self.system,
             run_config=run_config if run_config is not None else self.run_config,
-            body={**(self.body or {}), **(body or {})},
+            body={**(self.body or {}), **(body or {}), **request.pop("extra_body", {})},
+            request=request,
         )
 
     def _flow(
@@ -282,6 +322,8 @@ class Conversation(History):
         continuing = trigger == "continue"
         assistant_id = self._messages[-1]["id"] if continuing else self._new_id()
         requests = 0
+        usage: dict[str, Any] = {}
+        finish_reason: str | None = None
         try:
             if user is not None and self.spec.user_messages_as_commands:
                 command = add_message_command(user, parent_id=parent_id, source_id=source_id)
@@ -313,6 +355,8 @@ class Conversation(History):
                     self._live = None
                 if not isinstance(reply, Reply):
                     raise UsageError(f"a SendRequest step is answered with a Reply, got {reply!r}")
+                usage = add_usage(usage, reply.usage)
+                finish_reason = reply.finish_reason or finish_reason
                 message = self._store_reply(base, reply, assistant_id)
                 assistant_id = message["id"]
                 continuing = True
@@ -325,10 +369,12 @@ class Conversation(History):
         finally:
             self.in_flight = False
         result = SendResult(
-            message=copy.deepcopy(self._messages[-1]),
-            messages=self.messages,
+            message=cast("AssistantStreamMessage", copy.deepcopy(self._messages[-1])),
+            messages=cast("list[ThreadMessage]", self.messages),
             state=copy.deepcopy(self.state),
             requests=requests,
+            usage=cast("Usage", usage) if usage else None,
+            finish_reason=finish_reason,
         )
         self.last_result = result
         return result
@@ -391,5 +437,7 @@ class Conversation(History):
             encoding=self.encoding,
             initial_state=copy.deepcopy(self.state) if uses_state else None,
             strict=self.strict,
-            path=self.path,
+            options=RequestOptions(path=self.path, **settings.request)
+            if self.path is not None
+            else settings.request,
         )

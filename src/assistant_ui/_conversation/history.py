@@ -5,11 +5,11 @@ queued commands, and how replies, tool outcomes and failures change them.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
+from assistant_ui._concurrency import is_cancellation
 from assistant_ui._conversation.merging import (
     merge_reply,
     merge_ui_message,
@@ -26,6 +26,7 @@ from assistant_ui.protocol.requests.messages import (
     normalize_messages,
 )
 from assistant_ui.protocol.requests.runtimes import runtime_named
+from assistant_ui.protocol.requests.sync_server import check_encodable_depth
 
 __all__ = ["History"]
 
@@ -85,6 +86,10 @@ class History:
         self._live = source
 
     def _apply_outcome(self, message: Message, outcome: ToolOutcome) -> None:
+        # Every tool result enters the history here (tools and by hand).
+        if outcome.reply is not None:
+            check_encodable_depth(outcome.reply.result, field="result")
+            check_encodable_depth(outcome.reply.artifact, field="artifact")
         part, reply = record_outcome(message, outcome)
         if self.spec.keeps_ui_messages:
             update_ui_part(self._ui.setdefault(message["id"], ui_message_for(message)), part)
@@ -145,7 +150,7 @@ class History:
 
     def _repair_dangling(self) -> None:
         """Closes tool calls a cancelled or stopped run left open, as the
-        runtimes do before the next user message (PROTOCOLS.md 1.3.1 rule 5,
+        runtimes do before the next user message (docs/protocols.md §1.3.1 rule 5,
         4.1): data-stream and command shapes get the error result
         ``{"error": "Tool call was not completed"}``, the AI SDK shape
         ``output-error`` with its own text."""
@@ -179,7 +184,7 @@ class History:
             return
         message = self._messages[-1]
         status = message.get("status") or {}
-        if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt, GeneratorExit)):
+        if is_cancellation(exc) or isinstance(exc, (KeyboardInterrupt, GeneratorExit)):
             if status.get("type") in ("running", "requires-action", None):
                 message["status"] = dict(_CANCELLED)
             if self.spec.drops_commands_on_cancel:

@@ -28,7 +28,7 @@ _CALL_OUTCOME_KEYS: Final = (
 def merge_reply(base: Message | None, reply: Message, message_id: str) -> Message:
     """The assistant message after a continuation: ``reply``'s parts appended
     to ``base``'s, metadata lists appended, state and status replaced
-    (PROTOCOLS.md 1.3.2, 3.9). A reply part for a tool call ``base``
+    (docs/protocols.md §1.3.2, 3.9). A reply part for a tool call ``base``
     already holds (a result for an approved server tool) updates that call
     instead of adding a nameless one."""
     reply = copy.deepcopy(reply)

@@ -3,11 +3,16 @@ what a run produces (see :mod:`assistant_ui._conversation`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Generator, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Final, TypedDict
 
+from assistant_ui._http.request import RequestOptions
+from assistant_ui._reply import ReplyView
 from assistant_ui._tools.tool import Tool, ToolReply
+from assistant_ui.protocol.encodings import EncodingName
+from assistant_ui.protocol.requests.runtimes import RuntimeName
+from assistant_ui.types import AssistantStreamMessage, JSONValue, ThreadMessage, Usage
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
@@ -33,7 +38,7 @@ requests instead, which works with servers that send no step frames."""
 
 Message = dict[str, Any]
 
-"""The AI SDK runtime's error text for a call left unanswered (PROTOCOLS.md 4.1)."""
+"""The AI SDK runtime's error text for a call left unanswered (docs/protocols.md §4.1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +50,15 @@ class SendRequest:
         encoding: force this reply encoding (``None`` detects it).
         initial_state: the state the reply's state operations start from.
         strict: decode exactly as the reference.
-        path: endpoint path (``None``: the client's chat path).
+        options: the run's request options (``path``, ``timeout``,
+            ``extra_headers``, ...; ``extra_body`` is already in ``body``).
     """
 
     body: dict[str, Any]
     encoding: str | None = None
     initial_state: Any = None
     strict: bool = False
-    path: str | None = None
+    options: RequestOptions = field(default_factory=lambda: RequestOptions())
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +69,14 @@ class Reply:
         message: the decoded assistant message of this one response.
         ui_message: the AI SDK UIMessage, when the reply was a UI message
             stream and the stream exposes it.
+        usage: the token usage the server reported for this response.
+        finish_reason: the finish reason the server sent.
     """
 
     message: Message
     ui_message: Message | None = None
+    usage: dict[str, Any] | None = None
+    finish_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,35 +134,33 @@ class ToolOutcome:
 
 
 @dataclass(slots=True)
-class SendResult:
+class SendResult(ReplyView):
     """What a ``send`` (or ``regenerate``, ``edit``, ...) produced.
+
+    It reads the reply as :class:`~assistant_ui.ChatResponse` does
+    (``output_text``, ``reasoning``, ``tool_calls``, ``sources``,
+    ``status``), over every request of the run.
 
     Attributes:
         message: the assistant message, over every request of the run.
-        messages: the conversation afterwards.
+        messages: the conversation afterwards (can be sent back as it is).
         state: the thread state afterwards.
         requests: how many requests the run made.
+        usage: the token usage of the run, added up over its requests.
+        finish_reason: the last finish reason the server sent.
     """
 
-    message: Message
-    messages: list[Message]
-    state: Any = None
+    message: AssistantStreamMessage
+    messages: list[ThreadMessage]
+    state: JSONValue = None
     requests: int = 0
-
-    @property
-    def status(self) -> dict[str, Any]:
-        """The message status (PROTOCOLS.md 3.6)."""
-        return dict(self.message.get("status") or {})
+    usage: Usage | None = None
+    finish_reason: str | None = None
 
     @property
     def text(self) -> str:
-        """All text parts joined (reasoning excluded)."""
-        return "".join(p.get("text", "") for p in self.message["parts"] if p.get("type") == "text")
-
-    @property
-    def tool_calls(self) -> list[dict[str, Any]]:
-        """The tool-call parts of the message."""
-        return [p for p in self.message["parts"] if p.get("type") == "tool-call"]
+        """The older name of :attr:`output_text`."""
+        return self.output_text
 
 
 Step = SendRequest | RunTools
@@ -171,6 +179,7 @@ class RunSettings:
         run_config: ``{"custom": ...}`` (data-stream ``runConfig``, AI SDK
             ``metadata``).
         body: extra keys merged into every body.
+        request: the transport options of every request of the run.
     """
 
     tools: dict[str, Tool]
@@ -178,14 +187,53 @@ class RunSettings:
     system: str | None
     run_config: dict[str, Any] | None
     body: dict[str, Any]
+    request: RequestOptions = field(default_factory=lambda: RequestOptions())
 
 
-class RunOptions(TypedDict, total=False):
+class ConversationOptions(TypedDict, total=False):
+    """The options of a kept conversation (``client.threads(id, ...)``).
+
+    Keys: ``messages`` (a history to start from, either shape), ``tools``
+    (``@assistant_ui.tool`` functions, ``Tool`` objects or seed tool dicts),
+    ``approve`` (approval callback), ``system``, ``max_steps``, ``state``
+    (the initial assistant-transport state), ``path`` (endpoint override),
+    ``call_settings``, ``config``, ``run_config``, ``body`` (extra body keys),
+    ``max_attachment_bytes`` (the size limit of one attachment; ``None``: none).
+    """
+
+    messages: Iterable[Any] | None
+    tools: Any
+    approve: ApprovalCallback | None
+    system: str | None
+    max_steps: int
+    state: Any
+    path: str | None
+    call_settings: dict[str, Any] | None
+    config: dict[str, Any] | None
+    run_config: dict[str, Any] | None
+    body: dict[str, Any] | None
+    max_attachment_bytes: int | None
+
+
+class ThreadOptions(ConversationOptions, total=False):
+    """The options of ``client.threads(id, ...)``: the conversation's, and
+    ``runtime`` (default: the client's), ``encoding`` (force the reply
+    encoding) and ``strict`` (decode exactly as the reference does)."""
+
+    runtime: RuntimeName
+    encoding: EncodingName | None
+    strict: bool
+
+
+class RunOptions(RequestOptions, total=False):
     """The per-call options of ``send``, ``edit``, ``regenerate`` and
     ``resume_tools``; each overrides the conversation's for that run.
 
     Keys: ``tools`` (added to the conversation's), ``max_steps``,
-    ``system``, ``run_config``, ``body`` (merged into the conversation's).
+    ``system``, ``run_config``, ``extra_body`` (merged into the
+    conversation's ``body``; ``body`` is its older name), and the request
+    options of every request of the run (``timeout``, ``extra_headers``,
+    ``extra_query``, ``max_retries``, ``path``).
     """
 
     tools: Any

@@ -1,5 +1,5 @@
 """Tool calls in an assistant message: which are open, which this side can
-answer, recording an answer, and whether the run goes on (PROTOCOLS.md
+answer, recording an answer, and whether the run goes on (docs/protocols.md
 1.3.2, 1.4.2, 1.5). Pure functions on our parts shape."""
 
 from __future__ import annotations

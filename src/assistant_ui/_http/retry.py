@@ -16,11 +16,12 @@ import email.utils
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Final
 
 import httpx
 
+from assistant_ui._logging import logger
 from assistant_ui.errors import APIConnectionError, APIStatusError
 
 __all__ = [
@@ -83,8 +84,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now if now is not None else datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now if now is not None else datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -106,6 +107,26 @@ def retry_delay(
         now: the current time, for an HTTP-date ``Retry-After``.
         rand: a number in [0, 1) for the jitter.
     """
+    delay = _delay(error, attempt, policy, now, rand)
+    if delay is not None:
+        # The error's message is already free of credentials (the transport
+        # boundary redacts it); a status error's body excerpt is not content
+        # of the conversation, but is kept out of INFO all the same.
+        reason = f"status {error.status_code}" if isinstance(error, APIStatusError) else str(error)
+        logger.info(
+            "retrying in %.2fs (resend %d of %d) after %s: %s",
+            delay, attempt + 1, policy.max_retries, type(error).__name__, reason,
+        )  # fmt: skip
+    return delay
+
+
+def _delay(
+    error: BaseException,
+    attempt: int,
+    policy: RetryPolicy,
+    now: datetime | None,
+    rand: Callable[[], float],
+) -> float | None:
     if attempt >= policy.max_retries or not is_retryable(error):
         return None
     if isinstance(error, APIStatusError):

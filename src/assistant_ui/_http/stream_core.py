@@ -1,33 +1,37 @@
 """The I/O-free half of a streamed request: :class:`StreamCore`.
 
-It holds the request description, the parser and everything decoded, and
-makes every decision (what a status, a content type, a transport error, an
-empty body or a cancel means); :class:`~assistant_ui._http.streams.ChatStream`
-and :class:`~assistant_ui._http.streams.AsyncChatStream` only move bytes.
+A stream has three jobs, in three places: what is sent and resent
+(:class:`~assistant_ui._http.request.StreamRequest`), reading and deciding
+(here: the parser, everything decoded, and what a status, a content type, a
+transport error, an empty body or a cancel means), and what is handed back
+(:mod:`assistant_ui._http.outcome`). :class:`~assistant_ui.ChatStream` and
+:class:`~assistant_ui.AsyncChatStream` only move bytes.
 """
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, suppress
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from assistant_ui._http.retry import RetryPolicy, retry_delay
+from assistant_ui._http.limits import BufferLimits
+from assistant_ui._http.outcome import chat_response, final_message, remote_stream_error
+from assistant_ui._http.request import StreamRequest
+from assistant_ui._http.response import ChatResponse
+from assistant_ui._http.socket_watch import blocked_stream
 from assistant_ui._http.transport import (
-    HeadersOption,
-    request_headers,
     status_error,
     transport_errors,
 )
-from assistant_ui._response import ChatResponse
 from assistant_ui.errors import (
     AssistantUIError,
+    BodyTooLargeError,
     IncompleteStreamError,
     RemoteStreamError,
-    StreamDecodeError,
     StreamError,
     StreamInterruptedError,
     UsageError,
@@ -38,11 +42,37 @@ from assistant_ui.protocol.leniency import WarningSink
 if TYPE_CHECKING:
     from assistant_ui.protocol.reading.parser import StreamParser
 
-__all__ = ["StreamCore"]
+__all__ = ["END_GRACE", "SendCancelled", "StreamCore"]
 
 _CANCELLED: Final = {"type": "incomplete", "reason": "cancelled"}
 
-# Media types that mean "a document, not a stream" (PROTOCOLS.md 2.8 rule 5).
+END_GRACE: Final = 0.25
+"""Seconds the rest of a body is still read once its end marker arrived
+(normally only the end of the chunked body, which keeps the connection
+reusable); a server that sends nothing more has its connection closed."""
+
+# Status of the placeholder response of a stream cancelled before any reply
+# (no HTTP response exists): 499, "client closed request".
+_NO_REPLY_STATUS: Final = 499
+
+
+class SendCancelled(Exception):
+    """Raised inside httpx's send (from the trace hook) to abandon a request
+    that was cancelled before its response headers arrived."""
+
+
+# Trace events at which a cancelled request is abandoned (httpcore closes the
+# connection it was using, since that exchange cannot finish).
+_ABANDON_AT: Final = frozenset(
+    {
+        "http11.send_request_headers.started",
+        "http11.receive_response_headers.complete",
+        "http2.send_request_headers.started",
+        "http2.receive_response_headers.complete",
+    }
+)
+
+# Media types that mean "a document, not a stream" (docs/protocols.md §2.8 rule 5).
 _JSON_SUFFIX: Final = "+json"
 
 
@@ -60,44 +90,38 @@ class StreamCore:
     only move bytes.
 
     Args:
-        url: the endpoint (relative to the client's ``base_url``).
-        body: the encoded JSON request body.
-        headers: the user's header option (mapping or callable).
+        request: what is sent, and the retry policy.
         encoding: force a reply encoding instead of detecting it.
+        default_encoding: what detection falls back to (the runtime's).
         initial_state: the assistant-transport state the reply starts from.
         strict: decode exactly as the reference (see the decoders).
         keep_body: keep the raw body and every event (for ``chat()``).
         registry: the set of in-flight streams of the thread, for cancel.
-        method: ``"POST"`` for a run, ``"GET"`` for a resume (no body).
         resume_of: the interrupted stream this one resumes: its parser goes
             on, and the replayed body's first ``resume_of.received`` bytes
-            (already decoded) are skipped (PROTOCOLS.md 4.2 step 4).
+            (already decoded) are skipped (docs/protocols.md §4.2 step 4).
         on_stream_id: told the reply's ``x-resumable-stream-id`` when a
             reply arrives, and ``None`` once the reply ended naturally.
-        retry: when to resend a request that failed before its body
-            (:mod:`assistant_ui._http.retry`); ``None`` never resends.
     """
 
     def __init__(
         self,
+        request: StreamRequest,
         *,
-        url: str,
-        body: bytes,
-        headers: HeadersOption,
         encoding: str | None = None,
+        default_encoding: str = "data-stream",
         initial_state: Any = None,
         strict: bool = False,
         keep_body: bool = False,
         registry: set[StreamCore] | None = None,
-        method: str = "POST",
         resume_of: StreamCore | None = None,
         on_stream_id: Callable[[str | None, StreamCore], None] | None = None,
-        retry: RetryPolicy | None = None,
+        limits: BufferLimits | None = None,
     ) -> None:
-        self.url = url
-        self.body = body
-        self.headers = headers
+        self.request = request
+        self.limits = limits if limits is not None else BufferLimits()
         self.encoding = encoding
+        self.default_encoding = default_encoding
         self.initial_state = initial_state
         self.strict = strict
         self.keep_body = keep_body
@@ -115,12 +139,21 @@ class StreamCore:
         self.finished = False
         self.closed = False
         self._is_text: dict[int, bool] = {}
-        self.method = method
-        self.retry = retry
-        self.attempts = 0
         self.on_stream_id = on_stream_id
         self.stream_id: str | None = None
         self.status_before_interrupt: dict[str, Any] | None = None
+        self.sent: httpx.Request | None = None
+        """The request of the last attempt, once built."""
+        # Cancel before the reply: a sleeping backoff waits on this event, an
+        # async send or sleep registers how to interrupt it, and the network
+        # stream of a connection opened for this request (seen through the
+        # trace hook) is shut down so that a blocked header read returns.
+        self._wake = threading.Event()
+        self._aborters: list[Callable[[], None]] = []
+        self._pending_stream: Any = None
+        self.sender: int | None = None
+        """The thread sending a sync attempt, while it is being sent."""
+        self._lock = threading.Lock()
         # Bytes of the replay that the interrupted stream already decoded.
         self.skip = 0
         if resume_of is not None and resume_of.parser is not None:
@@ -132,21 +165,16 @@ class StreamCore:
 
     # -- request and response -------------------------------------------
 
-    def build_request(
-        self, client: httpx.Client | httpx.AsyncClient, user_headers: dict[str, str]
-    ) -> httpx.Request:
-        """The request (a POST run or a GET resume), with the resolved user headers."""
-        if self.method == "GET":
-            with transport_errors(self.url):
-                return client.build_request("GET", self.url, headers=dict(user_headers))
-        with transport_errors(self.url):
-            return client.build_request(
-                "POST", self.url, content=self.body, headers=request_headers(user_headers)
-            )
+    def enter(self) -> None:
+        """The stream is entered: from now on ``cancel()`` reaches it, while
+        it connects, waits for headers or sleeps before a retry."""
+        if self.registry is not None:
+            self.registry.add(self)
 
     def attach(self, response: httpx.Response) -> None:
         """Takes a 2xx response whose body is about to be streamed."""
         self.response = response
+        self._pending_stream = None
         if self.registry is not None:
             self.registry.add(self)
         if self.parser is None and (
@@ -161,6 +189,79 @@ class StreamCore:
         if self.cancelled:
             _shutdown(response)
 
+    def cancelled_before_reply(self) -> None:
+        """Settles a stream cancelled before any reply arrived: its message
+        is the empty message with status ``incomplete``/``cancelled``."""
+        self.cancelled = True
+        self.finished = True
+        if self.parser is None:
+            self.parser = _new_parser(self, None)
+        self._interrupt(dict(_CANCELLED))
+
+    @property
+    def complete(self) -> bool:
+        """The body carried its encoding's end marker: the message is whole
+        whatever the connection does next."""
+        return self.parser is not None and self.parser.finished
+
+    # -- cancel hooks for the shells --------------------------------------
+
+    def sleep(self, delay: float) -> bool:
+        """Sleeps ``delay`` seconds before a retry (sync); ``True`` when a
+        cancel cut the sleep short."""
+        return self._wake.wait(delay)
+
+    def on_abort(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Calls ``callback`` on a cancel (at once if already cancelled);
+        returns the function that unregisters it."""
+        with self._lock:
+            self._aborters.append(callback)
+            cancelled = self.cancelled
+        if cancelled:
+            callback()
+
+        def remove() -> None:
+            with self._lock:
+                if callback in self._aborters:
+                    self._aborters.remove(callback)
+
+        return remove
+
+    def trace(self, name: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook for a sync request: remembers the socket of
+        a connection opened for it (so a cancel can shut it down while the
+        headers are awaited) and abandons a cancelled request.
+
+        Raises:
+            SendCancelled: the stream was cancelled.
+        """
+        if name == "connection.connect_tcp.complete":
+            with self._lock:
+                self._pending_stream = info.get("return_value")
+                cancelled = self.cancelled
+            if cancelled:
+                _shutdown_stream(self._pending_stream)
+        elif self.cancelled and name in _ABANDON_AT:
+            raise SendCancelled
+
+    def new_attempt(self, request: httpx.Request) -> None:
+        """One attempt is about to be sent: forget the previous attempt's
+        connection (it may serve another stream by now)."""
+        with self._lock:
+            self._pending_stream = None
+        self.sent = request
+
+    def cut(self) -> None:
+        """Shuts the connection down (a server holding it open after the end
+        marker); a blocked read returns at once."""
+        if self.response is not None and not self.closed:
+            _shutdown(self.response)
+
+    def placeholder_response(self) -> httpx.Response:
+        """What ``response`` is for a stream cancelled before any reply."""
+        request = self.sent or httpx.Request(self.request.method, self.request.url)
+        return httpx.Response(_NO_REPLY_STATUS, request=request)
+
     @property
     def http(self) -> httpx.Response:
         """The attached response."""
@@ -171,26 +272,36 @@ class StreamCore:
     def errors(self) -> AbstractContextManager[None]:
         """The exception boundary for every httpx call of this stream."""
         return transport_errors(
-            self.url, mid_stream=self.mid_stream if self.response is not None else None
+            self.request.url, mid_stream=self.mid_stream if self.response is not None else None
         )
 
-    def retry_delay(self, error: AssistantUIError) -> float | None:
-        """Seconds to wait before resending after a failure that happened
-        before any body byte was read, or ``None`` to raise it; counts the
-        resend."""
-        if self.retry is None:
-            return None
-        delay = retry_delay(error, self.attempts, self.retry)
-        if delay is not None:
-            self.attempts += 1
-        return delay
+    def body_limited(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        """The body pieces; a body over the limit fails the stream (partial message kept)."""
+        try:
+            yield from pieces
+        except BodyTooLargeError as exc:
+            self._failed(exc)
+            raise
 
-    def status_error(self, response: httpx.Response) -> AssistantUIError:
-        """The typed error for a non-2xx response whose body was read."""
-        if self.method == "GET" and response.status_code == 404 and self.on_stream_id:
+    async def abody_limited(self, pieces: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        """The async twin of :meth:`body_limited`."""
+        try:
+            async for piece in pieces:
+                yield piece
+        except BodyTooLargeError as exc:
+            self._failed(exc)
+            raise
+
+    def status_error(
+        self, response: httpx.Response, body: bytes | None = None, truncated: bool = False
+    ) -> AssistantUIError:
+        """The typed error for a non-2xx response whose body was read (up to a cap)."""
+        if self.request.method == "GET" and response.status_code == 404 and self.on_stream_id:
             # An unknown or expired stream id will never resume: forget it.
             self.on_stream_id(None, self)
-        return status_error(response, response.content)
+        return status_error(
+            response, response.content if body is None else body, truncated=truncated
+        )
 
     # -- the byte loop ----------------------------------------------------
 
@@ -223,7 +334,7 @@ class StreamCore:
         """Events that close the message once the body has ended.
 
         Raises:
-            IncompleteStreamError: the body was empty (PROTOCOLS.md 1.2) or
+            IncompleteStreamError: the body was empty (docs/protocols.md §1.2) or
                 ended before its end marker.
             RemoteStreamError: the same, after an error frame (reported first).
         """
@@ -258,7 +369,7 @@ class StreamCore:
 
     def _interrupt(self, status: dict[str, Any]) -> None:
         # A cancel or a broken connection. A resumable run may be resumed
-        # with this same parser (PROTOCOLS.md 4.2 step 4), so it stays open:
+        # with this same parser (docs/protocols.md §4.2 step 4), so it stays open:
         # only the message status says what happened, and the status it had
         # is kept for the resume to restore.
         parser = self.parser
@@ -272,7 +383,7 @@ class StreamCore:
         parser.accumulator.set_status(status)
 
     def _failed(self, exc: StreamError) -> None:
-        # A fatal decode error is a runtime-level error status (PROTOCOLS 3.6)
+        # A fatal decode error is a runtime-level error status (docs/protocols.md §3.6)
         # unless the server's own error frame already set one.
         self.finished = True
         if self.parser is not None and self.remote_error is None:
@@ -288,7 +399,8 @@ class StreamCore:
 
     def mid_stream(self, exc: httpx.HTTPError) -> AssistantUIError | None:
         """What a transport error while reading the body means."""
-        if self.cancelled:
+        if self.cancelled or self.complete:
+            # A cancel, or the connection closed after the end marker.
             return None
         self.finished = True
         if self.remote_error is not None:
@@ -319,11 +431,24 @@ class StreamCore:
     def abort(self) -> None:
         """Cancels the stream from any thread or task: marks it cancelled and
         shuts its socket down so that a blocked read returns at once."""
-        if self.finished or self.closed:
+        if self.finished or self.closed or self.complete:
             return
-        self.cancelled = True
+        with self._lock:
+            self.cancelled = True
+            aborters = list(self._aborters)
+            pending = self._pending_stream
+        self._wake.set()
+        for callback in aborters:
+            callback()
         if self.response is not None:
             _shutdown(self.response)
+            return
+        if pending is not None:
+            _shutdown_stream(pending)
+        sender = self.sender
+        if sender is not None:
+            # A sync send blocked on a pooled connection: wake its thread.
+            _shutdown_stream(blocked_stream(sender))
 
     def detach(self) -> httpx.Response | None:
         """Marks the stream closed (a cancel if it had not finished) and
@@ -358,15 +483,8 @@ class StreamCore:
 
     def remote_stream_error(self) -> RemoteStreamError:
         """The error frame the server sent, as an exception with the partial message."""
-        event = self.remote_error
-        assert event is not None
-        return RemoteStreamError(
-            event.text or "unknown error",
-            code=event.code or "unknown",
-            severity=event.severity,
-            partial_message=self.current_message,
-            state=self.state,
-        )
+        assert self.remote_error is not None
+        return remote_stream_error(self.remote_error, self.current_message, self.state)
 
     def final_message(self) -> dict[str, Any]:
         """The finished message.
@@ -375,15 +493,9 @@ class StreamCore:
             RemoteStreamError: the server sent an error frame.
             StreamDecodeError: the reply was a JSON document, not a stream.
         """
-        if self.parser is None:
-            raise StreamDecodeError(
-                "the server answered with a document, not a stream; read it with "
-                "chat().json() or stream.response",
-                encoding="json",
-            )
-        if self.remote_error is not None and not self.cancelled:
+        if self.parser is not None and self.remote_error is not None and not self.cancelled:
             raise self.remote_stream_error()
-        return self.parser.message
+        return final_message(self.parser)
 
     def to_response(self) -> ChatResponse:
         """The :class:`ChatResponse` of a finished stream.
@@ -391,22 +503,15 @@ class StreamCore:
         Raises:
             RemoteStreamError: the server sent an error frame.
         """
-        assert self.response is not None
         if self.remote_error is not None and not self.cancelled:
             raise self.remote_stream_error()
-        parser = self.parser
-        acc = parser.accumulator if parser is not None else None
-        return ChatResponse(
-            self.response,
+        return chat_response(
+            self.response if self.response is not None else self.placeholder_response(),
             b"".join(self.chunks),
-            message=parser.message if parser is not None else None,
+            self.parser,
             state=self.state,
-            encoding=parser.encoding if parser is not None else ("json" if self.chunks else None),
             events=self.events,
-            usage=acc.usage if acc is not None else None,
-            finish_reason=acc.finish_reason if acc is not None else None,
             warnings=self.warnings.messages,
-            ui_message=parser.ui_message if parser is not None else None,
         )
 
 
@@ -414,12 +519,14 @@ def _error_status(message: str, *, code: str = "unknown") -> dict[str, Any]:
     return {"type": "incomplete", "reason": "error", "error": {"code": code, "message": message}}
 
 
-def _new_parser(core: StreamCore, response: httpx.Response) -> StreamParser:
+def _new_parser(core: StreamCore, response: httpx.Response | None) -> StreamParser:
     from assistant_ui.protocol.reading.parser import StreamParser
 
     return StreamParser(
         encoding=core.encoding,
-        headers=response.headers,
+        default_encoding=core.default_encoding,
+        max_line_bytes=core.limits.max_line_bytes,
+        headers=response.headers if response is not None else None,
         initial_state=core.initial_state,
         strict=core.strict,
         warnings=core.warnings,
@@ -430,7 +537,10 @@ def _shutdown(response: httpx.Response) -> None:
     # Closing a socket does not wake a read blocked on it in another thread;
     # shutting it down does (the read sees end of file). In-process
     # transports have no socket: those streams stop at the next chunk.
-    stream = response.extensions.get("network_stream")
+    _shutdown_stream(response.extensions.get("network_stream"))
+
+
+def _shutdown_stream(stream: Any) -> None:
     sock = stream.get_extra_info("socket") if stream is not None else None
     if sock is not None:
         with suppress(OSError):

@@ -1,242 +1,250 @@
-"""JSON schemas for tool arguments from Python signatures and docstrings
-(PROTOCOLS.md 1.7): type hints to JSON Schema, argument descriptions from
-Google ``Args:`` sections or Sphinx ``:param x:`` lines, and the converters
-that turn JSON arguments back into the annotated types."""
+"""Tool arguments on pydantic (docs/protocols.md §1.7).
+
+One pydantic model is built from a function's signature: its JSON schema is
+the tool's ``parameters``, and validating a call's arguments against it
+checks and converts them (strings to dates, dicts to dataclasses, values to
+enums, ``Annotated`` constraints) before the function runs, so the schema
+the model is shown and the checks its arguments pass come from one source.
+
+The schema is pydantic's with two changes, which keep the shape the earlier
+hand-written schemas had:
+
+- no ``title`` keys: pydantic makes them up from field and class names, so
+  they repeat what the schema already says and cost the model tokens (an
+  explicit ``Field(title=...)`` goes too: one rule, no guessing);
+- nested models, dataclasses, TypedDicts and enums are inlined instead of a
+  ``$ref`` into ``$defs``: a ``$ref`` beside other keys (the ``description``
+  a parameter gets) is not read alike by every provider (OpenAI's client
+  unravels it before sending). Only recursive types keep a ``$defs`` entry.
+
+On Python 3.11 pydantic reads ``typing_extensions.TypedDict``, not
+``typing.TypedDict``; the UsageError for the latter says so.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import inspect
-import re
-import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, Union
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pydantic
+from pydantic.fields import FieldInfo
 
 from assistant_ui.errors import UsageError
 
-__all__ = ["is_pydantic_model", "parse_docstring", "schema_from_signature"]
-
-_SECTION = re.compile(
-    r"^\s*(Args|Arguments|Parameters|Params|Returns?|Raises|Yields|Examples?|Notes?)\s*:\s*$"
-)
-_GOOGLE_ARG = re.compile(r"^\s*\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
-_SPHINX_ARG = re.compile(r"^\s*:param\s+(?:[^:]*\s)?(\w+)\s*:\s*(.*)$")
-
-
-def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
-    """The summary (text before the first section) and argument docs."""
-    summary: list[str] = []
-    args: dict[str, str] = {}
-    section: str | None = None
-    current: str | None = None
-    for line in doc.splitlines():
-        sphinx = _SPHINX_ARG.match(line)
-        if sphinx:
-            current = sphinx.group(1)
-            args[current] = sphinx.group(2).strip()
-            section = "sphinx"
-            continue
-        if section == "sphinx" and line.lstrip().startswith(":"):
-            current = None  # another field (:returns:, :raises:) ends the argument
-            continue
-        heading = _SECTION.match(line)
-        if heading:
-            section = heading.group(1).lower()
-            current = None
-            continue
-        if section is None:
-            summary.append(line)
-        elif section in ("args", "arguments", "parameters", "params"):
-            match = _GOOGLE_ARG.match(line)
-            indent = len(line) - len(line.lstrip())
-            if match and (current is None or indent <= _arg_indent(doc, current)):
-                current = match.group(1)
-                args[current] = match.group(2).strip()
-            elif current is not None and line.strip():
-                args[current] = f"{args[current]} {line.strip()}".strip()
-        elif section == "sphinx" and current is not None and line.strip():
-            args[current] = f"{args[current]} {line.strip()}".strip()
-    paragraphs = re.split(r"\n\s*\n", "\n".join(summary).strip())
-    text = "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
-    return text, args
-
-
-def _arg_indent(doc: str, name: str) -> int:
-    for line in doc.splitlines():
-        if re.match(rf"^\s*\*{{0,2}}{re.escape(name)}\s*(?:\([^)]*\))?\s*:", line):
-            return len(line) - len(line.lstrip())
-    return 0
+__all__ = [
+    "ArgumentModel",
+    "InvalidArguments",
+    "is_pydantic_model",
+    "tool_schema",
+    "validation_problems",
+]
 
 
 def is_pydantic_model(obj: Any) -> bool:
-    """``obj`` is a pydantic (v2) model class (checked by shape: pydantic is optional)."""
-    return (
-        isinstance(obj, type)
-        and hasattr(obj, "model_json_schema")
-        and hasattr(obj, "model_validate")
-    )
+    """``obj`` is a pydantic model class."""
+    return isinstance(obj, type) and issubclass(obj, pydantic.BaseModel)
 
 
-def schema_from_signature(
-    function: Callable[..., Any], arg_docs: Mapping[str, str]
-) -> tuple[dict[str, Any], dict[str, Callable[[Any], Any]]]:
-    """The JSON schema of ``function``'s arguments (descriptions from
-    ``arg_docs``), and per argument the converter from JSON to its type.
+class ArgumentModel:
+    """The arguments of a function as one pydantic model.
 
-    Raises:
-        UsageError: an annotation that has no JSON schema.
+    Attributes:
+        model: the pydantic model; each field is aliased to its parameter's
+            name (so names such as ``json`` or ``model_config`` are fine).
+        parameters: its JSON schema, the tool's ``parameters``.
     """
-    signature = inspect.signature(function)
-    try:
-        hints = typing.get_type_hints(function, include_extras=True)
-    except Exception:  # unresolvable forward references: fall back to raw annotations
-        hints = {}
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    converters: dict[str, Callable[[Any], Any]] = {}
-    defs: dict[str, Any] = {}
-    for param in signature.parameters.values():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            continue
-        if param.kind is param.POSITIONAL_ONLY:
-            raise UsageError(
-                f"tool parameter {param.name!r} is positional-only; tools take keywords"
+
+    __slots__ = ("_aliases", "_extra", "_names", "model", "parameters")
+
+    def __init__(self, function: Callable[..., Any], descriptions: Mapping[str, str]) -> None:
+        """Builds the model of ``function``'s keyword arguments; a parameter's
+        description comes from its ``Annotated`` metadata, else from
+        ``descriptions`` (the docstring's).
+
+        Raises:
+            UsageError: a positional-only parameter, a type hint that cannot
+                be resolved, or one pydantic has no JSON schema for.
+        """
+        name = str(getattr(function, "__name__", "tool"))
+        fields: dict[str, Any] = {}
+        self._names: dict[str, str] = {}
+        self._extra = False
+        for index, param in enumerate(_signature(function, name).parameters.values()):
+            if param.kind is param.VAR_POSITIONAL:
+                continue
+            if param.kind is param.VAR_KEYWORD:
+                self._extra = True  # undeclared arguments pass through to **kwargs
+                continue
+            if param.kind is param.POSITIONAL_ONLY:
+                raise UsageError(
+                    f"tool parameter {param.name!r} is positional-only; tools take keywords"
+                )
+            annotation = Any if param.annotation is param.empty else param.annotation
+            default = ... if param.default is param.empty else param.default
+            description = _own_description(annotation, descriptions.get(param.name))
+            field_name = f"arg{index}"
+            # description=None would erase a Field(description=) of the hint
+            info = (
+                pydantic.Field(default, alias=param.name, description=description)
+                if description
+                else pydantic.Field(default, alias=param.name)
             )
-        annotation = hints.get(param.name, param.annotation)
-        schema = _schema_for(annotation, defs, f"parameter {param.name!r}")
-        if param.name in arg_docs and "description" not in schema:
-            schema = {**schema, "description": arg_docs[param.name]}
-        if param.default is param.empty:
-            required.append(param.name)
-        elif _is_json_scalar(param.default):
-            schema = {**schema, "default": param.default}
-        properties[param.name] = schema
-        converter = _converter_for(annotation)
-        if converter is not None:
-            converters[param.name] = converter
-    parameters: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        parameters["required"] = required
-    parameters["additionalProperties"] = False
-    if defs:
-        parameters["$defs"] = defs
-    return parameters, converters
-
-
-def _is_json_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
-def _converter_for(annotation: Any) -> Callable[[Any], Any] | None:
-    """Turns JSON arguments into the annotated Python type, where it differs."""
-    base = _strip_annotated(annotation)
-    if is_pydantic_model(base):
-        return typing.cast(Callable[[Any], Any], base.model_validate)
-    if isinstance(base, type) and issubclass(base, enum.Enum):
-        return typing.cast(Callable[[Any], Any], base)
-    if isinstance(base, type) and dataclasses.is_dataclass(base):
-        cls = base
-        return lambda value: cls(**value) if isinstance(value, Mapping) else value
-    return None
-
-
-def _strip_annotated(annotation: Any) -> Any:
-    if typing.get_origin(annotation) is typing.Annotated:
-        return typing.get_args(annotation)[0]
-    return annotation
-
-
-_SCALARS: dict[Any, dict[str, Any]] = {
-    str: {"type": "string"},
-    int: {"type": "integer"},
-    float: {"type": "number"},
-    bool: {"type": "boolean"},
-    type(None): {"type": "null"},
-    None: {"type": "null"},
-}
-
-
-def _schema_for(annotation: Any, defs: dict[str, Any], where: str) -> dict[str, Any]:
-    if isinstance(annotation, str):
-        raise UsageError(
-            f"{where}: cannot resolve the type hint {annotation!r} (define the type at module "
-            "level) or pass schema="
-        )
-    if annotation is inspect.Parameter.empty or annotation is Any or annotation is object:
-        return {}
-    if annotation in _SCALARS:
-        return dict(_SCALARS[annotation])
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is typing.Annotated:
-        schema = _schema_for(args[0], defs, where)
-        notes = [a for a in args[1:] if isinstance(a, str)]
-        return {**schema, "description": " ".join(notes)} if notes else schema
-    if origin is Literal:
-        schema = {"enum": list(args)}
-        kinds = {type(a) for a in args}
-        if len(kinds) == 1 and next(iter(kinds)) in _SCALARS:
-            schema = {**_SCALARS[next(iter(kinds))], **schema}
-        return schema
-    if origin is Union or origin is types.UnionType:
-        options = [_schema_for(a, defs, where) for a in args]
-        if all(set(o) == {"type"} and isinstance(o["type"], str) for o in options):
-            return {"type": [o["type"] for o in options]}
-        return {"anyOf": options}
-    if origin in (list, Sequence, set, frozenset, typing.Sequence) or annotation in (list, set):
-        items = _schema_for(args[0], defs, where) if args else {}
-        return {"type": "array", "items": items} if items else {"type": "array"}
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": _schema_for(args[0], defs, where)}
-        return {
-            "type": "array",
-            "prefixItems": [_schema_for(a, defs, where) for a in args],
-            "minItems": len(args),
-            "maxItems": len(args),
+            fields[field_name] = (annotation, info)
+            self._names[field_name] = param.name
+        self._aliases = frozenset(self._names.values())
+        try:
+            # The model keeps pydantic's default config: a config here would
+            # also apply inside the stdlib dataclasses and TypedDicts of the
+            # parameters. Unknown top-level arguments are refused in bind().
+            # __module__: pydantic resolves forward references left inside
+            # the hints (list["Node"]) in the function's module
+            self.model: type[pydantic.BaseModel] = pydantic.create_model(
+                name, __module__=str(getattr(function, "__module__", None) or __name__), **fields
+            )
+            self.parameters: dict[str, Any] = tool_schema(self.model.model_json_schema())
+        except (pydantic.PydanticUserError, pydantic.PydanticUndefinedAnnotation) as exc:
+            raise _which_parameter(fields, self._names, exc) from exc
+        if not self._extra:
+            self.parameters["additionalProperties"] = False
+        # pydantic sorts keywords; the definition reads better in the usual order
+        first = ("type", "properties", "required", "additionalProperties")
+        self.parameters = {
+            **{k: self.parameters[k] for k in first if k in self.parameters},
+            **self.parameters,
         }
-    if origin in (dict, Mapping) or annotation is dict:
-        if len(args) == 2 and args[1] is not Any:
-            return {"type": "object", "additionalProperties": _schema_for(args[1], defs, where)}
-        return {"type": "object"}
-    if isinstance(annotation, type):
-        return _schema_for_class(annotation, defs, where)
-    raise UsageError(f"{where}: no JSON schema for type hint {annotation!r}; pass schema=")
+
+    def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The keyword arguments for the function: ``args`` validated and
+        converted to the annotated types.
+
+        Raises:
+            InvalidArguments: the arguments do not match the parameters.
+        """
+        unknown = {k: v for k, v in args.items() if k not in self._aliases}
+        problems = [] if self._extra else [f"{k}: unexpected argument" for k in unknown]
+        try:
+            instance = self.model.model_validate(dict(args))
+        except pydantic.ValidationError as exc:
+            raise InvalidArguments([*validation_problems(exc), *problems]) from exc
+        if problems:
+            raise InvalidArguments(problems)
+        kwargs = {param: getattr(instance, field) for field, param in self._names.items()}
+        return {**kwargs, **unknown} if self._extra else kwargs
 
 
-def _schema_for_class(cls: type, defs: dict[str, Any], where: str) -> dict[str, Any]:
-    if issubclass(cls, enum.Enum):
-        values = [m.value for m in cls]
-        schema: dict[str, Any] = {"enum": values}
-        kinds = {type(v) for v in values}
-        if len(kinds) == 1 and next(iter(kinds)) in _SCALARS:
-            schema = {**_SCALARS[next(iter(kinds))], **schema}
-        return schema
-    if is_pydantic_model(cls):
-        schema = dict(cls.model_json_schema(ref_template="#/$defs/{model}"))  # type: ignore[attr-defined]
-        defs.update(schema.pop("$defs", {}))
-        return schema
-    if typing.is_typeddict(cls):
-        hints = typing.get_type_hints(cls, include_extras=True)
-        required_keys = getattr(cls, "__required_keys__", frozenset(hints))
-        properties = {k: _schema_for(v, defs, f"{where}.{k}") for k, v in hints.items()}
-        out: dict[str, Any] = {"type": "object", "properties": properties}
-        required = [k for k in hints if k in required_keys]
-        if required:
-            out["required"] = required
+class InvalidArguments(ValueError):
+    """A call's arguments do not match; one problem per argument.
+
+    Attributes:
+        problems: ``"<argument path>: <what is wrong>"`` lines.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def validation_problems(exc: pydantic.ValidationError) -> list[str]:
+    """pydantic's errors as ``"<argument path>: <message>"`` lines."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in error["loc"]) or "arguments"
+        problems.append(f"{where}: {error['msg']}")
+    return problems
+
+
+def _signature(function: Callable[..., Any], name: str) -> inspect.Signature:
+    """The signature with string annotations (``from __future__ import
+    annotations``) evaluated; works for partials and callable objects too."""
+    inspect.signature(function)  # a callable without a signature fails as it always did
+    try:
+        return inspect.signature(function, eval_str=True)
+    except Exception as exc:  # NameError for a type defined inside a function, and kin
+        raise UsageError(
+            f"tool {name!r}: cannot resolve the type hints ({exc}); define the types at "
+            "module level or pass schema="
+        ) from exc
+
+
+def _own_description(annotation: Any, documented: str | None) -> str | None:
+    """The description to set on the field: none if the ``Annotated`` hint
+    has a ``Field(description=)`` (pydantic applies it, and a description
+    set here would override it), else its plain strings (the
+    ``Annotated[int, "what it is"]`` convention), else ``documented``."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return documented
+    metadata = typing.get_args(annotation)[1:]
+    if any(isinstance(m, FieldInfo) and m.description for m in metadata):
+        return None
+    notes = [m for m in metadata if isinstance(m, str)]
+    return " ".join(notes) or documented
+
+
+def _which_parameter(
+    fields: Mapping[str, Any], names: Mapping[str, str], exc: Exception
+) -> UsageError:
+    for field_name, (annotation, _) in fields.items():
+        try:
+            pydantic.TypeAdapter(annotation).json_schema()
+        except Exception:
+            return UsageError(
+                f"parameter {names[field_name]!r}: no JSON schema for type hint "
+                f"{annotation!r}; pass schema= ({exc})"
+            )
+    return UsageError(f"no JSON schema for the tool's parameters; pass schema= ({exc})")
+
+
+_DEFS = "#/$defs/"
+# Keywords whose values are data, not schemas: never read as references.
+_DATA_KEYWORDS = frozenset({"const", "default", "enum", "examples"})
+# Keywords whose values map names to schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
+
+
+def tool_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Pydantic's ``schema`` as a tool's parameters: without ``title`` keys,
+    and each ``$ref`` to its ``$defs`` replaced by the definition (the
+    referring node's own keys, such as ``description``, win); references
+    inside a recursive definition stay, with the definitions they need."""
+    defs: dict[str, Any] = schema.get("$defs", {})
+    kept: set[str] = set()
+
+    def walk(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [walk(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_DEFS) and ref[len(_DEFS) :] in defs:
+            name = ref[len(_DEFS) :]
+            if name in seen:  # recursive: only a reference can describe it
+                kept.add(name)
+                return {k: walk(v, seen) for k, v in node.items()}
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return walk({**defs[name], **siblings}, (*seen, name))
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$defs" or key == "title":
+                continue
+            if key == "discriminator" and isinstance(value, dict):
+                # its mapping names $defs entries, which are inlined now
+                out[key] = {k: v for k, v in value.items() if k != "mapping"}
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                # names (a property may be called "title" or "default") to schemas
+                out[key] = {name: walk(sub, seen) for name, sub in value.items()}
+            else:
+                out[key] = value if key in _DATA_KEYWORDS else walk(value, seen)
         return out
-    if dataclasses.is_dataclass(cls):
-        hints = typing.get_type_hints(cls, include_extras=True)
-        properties = {}
-        required = []
-        for f in dataclasses.fields(cls):
-            properties[f.name] = _schema_for(hints.get(f.name, Any), defs, f"{where}.{f.name}")
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                required.append(f.name)
-        out = {"type": "object", "properties": properties}
-        if required:
-            out["required"] = required
-        return out
-    raise UsageError(f"{where}: no JSON schema for type {cls.__name__}; pass schema=")
+
+    out: dict[str, Any] = walk(schema, ())
+    # A kept definition may itself refer to others: keep what it needs, with
+    # its own name as seen so its self-references stay references.
+    pending = sorted(kept)
+    while pending:
+        name = pending.pop()
+        before = set(kept)
+        out.setdefault("$defs", {})[name] = walk(defs[name], (name,))
+        pending.extend(sorted(kept - before))
+    return out

@@ -1,21 +1,22 @@
-"""Python functions as frontend tools (PROTOCOLS.md 1.7, issue 5).
+"""Python functions as frontend tools (docs/protocols.md §1.7).
 
 ``@tool`` (or :meth:`Tool.from_function`) turns a sync or async function
 into a :class:`Tool`: a name, a description, a JSON schema for its
 arguments, and the function that runs when the assistant calls it. The
 schema comes, in order of preference, from an explicit ``schema=`` (a dict
-or a pydantic model class), or from the function's type hints, with
-argument descriptions taken from its docstring (Google ``Args:`` sections
-or Sphinx ``:param x:`` lines).
+or a pydantic model class), or from the function's type hints through one
+pydantic model of its parameters (:mod:`assistant_ui._tools.schema`), with
+descriptions taken from its docstring (Google, NumPy or reST style).
 
-Running a tool never raises for the tool's own failures: an exception
-becomes an error result (``{"error": "<message>"}``, ``isError``), which is
-what the model is shown, as the reference runtimes do.
+Arguments are validated and converted to the annotated types before the
+function runs. Running a tool never raises for the call's own failures:
+invalid arguments and an exception of the function both become an error
+result (``{"error": "<message>"}``, ``isError``), which is what the model is
+shown, as the reference runtimes do.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import typing
@@ -23,10 +24,20 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
-from assistant_ui._tools.schema import is_pydantic_model, parse_docstring, schema_from_signature
+import pydantic
+
+from assistant_ui import _concurrency
+from assistant_ui._tools.docstrings import parse_docstring
+from assistant_ui._tools.schema import (
+    ArgumentModel,
+    InvalidArguments,
+    is_pydantic_model,
+    tool_schema,
+    validation_problems,
+)
 from assistant_ui.errors import UsageError
 
-__all__ = ["Tool", "ToolReply", "tool"]
+__all__ = ["Tool", "ToolArgumentsError", "ToolReply", "tool"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,11 +82,10 @@ class Tool:
     description: str | None = None
     needs_approval: bool = False
     provider_options: dict[str, Any] | None = None
-    # How JSON arguments become Python values; set by from_function.
-    _model: Any = field(default=None, repr=False, compare=False)
-    _converters: dict[str, Callable[[Any], Any]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # How JSON arguments become Python values; set by from_function: the
+    # model of the signature, or an explicit pydantic model class.
+    _arguments: ArgumentModel | None = field(default=None, repr=False, compare=False)
+    _model: type[pydantic.BaseModel] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_function(
@@ -94,10 +104,14 @@ class Tool:
             function: a sync or async function; its parameters are the
                 tool's arguments.
             name: defaults to the function's ``__name__``.
-            description: defaults to the docstring's first section.
-            schema: an explicit JSON schema dict, or a pydantic model class
-                (the function then receives one validated model instance if
-                it takes exactly one parameter, else the fields as keywords).
+            description: defaults to the docstring's short and long
+                description.
+            schema: an explicit JSON schema dict (sent as is; the arguments
+                reach the function unchecked), or a pydantic model class (its
+                schema as the signature's is shown: no titles, references
+                inlined; the function then receives one validated model
+                instance if it takes exactly one parameter, else the fields
+                as keywords).
             needs_approval: wait for an approval before running.
             provider_options: ``providerOptions`` of the definition.
 
@@ -107,27 +121,28 @@ class Tool:
         """
         if not callable(function):
             raise UsageError(f"a tool needs a callable, got {function!r}")
-        summary, arg_docs = parse_docstring(inspect.getdoc(function) or "")
+        docs = parse_docstring(inspect.getdoc(function) or "")
         model = None
-        converters: dict[str, Callable[[Any], Any]] = {}
+        arguments = None
         if schema is None:
-            parameters, converters = schema_from_signature(function, arg_docs)
+            arguments = ArgumentModel(function, docs.params)
+            parameters = arguments.parameters
         elif isinstance(schema, Mapping):
             parameters = dict(schema)
         elif is_pydantic_model(schema):
             model = schema
-            parameters = schema.model_json_schema()
+            parameters = tool_schema(schema.model_json_schema())
         else:
             raise UsageError(f"schema must be a dict or a pydantic model class, got {schema!r}")
         return cls(
             name=name or str(getattr(function, "__name__", "tool")),
             parameters=parameters,
             function=function,
-            description=description if description is not None else (summary or None),
+            description=description if description is not None else (docs.description or None),
             needs_approval=needs_approval,
             provider_options=provider_options,
+            _arguments=arguments,
             _model=model,
-            _converters=converters,
         )
 
     @property
@@ -136,7 +151,7 @@ class Tool:
         return _is_coroutine_function(self.function)
 
     def definition(self) -> dict[str, Any]:
-        """The entry of a request's ``tools`` object (PROTOCOLS.md 1.7)."""
+        """The entry of a request's ``tools`` object (docs/protocols.md §1.7)."""
         out: dict[str, Any] = {}
         if self.description:
             out["description"] = self.description
@@ -147,21 +162,35 @@ class Tool:
 
     def _bind(self, args: Mapping[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         if not isinstance(args, Mapping):
-            raise TypeError(f"tool arguments must be an object, got {type(args).__name__}")
-        if self._model is not None:
-            instance = self._model.model_validate(dict(args))
-            assert self.function is not None
-            if len(inspect.signature(self.function).parameters) == 1:
-                return (instance,), {}
-            return (), dict(instance)
-        kwargs = {
-            k: self._converters[k](v) if k in self._converters else v for k, v in args.items()
-        }
-        return (), kwargs
+            raise ToolArgumentsError(
+                f"invalid arguments for tool {self.name!r}: expected an object, "
+                f"got {type(args).__name__}"
+            )
+        try:
+            if self._arguments is not None:
+                return (), self._arguments.bind(args)
+            if self._model is not None:
+                try:
+                    instance = self._model.model_validate(dict(args))
+                except pydantic.ValidationError as exc:
+                    raise InvalidArguments(validation_problems(exc)) from exc
+                assert self.function is not None
+                if len(inspect.signature(self.function).parameters) == 1:
+                    return (instance,), {}
+                return (), dict(instance)
+        except InvalidArguments as exc:
+            raise ToolArgumentsError(
+                f"invalid arguments for tool {self.name!r}: {exc}", exc.problems
+            ) from exc
+        return (), dict(args)  # an explicit dict schema: the arguments as sent
 
     def call(self, args: Mapping[str, Any]) -> Any:
         """Runs a sync tool function with the call's arguments (exceptions
-        propagate; see :meth:`run`)."""
+        propagate; see :meth:`run`).
+
+        Raises:
+            ToolArgumentsError: the arguments do not match the parameters.
+        """
         if self.function is None:
             raise UsageError(f"tool {self.name!r} has no function to run")
         if self.is_async:
@@ -175,13 +204,14 @@ class Tool:
         if self.function is None:
             raise UsageError(f"tool {self.name!r} has no function to run")
         if not self.is_async:
-            return await asyncio.to_thread(self.call, args)
+            return await _concurrency.to_thread(self.call, args)
         positional, kwargs = self._bind(args)
         result = self.function(*positional, **kwargs)
         return await typing.cast(Awaitable[Any], result)
 
     def run(self, args: Mapping[str, Any]) -> ToolReply:
-        """Runs a sync tool; an exception becomes an error reply."""
+        """Runs a sync tool; invalid arguments or an exception become an
+        error reply."""
         try:
             return _as_reply(self.call(args))
         except UsageError:
@@ -190,7 +220,8 @@ class Tool:
             return error_reply(exc)
 
     async def arun(self, args: Mapping[str, Any]) -> ToolReply:
-        """Runs any tool; an exception becomes an error reply."""
+        """Runs any tool; invalid arguments or an exception become an error
+        reply."""
         try:
             return _as_reply(await self.acall(args))
         except UsageError:
@@ -204,6 +235,19 @@ class Tool:
         if self.function is None:
             raise UsageError(f"tool {self.name!r} has no function to run")
         return self.function(*args, **kwargs)
+
+
+class ToolArgumentsError(ValueError):
+    """A call's arguments do not match the tool's parameters; the message
+    names each argument and what is wrong with it.
+
+    Attributes:
+        problems: one ``"<argument path>: <what is wrong>"`` line each.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 def error_reply(exc: BaseException) -> ToolReply:

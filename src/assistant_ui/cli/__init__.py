@@ -13,13 +13,20 @@ just the answer; reasoning, tool calls, sources, errors and statuses go to
 stderr. On a terminal, with ``rich`` installed (extra ``[cli]``), they are
 styled; piped, the output is plain text.
 
+On a terminal, ``aui chat`` draws replies with rich (:mod:`.pretty`); the
+REPL (:mod:`.repl`) has line editing, history and slash commands (``/help``).
+
 Exit status: 0 on success, 1 on an error (one line on stderr; ``--debug``
 adds the traceback), 2 on a usage error, 1 after Ctrl-C in one-shot mode. In
 the REPL, Ctrl-C cancels the current run (the reply keeps what arrived) and
 returns to the prompt; Ctrl-D or ``/quit`` leaves.
 
-Modules: :mod:`.render` (output), :mod:`.chat`, :mod:`.decode_cmd` and
-:mod:`.demo_cmd` (one each per command, with its arguments), :mod:`.common`.
+Modules: :mod:`.render` (plain output), :mod:`.pretty` (rich output),
+:mod:`.chat`, :mod:`.decode_cmd` and :mod:`.demo_cmd` (one each per command,
+with its arguments), :mod:`.repl`, :mod:`.line_input` (the prompt),
+:mod:`.terminal` (Ctrl-C, typed-ahead keys, y/n questions),
+:mod:`.failures` (failure lines), :mod:`.tool_args` (``--tool``),
+:mod:`.common`.
 """
 
 from __future__ import annotations

@@ -8,31 +8,33 @@ this module only shows it.
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
+import sys
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from assistant_ui._redact import redact_url
 from assistant_ui.cli.common import (
     AddCommand,
     CLIError,
     add_header_option,
-    one_line,
     open_client,
     parse_headers,
 )
+from assistant_ui.cli.failures import cancelled_line, failure_line
 from assistant_ui.cli.render import EventRenderer, Output
-from assistant_ui.errors import AssistantUIError, StreamError
+from assistant_ui.cli.terminal import Interrupts, TypeAhead, ask_yes_no
+from assistant_ui.cli.turns import Chat, run_turn
+from assistant_ui.errors import StreamError
 from assistant_ui.protocol.encodings import ENCODING_NAMES as ENCODINGS
 from assistant_ui.protocol.requests.runtimes import RUNTIME_NAMES, runtime_named
 
 if TYPE_CHECKING:
-    from assistant_ui._conversation import Conversation
-    from assistant_ui._thread import ThreadClient
-    from assistant_ui.protocol.events import Event
+    from assistant_ui._conversation import ToolCall
 
-__all__ = ["Chat", "add_chat_command", "cmd_chat", "run_turn"]
+__all__ = ["add_chat_command", "cmd_chat"]
 
 
 def add_chat_command(add: AddCommand) -> None:
@@ -54,79 +56,14 @@ def add_chat_command(add: AddCommand) -> None:
     chat.add_argument("--system", metavar="TEXT", help="system prompt")
     chat.add_argument("--encoding", choices=ENCODINGS, help="force the reply encoding")
     chat.add_argument("--json", action="store_true", help="print events as JSON lines")
+    chat.add_argument(
+        "--tool", action="append", default=[], metavar="MODULE:FUNCTION",
+        help="a Python function the backend may call as a frontend tool (repeatable)",
+    )  # fmt: skip
+    chat.add_argument(
+        "--approve", action="store_true", help="ask y/n before each --tool function runs"
+    )
     chat.set_defaults(handler=cmd_chat)
-
-
-class Chat:
-    """One conversation with a backend: a thread whose kept conversation
-    (configured on the thread: runtime, system prompt, encoding, tools)
-    holds the history.
-
-    Args:
-        thread: the thread to talk on.
-    """
-
-    def __init__(self, thread: ThreadClient) -> None:
-        self.thread = thread
-
-    @property
-    def conversation(self) -> Conversation:
-        """The thread's conversation."""
-        return self.thread.conversation
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        """The conversation so far, in the library's parts shape."""
-        return self.thread.messages
-
-    def last_reply(self) -> dict[str, Any] | None:
-        """The last message, if it is the assistant's."""
-        messages = self.thread.messages
-        return messages[-1] if messages and messages[-1].get("role") == "assistant" else None
-
-    def cancel_on_server(self) -> None:
-        """Asks a sync-server backend to stop the run (the reply is already closed)."""
-        if self.conversation.spec.cancels_on_server:
-            # A courtesy: the connection is closed already, which stops most servers.
-            with contextlib.suppress(AssistantUIError):
-                self.thread.cancel_sync()
-
-
-def run_turn(
-    chat: Chat,
-    content: Any,
-    renderer: EventRenderer,
-    *,
-    should_stop: Callable[[Event], bool] | None = None,
-) -> dict[str, Any] | None:
-    """Sends ``content``, shows the reply live (tool loop included); returns it.
-
-    Ctrl-C stops the reply: the stream is closed, a sync-server backend is
-    asked to cancel, the partial reply is kept (status
-    ``incomplete``/``cancelled``) and ``KeyboardInterrupt`` propagates.
-    ``should_stop`` does the same from code, without the exception, when it
-    returns true for an event.
-    """
-    # Each response of a tool loop numbers its parts from 0 again.
-    events = chat.thread.send_stream_sync(content, on_request=lambda _: renderer.new_response())
-    try:
-        for event in events:
-            renderer.handle(event)
-            if should_stop is not None and should_stop(event):
-                events.close()  # the conversation keeps the partial reply
-                chat.cancel_on_server()
-                break
-    except KeyboardInterrupt:
-        events.close()
-        chat.cancel_on_server()
-        renderer.finish(chat.last_reply())
-        raise
-    except StreamError:
-        renderer.finish(chat.last_reply())
-        raise
-    message = chat.last_reply()
-    renderer.finish(message)
-    return message
 
 
 def _split_url(url: str, runtime: str) -> tuple[str, str]:
@@ -135,7 +72,7 @@ def _split_url(url: str, runtime: str) -> tuple[str, str]:
         url = "http://" + url  # "localhost:8000" is what people type
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CLIError(f"not an http(s) URL: {url!r} (try http://localhost:8000)")
+        raise CLIError(f"not an http(s) URL: {redact_url(url)!r} (try http://localhost:8000)")
     base = f"{parts.scheme}://{parts.netloc}"
     path = parts.path.rstrip("/")
     if parts.query:
@@ -145,48 +82,95 @@ def _split_url(url: str, runtime: str) -> tuple[str, str]:
     return base, path
 
 
+def _renderer(args: argparse.Namespace, out: Output, interrupts: Interrupts) -> Any:
+    """rich on a terminal (stdin, stdout and stderr), else plain lines."""
+    from assistant_ui.cli.line_input import interactive_terminal
+
+    if not args.json and not args.plain and interactive_terminal() and sys.stderr.isatty():
+        try:
+            from rich.console import Console
+        except ImportError:
+            pass
+        else:
+            from assistant_ui.cli.pretty import RichRenderer
+
+            return RichRenderer(Console(highlight=False), defer=interrupts.deferred)
+    return EventRenderer(out, json_lines=args.json)
+
+
+def _approver(
+    renderer: Any, interrupts: Interrupts, typeahead: TypeAhead | None
+) -> Callable[[ToolCall], bool]:
+    """Asks y/n before a tool runs (``--approve``), or when the backend asks."""
+    pretty = not isinstance(renderer, EventRenderer)
+
+    def approve(call: ToolCall) -> bool:
+        args = json.dumps(call.args, ensure_ascii=False)
+        if call.tool is None:
+            question = f"the backend asks to run {call.tool_name}({args}); allow?"
+        else:
+            question = f"run {call.tool_name}({args}) here?"
+
+        def before() -> None:
+            if pretty:
+                renderer.suspend()
+            else:
+                renderer.out.end_line()
+
+        return ask_yes_no(
+            question,
+            stdin=sys.stdin,
+            stdout=sys.stdout if pretty else sys.stderr,
+            interrupted=interrupts.event,
+            before=before,
+            typeahead=typeahead,
+        )
+
+    return approve
+
+
 def cmd_chat(args: argparse.Namespace, out: Output) -> int:
-    """Sends ``args.message`` (exit 1 if the reply is incomplete), or runs a REPL."""
+    """Sends ``args.message`` (exit 1 if the reply fails or is incomplete), or runs a REPL."""
+    from assistant_ui.cli.tool_args import load_tools
+
     base, path = _split_url(args.url, args.runtime)
     headers = parse_headers(args.header)
     thread_id = args.thread or f"aui-{uuid.uuid4().hex[:12]}"
+    tools = load_tools(args.tool, approve=args.approve)
+    interrupts = Interrupts()
+    renderer = _renderer(args, out, interrupts)
+    repl = args.message is None
+    # One-shot too: a y/n question polls the terminal, so Ctrl-C can end it.
+    typeahead = TypeAhead(sys.stdin)
     with open_client(base, headers, path) as client:
         thread = client.threads(
-            thread_id, runtime=args.runtime, system=args.system, encoding=args.encoding
+            thread_id,
+            runtime=args.runtime,
+            system=args.system,
+            encoding=args.encoding,
+            tools=tools,
+            approve=_approver(renderer, interrupts, typeahead),
         )
         chat = Chat(thread)
-        renderer = EventRenderer(out, json_lines=args.json)
-        if args.message is not None:
-            try:
-                message = run_turn(chat, args.message, renderer)
-            except KeyboardInterrupt:
-                return 1
-            # A reply that ended in an error chunk (or was cut short) fails the command.
-            status = (message or {}).get("status") or {}
-            return 1 if status.get("type") == "incomplete" else 0
-        return _repl(chat, renderer, out, args.url)
+        if not repl:
+            with interrupts.installed():
+                return _one_shot(chat, args.message, renderer)
+        from assistant_ui.cli.repl import Repl
+
+        return Repl(chat, renderer, interrupts, typeahead, url=args.url, plain=args.plain).run()
 
 
-def _repl(chat: Chat, renderer: EventRenderer, out: Output, url: str) -> int:
-    out.line(f"Chatting with {url} (thread {chat.thread.thread_id}).", "dim")
-    out.line("Ctrl-C stops a reply; Ctrl-D or /quit leaves.", "dim")
-    while True:
-        try:
-            text = input("you> ")
-        except EOFError:
-            out.end_line()
-            return 0
-        except KeyboardInterrupt:
-            out.print("")
-            continue
-        if text.strip() in ("/quit", "/exit"):
-            return 0
-        if not text.strip():
-            continue
-        try:
-            run_turn(chat, text, renderer)
-        except KeyboardInterrupt:
-            out.line("[cancelled]", "yellow")
-        except AssistantUIError as exc:
-            # A failed reply ends this turn, not the conversation.
-            out.line(f"error: {one_line(exc)}", "bold red")
+def _one_shot(chat: Chat, content: str, renderer: Any) -> int:
+    try:
+        message = run_turn(chat, content, renderer)
+    except KeyboardInterrupt:
+        renderer.line(cancelled_line(chat.last_reply()), "yellow")
+        return 1
+    except StreamError as exc:
+        line = failure_line(exc, chat.last_reply(), error_shown=renderer.error_shown)
+        if line:
+            renderer.line(line, "bold red")
+        return 1
+    # A reply that was cut short (or stopped by its status) fails the command.
+    status = (message or {}).get("status") or {}
+    return 1 if status.get("type") == "incomplete" else 0

@@ -32,8 +32,10 @@ class CLIError(Exception):
 
 
 def one_line(exc: BaseException) -> str:
-    """An exception's message on one line."""
-    text = str(exc) or type(exc).__name__
+    """An exception's message on one line (URLs without their userinfo)."""
+    from assistant_ui._redact import scrub
+
+    text = scrub(str(exc) or type(exc).__name__, ())
     return " ".join(text.split())
 
 

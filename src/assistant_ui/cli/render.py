@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant_ui.protocol.events import Event
 
-__all__ = ["EventRenderer", "Output", "message_text", "to_json"]
+__all__ = ["EventRenderer", "Output", "message_text", "new_results", "to_json"]
 
 
 class Output:
@@ -92,6 +92,7 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
 class _PartView:
     kind: str
     name: str = ""
+    call_id: str = ""
     args: list[str] = field(default_factory=list)
     shown: bool = False
 
@@ -113,11 +114,27 @@ class EventRenderer:
         self.out = out
         self.json_lines = json_lines
         self.parts: list[_PartView] = []
+        self.error_shown = False
+        self._results_shown: set[str] = set()
 
-    def new_response(self) -> None:
-        """A new response starts: its parts are numbered from 0 again."""
+    def line(self, text: str, style: str | None = None) -> None:
+        """One line of annotation (stderr)."""
+        self.out.line(text, style)
+
+    def new_response(self, message: dict[str, Any] | None = None) -> None:
+        """A new response starts: its parts are numbered from 0 again. The
+        results of tools this side ran for ``message`` are shown first."""
         self.out.end_line()
+        if message is not None and not self.json_lines:
+            self.show_local_results(message)
         self.parts.clear()
+
+    def show_local_results(self, message: dict[str, Any]) -> None:
+        """The results of tools run here, not shown yet."""
+        for part in new_results(message, self._results_shown):
+            label = "tool error" if part.get("isError") else "tool result"
+            name = part.get("toolName")
+            self.out.line(f"[{label}] {name} -> {to_json(part['result'])}", "green")
 
     def handle(self, event: Event) -> None:
         """Shows one event."""
@@ -139,7 +156,9 @@ class EventRenderer:
     def _on_part_start(self, event: Any) -> None:
         part = event.part
         kind = str(part.get("type"))
-        view = _PartView(kind, name=str(part.get("toolName", "")))
+        view = _PartView(
+            kind, name=str(part.get("toolName", "")), call_id=str(part.get("toolCallId", ""))
+        )
         self.parts.append(view)
         if kind == "reasoning":
             self.out.line("thinking:", "dim")
@@ -180,6 +199,8 @@ class EventRenderer:
         if view is None:
             return
         self._show_call(view)
+        if view.call_id:
+            self._results_shown.add(view.call_id)
         label = "tool error" if event.is_error else "tool result"
         self.out.line(f"[{label}] {view.name} -> {to_json(event.result)}", "green")
 
@@ -189,20 +210,41 @@ class EventRenderer:
         self.out.line(f"[approval] {name}: {to_json(event.approval)}", "magenta")
 
     def _on_error(self, event: Any) -> None:
+        self.error_shown = True
         self.out.line(f"[error] {event.text}", "bold red")
 
-    def finish(self, message: dict[str, Any] | None) -> None:
-        """Ends the reply: pending tool calls, the open line, an unusual status."""
+    def finish(self, message: dict[str, Any] | None, *, quiet: bool = False) -> None:
+        """Ends the reply: pending tool calls, the open line, and (unless
+        ``quiet``: a failure line follows) an unusual status or an empty reply."""
+        from assistant_ui.cli.failures import is_empty, status_line
+
         if self.json_lines:
             self.out.print(to_json({"type": "final-message", "message": message}))
             return
         for view in self.parts:
             self._show_call(view)
         self.out.end_line()
-        status = (message or {}).get("status") or {}
-        if status.get("type") not in (None, "complete"):
-            reason = f" ({status['reason']})" if status.get("reason") else ""
-            self.out.line(f"[{status['type']}{reason}]", "yellow")
+        if quiet:
+            return
+        if message is not None and is_empty(message):
+            self.out.line("(empty reply)", "dim")
+        line = status_line(message)
+        # The error frame was shown as it came: its status would say it twice.
+        if line and not (self.error_shown and "(error)" in line):
+            self.out.line(line, "yellow")
+
+
+def new_results(message: dict[str, Any], shown: set[str]) -> list[dict[str, Any]]:
+    """The tool-call parts of ``message`` with a result whose id is not in
+    ``shown`` (which gains them): results of tools run on this side."""
+    found = []
+    for part in message.get("parts") or []:
+        call_id = part.get("toolCallId")
+        is_result = part.get("type") == "tool-call" and "result" in part
+        if is_result and call_id and call_id not in shown:
+            shown.add(call_id)
+            found.append(part)
+    return found
 
 
 def message_text(message: dict[str, Any] | None) -> str:

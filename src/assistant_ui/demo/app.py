@@ -1,13 +1,14 @@
 """The demo backend as a Starlette app, built on the official assistant-stream.
 
 Every reply is produced by assistant-stream's ``create_run`` and encoded by
-its own encoders (``DataStreamResponse``, ``AssistantTransportResponse``,
+its own encoders (its data stream encoder, ``AssistantTransportResponse``,
 the resumable helpers); only the AI SDK UI message stream, which
-assistant-stream 0.0.36 cannot encode, uses :mod:`.ui_message_stream`.
+assistant-stream 0.0.36 cannot encode, uses :mod:`.ui_message_stream`, and
+the data stream gets the AI SDK's closing ``d:`` frame (:mod:`.data_stream`).
 This module builds the app and holds the chat routes; what every route
 shares is in :mod:`.backend`, the resumable routes in :mod:`.resumable`.
 
-Routes (any request flavour of PROTOCOLS.md section 1 is recognised from its
+Routes (any request flavour of docs/protocols.md §1 is recognised from its
 body, see :mod:`.turns`):
 
 ``POST /api/chat``
@@ -60,7 +61,7 @@ import math
 from collections.abc import Sequence
 
 from assistant_stream import AssistantStreamResponse, create_run
-from assistant_stream.serialization import AssistantTransportResponse, DataStreamResponse
+from assistant_stream.serialization import AssistantTransportResponse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -80,6 +81,7 @@ from assistant_ui.demo.backend import (
     prepare,
     record,
 )
+from assistant_ui.demo.data_stream import FinishingDataStreamEncoder
 from assistant_ui.demo.recording import DemoLog
 from assistant_ui.demo.turns import Turn
 
@@ -157,7 +159,7 @@ def _stream_response(backend: Backend, turn: Turn, encoding: str, delay: float) 
     stream = create_run(callback, state=copy.deepcopy(turn.state) if track_state else None)
     response: Response
     if encoding == "data-stream":
-        response = DataStreamResponse(stream)
+        response = AssistantStreamResponse(stream, FinishingDataStreamEncoder(), heartbeat=False)
     elif encoding == "assistant-transport":
         response = AssistantTransportResponse(stream)
     else:

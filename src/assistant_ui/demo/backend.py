@@ -15,10 +15,11 @@ from assistant_stream.resumable import (
     create_in_memory_resumable_stream_store,
     create_resumable_stream_context,
 )
-from assistant_stream.serialization import AssistantTransportEncoder, DataStreamEncoder
+from assistant_stream.serialization import AssistantTransportEncoder
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from assistant_ui.demo.data_stream import FinishingDataStreamEncoder
 from assistant_ui.demo.recording import DemoLog, RecordedRequest
 from assistant_ui.demo.script import RunStopped, ScriptOptions, run_script
 from assistant_ui.demo.turns import Turn, read_turn
@@ -195,7 +196,7 @@ def encoder_for(encoding: str, turn: Turn) -> Any:
         return UIMessageStreamEncoder(turn.message_id)
     if encoding == "assistant-transport":
         return AssistantTransportEncoder()
-    return DataStreamEncoder()
+    return FinishingDataStreamEncoder()
 
 
 def extra_headers(encoding: str) -> dict[str, str]:

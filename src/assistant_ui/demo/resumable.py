@@ -1,4 +1,4 @@
-"""The resumable routes of the demo backend (PROTOCOLS.md 4.2, 4.3): runs
+"""The resumable routes of the demo backend (docs/protocols.md §4.2, 4.3): runs
 that keep being produced when the client leaves, and their replays."""
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ async def _active_run(backend: Backend, thread_id: Any) -> str | None:
 
 @answers_bad_requests
 async def assistant_resume_state(request: Request) -> Response:
-    """Assistant-transport ``resumeStateApi`` (PROTOCOLS.md 4.3 step 1)."""
+    """Assistant-transport ``resumeStateApi`` (docs/protocols.md §4.3 step 1)."""
     body = await record(request)
     backend = backend_of(request)
     thread_id = body.get("threadId") if isinstance(body, dict) else None

@@ -11,9 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
-__all__ = ["BackgroundServer"]
+__all__ = ["GRACEFUL_TIMEOUT", "BackgroundServer"]
+
+#: Seconds open streams may go on after a stop is asked for; then their
+#: connections are cut, so clients see an interrupted stream, not a hang.
+GRACEFUL_TIMEOUT = 3.0
 
 # Long enough for a cold interpreter on a loaded 2-core CI machine.
 _STARTUP_TIMEOUT = 30.0
@@ -32,16 +36,32 @@ class BackgroundServer:
         host: interface to bind; loopback by default.
         port: port to bind; 0 picks a free one.
         log_level: uvicorn's log level.
+        graceful_timeout: seconds :meth:`stop` lets open streams go on
+            before their connections are cut.
     """
 
     def __init__(
-        self, app: Any, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+        graceful_timeout: float = GRACEFUL_TIMEOUT,
     ) -> None:
         import uvicorn
 
         self._config = uvicorn.Config(
-            app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            lifespan="off",
+            access_log=False,
+            # uvicorn's hint says int; it is an asyncio timeout, fractions work.
+            timeout_graceful_shutdown=cast(int, graceful_timeout),
         )
+        self._graceful_timeout = graceful_timeout
         self._server = uvicorn.Server(self._config)
         self._thread: threading.Thread | None = None
         self.host = host
@@ -73,7 +93,8 @@ class BackgroundServer:
         """Ask uvicorn to exit and wait for the thread."""
         self._server.should_exit = True
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            # Open streams get the grace period, then uvicorn cuts them.
+            self._thread.join(timeout=self._graceful_timeout + 10)
             self._thread = None
 
     def __enter__(self) -> BackgroundServer:

@@ -12,8 +12,10 @@ It needs no model and no API key. It picks a behaviour from the user's text
                        and Y`` asks for two calls at once.
 ``think`` / ``reason`` reasoning first, then the answer
 ``search`` / ``cite``  a server-side ``search`` tool with its result, then
-                       source parts and an answer that cites them
-``calculate 6 * 7``    a server-side ``calculator`` tool
+                       (in a second step) source parts and an answer that
+                       cites them
+``calculate 6 * 7``    a server-side ``calculator`` tool, then (in a second
+                       step) the answer
 ``long``               a long reply (a few thousand words)
 ``hang`` / ``wait``    a little text, then waits until the client
                        disconnects or the run is cancelled (for tests)
@@ -85,6 +87,7 @@ class _Reply:
         self.controller = controller
         self.options = options
         self.output_words = 0
+        self.input_tokens = 0
         self._state_index: int | None = None
 
     def check(self) -> None:
@@ -106,6 +109,22 @@ class _Reply:
             self._state_append(piece)
             self.output_words += 1
             await self.pause()
+
+    def next_step(self) -> None:
+        """End the step after server-side tool results and open the next one.
+
+        A model run by the AI SDK stops after its tool calls, the server runs
+        the tools, and the model is called again in a new step; a frontend
+        reads a step that ends in answered tool calls as its cue to send the
+        results back (``lastAssistantMessageIsCompleteWithToolCalls``), so the
+        answer after a server-side tool must be in a step of its own.
+        """
+        self.check()
+        self.controller.add_step_finish(
+            "tool-calls", input_tokens=self.input_tokens, output_tokens=self.output_words
+        )
+        self.output_words = 0
+        self.controller.add_step_start(f"msg_{secrets.token_hex(8)}")
 
     async def think(self, text: str) -> None:
         for piece in _chunks(text, 1):
@@ -147,13 +166,29 @@ class _Reply:
             message["toolCalls"] = []
         message["toolCalls"].append({"toolCallId": call_id, "toolName": name, "args": args})
 
+    def state_sources(self, sources: list[dict[str, str]]) -> None:
+        """Record the answer's sources on the assistant message in the state."""
+        if self._state_index is not None:
+            self.controller.state["messages"][self._state_index]["sources"] = sources
+
+    def state_tool_result(self, result: Any, *, is_error: bool = False) -> None:
+        """Record a server-side tool's result on the last call in the state, so
+        a frontend that renders ``state["messages"]`` shows the call answered."""
+        if self._state_index is None:
+            return
+        calls = self.controller.state["messages"][self._state_index]["toolCalls"]
+        call = calls[len(calls) - 1]
+        call["result"] = result
+        if is_error:
+            call["isError"] = True
+
 
 async def _delivered(tool: Any) -> None:
     """Wait until a tool call's chunks reached the main stream.
 
     assistant-stream writes each tool call through its own queue and task,
     so without this its frames can land after the step finish, which closes
-    the call's arguments on the data stream (PROTOCOLS.md 2.2.3) and would
+    the call's arguments on the data stream (docs/protocols.md §2.2.3) and would
     drop the rest. ``append_args_text`` schedules its put, hence the first
     turn of the loop; the reader empties the queue in order after that.
     """
@@ -178,6 +213,7 @@ async def run_script(controller: Any, turn: Turn, options: ScriptOptions) -> Non
         RuntimeError: the user asked the assistant to ``crash``.
     """
     reply = _Reply(controller, options)
+    reply.input_tokens = len(turn.user_text.split())
     if options.track_state:
         valid = isinstance(turn.state, dict) and isinstance(turn.state.get("messages"), list)
         # A resumable run's controller starts without the request's state.
@@ -203,9 +239,7 @@ async def run_script(controller: Any, turn: Turn, options: ScriptOptions) -> Non
     controller.add_step_start(message_id)
     finish_reason = await _respond(reply, turn)
     controller.add_step_finish(
-        finish_reason,
-        input_tokens=len(turn.user_text.split()),
-        output_tokens=reply.output_words,
+        finish_reason, input_tokens=reply.input_tokens, output_tokens=reply.output_words
     )
 
 
@@ -368,10 +402,13 @@ async def _search(reply: _Reply, text: str) -> None:
     tool.append_args_text(json.dumps({"query": query}))
     await reply.pause()
     tool.set_response({"results": results})
+    reply.state_tool_result({"results": results})
     await _delivered(tool)
+    reply.next_step()
     await reply.pause()
     for source in results:
         reply.controller.add_source(source["id"], source["url"], source["title"])
+    reply.state_sources(results)
     await reply.say(
         f"I searched for {query!r}. The encyclopedia has an overview [1], and the "
         "assistant-ui documentation explains the runtimes [2]."
@@ -387,7 +424,9 @@ async def _calculate(reply: _Reply, match: re.Match[str]) -> None:
     await reply.pause()
     if op == "/" and right == 0:
         tool.set_response({"error": "division by zero"}, is_error=True)
+        reply.state_tool_result({"error": "division by zero"}, is_error=True)
         await _delivered(tool)
+        reply.next_step()
         await reply.say(f"{expression} has no value: division by zero.")
         return
     value = {"+": left + right, "-": left - right, "/": left / right if right else 0.0}.get(
@@ -395,7 +434,9 @@ async def _calculate(reply: _Reply, match: re.Match[str]) -> None:
     )
     shown = int(value) if float(value).is_integer() else round(value, 6)
     tool.set_response({"value": shown})
+    reply.state_tool_result({"value": shown})
     await _delivered(tool)
+    reply.next_step()
     await reply.pause()
     await reply.say(f"{expression} = {shown}.")
 

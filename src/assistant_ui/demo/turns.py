@@ -1,6 +1,6 @@
 """Read any assistant-ui request body into one :class:`Turn`.
 
-The demo backend answers four request flavours (PROTOCOLS.md section 1):
+The demo backend answers four request flavours (docs/protocols.md §1):
 the data-stream runtime body (1.3, model messages in the current v2 shape or
 the legacy v1 shape), the AI SDK chat body (1.4, UIMessages with ``parts``),
 the assistant-transport body (1.5, ``commands`` plus ``state``) and the
@@ -77,7 +77,7 @@ class Turn:
 
 
 def classify_body(body: Mapping[str, Any]) -> Flavour:
-    """Which flavour sent ``body`` (PROTOCOLS.md 1.3 to 1.6).
+    """Which flavour sent ``body`` (docs/protocols.md §1.3 to 1.6).
 
     The AI SDK body is the only one with ``trigger`` or UIMessage ``parts``;
     assistant-transport sends ``commands`` and ``state`` without
@@ -206,7 +206,7 @@ _UI_RESULT_STATES = {"output-available", "output-error", "output-denied", "appro
 
 
 def _read_ui_messages(turn: Turn, messages: Sequence[Any]) -> None:
-    """AI SDK UIMessages (PROTOCOLS.md 1.4.1, 1.4.2)."""
+    """AI SDK UIMessages (docs/protocols.md §1.4.1, 1.4.2)."""
     for message in messages:
         if not isinstance(message, Mapping):
             continue
@@ -253,7 +253,7 @@ def _read_ui_tool_part(turn: Turn, part: Mapping[str, Any]) -> None:
 
 
 def _read_commands(turn: Turn, commands: Sequence[Any]) -> None:
-    """Assistant-transport and sync-server commands (PROTOCOLS.md 1.5.1, 1.6)."""
+    """Assistant-transport and sync-server commands (docs/protocols.md §1.5.1, 1.6)."""
     for command in commands:
         if not isinstance(command, Mapping):
             continue

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.decoders import (
     assistant_transport,
     data_stream,
     object_stream,
+    ollama,
     openai_chunks,
     plain_text,
     ui_message_stream,
@@ -35,6 +36,7 @@ __all__ = [
     "ENCODINGS",
     "ENCODING_NAMES",
     "Encoding",
+    "EncodingName",
     "encoding_named",
     "encodings_framed",
 ]
@@ -54,6 +56,11 @@ class Encoding:
             data belongs to this encoding.
         claims_line: for line encodings, whether the first non-blank line
             (and whether it is complete) belongs to this encoding.
+        may_claim: for line encodings before the catch-all, whether a first
+            line that so far begins with the given text could still be
+            claimed once complete; when no row may, the body is the
+            catch-all's (plain text) at once, before its first newline.
+            ``None``: any start may (detection waits for the whole line).
         fallback: the encoding of its framing used when sniffing cannot
             decide (an ambiguous SSE event, a blank body).
     """
@@ -64,6 +71,7 @@ class Encoding:
     marker_header: tuple[str, str] | None = None
     claims_event: Callable[[Any], bool] | None = None
     claims_line: Callable[[str, bool], bool] | None = None
+    may_claim: Callable[[str], bool] | None = None
     fallback: bool = False
 
     @property
@@ -86,7 +94,15 @@ ENCODINGS: Final[tuple[Encoding, ...]] = (
         "text/plain",
         marker_header=("x-vercel-ai-data-stream", "v1"),
         claims_line=data_stream.claims_line,
+        may_claim=data_stream.may_claim,
         fallback=True,
+    ),
+    Encoding(
+        "ollama",
+        ollama.OllamaDecoder,
+        "application/x-ndjson",
+        claims_line=ollama.claims_line,
+        may_claim=ollama.may_claim,
     ),
     Encoding(
         "plain-text",
@@ -126,6 +142,17 @@ ENCODINGS: Final[tuple[Encoding, ...]] = (
 
 ENCODING_NAMES: Final[tuple[str, ...]] = tuple(row.name for row in ENCODINGS)
 """Every name ``encoding=`` accepts."""
+
+EncodingName = Literal[
+    "data-stream",
+    "ollama",
+    "plain-text",
+    "object-stream",
+    "openai",
+    "assistant-transport",
+    "ui-message-stream",
+]
+"""The names of :data:`ENCODINGS`, for type checkers (a test keeps them equal)."""
 
 _BY_NAME: Final = {row.name: row for row in ENCODINGS}
 

@@ -1,4 +1,4 @@
-"""The canonical events every decoder emits (PROTOCOLS.md 3.1).
+"""The canonical events every decoder emits (docs/protocols.md §3.1).
 
 Each wire encoding has its own decoder, and every decoder turns its chunks
 into these few event types; one accumulator folds them into the assistant
@@ -107,7 +107,7 @@ class _EventBase:
 class PartStart(_EventBase):
     """A new part is appended to the message.
 
-    ``part`` is the part init of PROTOCOLS.md 2.4.3: a dict with ``type``
+    ``part`` is the part init of docs/protocols.md §2.4.3: a dict with ``type``
     (``text``, ``reasoning``, ``tool-call``, ``source``, ``file``, ``data``)
     and that type's fields.
     """
@@ -271,7 +271,7 @@ class StepFinish(_EventBase):
 
 
 class MessageFinish(_EventBase):
-    """The message ends; ``finish_reason`` sets its status (PROTOCOLS.md 3.6)."""
+    """The message ends; ``finish_reason`` sets its status (docs/protocols.md §3.6)."""
 
     __slots__ = ("finish_reason", "path", "usage")
     _fields = ("finish_reason", "usage", "path")
@@ -316,7 +316,7 @@ class ErrorEvent(_EventBase):
 
 
 class UpdateState(_EventBase):
-    """State operations (PROTOCOLS.md 2.4.1) applied to ``unstable_state``."""
+    """State operations (docs/protocols.md §2.4.1) applied to ``unstable_state``."""
 
     __slots__ = ("operations", "path")
     _fields = ("operations", "path")
@@ -359,7 +359,7 @@ _OMIT_WHEN_NONE: Final = frozenset({"provider_metadata", "code", "severity"})
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """The event as the canonical chunk of PROTOCOLS.md 3.1 (camelCase keys,
+    """The event as the canonical chunk of docs/protocols.md §3.1 (camelCase keys,
     ``path`` as a list, absent optional fields left out)."""
     out: dict[str, Any] = {"type": event.type}
     for name in event._fields:

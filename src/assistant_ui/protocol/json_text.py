@@ -1,4 +1,4 @@
-"""JSON as the reference reads and writes it (PROTOCOLS.md 2.1).
+"""JSON as the reference reads and writes it (docs/protocols.md §2.1).
 
 - :func:`parse_json` parses like the reference's "secure" parser: no
   ``NaN``/``Infinity``, no prototype-polluting keys.
@@ -6,6 +6,12 @@
   for the places where the reference turns a parsed value back into text.
 
 Every decoder parses its frames with these two.
+
+Nesting is bounded: a value nested deeper than :data:`MAX_JSON_DEPTH` levels
+is refused with a typed :class:`~assistant_ui.errors.StreamDecodeError`
+(the stream parser adds the line and offset), never a bare
+``RecursionError``. The bound keeps every recursive walk over a decoded
+value (copies, conversions, re-encoding) far from Python's recursion limit.
 
 When orjson is installed (the ``fast`` extra), :func:`parse_json` uses it for
 the texts where it is known to give exactly what :mod:`json` gives, and
@@ -19,13 +25,31 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
+from assistant_ui.errors import StreamDecodeError
+
 _orjson_loads: Callable[[bytes], Any] | None
 try:
     from orjson import loads as _orjson_loads
 except ImportError:  # the optional `fast` extra is not installed
     _orjson_loads = None
 
-__all__ = ["js_json_stringify", "parse_json", "parse_json_stdlib"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "NestingDepth",
+    "check_json_depth",
+    "js_json_stringify",
+    "nesting_error",
+    "parse_json",
+    "parse_json_stdlib",
+]
+
+MAX_JSON_DEPTH: Final = 256
+"""Deepest nesting of arrays and objects accepted in a frame or a request.
+
+Real replies nest a few levels; JSON ten times deeper than any seen is still
+accepted. Deeper values are refused at this bound rather than at Python's
+recursion limit, which depends on how deep the caller's stack already is.
+"""
 
 
 def _reject_constant(name: str) -> Any:
@@ -50,6 +74,77 @@ _SECURE_JSON: Final = json.JSONDecoder(
 )
 
 
+_OUTSIDE_STRING: Final = re.compile(r'[\[\]{}"]')
+_INSIDE_STRING: Final = re.compile(r'["\\]')
+
+
+class NestingDepth:
+    """The nesting depth of JSON text fed in pieces (streamed tool arguments).
+
+    Brackets inside strings do not count; a string or an escape may be cut
+    across pieces. Each character is looked at once over all the pieces.
+
+    Raises:
+        StreamDecodeError: from :meth:`feed`, once the depth passes ``limit``.
+    """
+
+    __slots__ = ("_depth", "_escape", "_in_string", "_limit")
+
+    def __init__(self, limit: int = MAX_JSON_DEPTH) -> None:
+        self._limit = limit
+        self._depth = 0
+        self._in_string = False
+        self._escape = False  # the last piece ended with a backslash in a string
+
+    def feed(self, text: str) -> None:
+        """Takes the next piece of the text."""
+        n = len(text)
+        pos = 0
+        if self._escape and n:
+            self._escape = False
+            pos = 1
+        depth, in_string, limit = self._depth, self._in_string, self._limit
+        while pos < n:
+            match = (_INSIDE_STRING if in_string else _OUTSIDE_STRING).search(text, pos)
+            if match is None:
+                break
+            char = match.group()
+            pos = match.end()
+            if char == '"':
+                in_string = not in_string
+            elif char == "\\":
+                if pos == n:
+                    self._escape = True
+                pos += 1
+            elif char == "[" or char == "{":
+                depth += 1
+                if depth > limit:
+                    raise nesting_error(limit)
+            elif depth:
+                depth -= 1
+        self._depth, self._in_string = depth, in_string
+
+
+def nesting_error(depth_limit: int = MAX_JSON_DEPTH) -> StreamDecodeError:
+    """The error for JSON nested deeper than ``depth_limit`` levels."""
+    return StreamDecodeError(f"JSON nested deeper than {depth_limit} levels")
+
+
+def check_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuses JSON text whose arrays and objects nest deeper than ``limit``.
+
+    Cost: nothing for a text shorter than the limit (it cannot nest that
+    deep), two C-speed counts for a longer one, and a token scan only when
+    the text holds more brackets than the limit.
+
+    Raises:
+        StreamDecodeError: the text nests too deep.
+    """
+    if len(text) <= limit or text.count("[") + text.count("{") <= limit:
+        return
+    NestingDepth(limit).feed(text)
+
+
 # Bytes to b"0" for ASCII digits and b" " otherwise: a run of 19 digits in the
 # text becomes a run of 19 b"0" bytes, which `in` finds at C speed.
 _DIGIT_MAP: Final = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
@@ -59,6 +154,7 @@ _LONG_DIGIT_RUN: Final = b"0" * 19
 def parse_json_stdlib(text: str) -> Any:
     """:func:`parse_json` with the standard :mod:`json` only: the reference
     result every faster path must equal."""
+    check_json_depth(text)
     if "__proto__" in text or "constructor" in text:
         return _SECURE_JSON.decode(text)
     return _JSON.decode(text)
@@ -68,7 +164,7 @@ def parse_json(text: str) -> Any:
     """Parses one JSON value as the reference's "secure" parser does.
 
     ``NaN``/``Infinity`` (which Python would accept) and prototype-polluting
-    keys (PROTOCOLS.md 2.1) are refused. The pair hook is only paid for when
+    keys (docs/protocols.md §2.1) are refused. The pair hook is only paid for when
     such a key could be present at all.
 
     With orjson installed, it parses what it gives the same value for, and
@@ -81,7 +177,11 @@ def parse_json(text: str) -> Any:
 
     Raises:
         ValueError: when the text is not acceptable JSON.
+        StreamDecodeError: the text nests deeper than :data:`MAX_JSON_DEPTH`
+            (not a ``ValueError``: a lenient decoder must not drop it as
+            merely malformed).
     """
+    check_json_depth(text)
     if "__proto__" in text or "constructor" in text:
         return _SECURE_JSON.decode(text)
     if _orjson_loads is not None:

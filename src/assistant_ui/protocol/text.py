@@ -57,12 +57,13 @@ class TextBuffer:
             it last stored the text somewhere); the buffer never reads it.
     """
 
-    __slots__ = ("_generation", "_length", "_pieces", "_repair", "_small", "dirty")
+    __slots__ = ("_generation", "_pieces", "_repair", "_small", "dirty", "length")
 
     def __init__(self, text: str = "") -> None:
+        self.length = len(text)
+        """Characters appended so far (a re-paired surrogate pair counts two)."""
         self._pieces: list[str] = [text] if text else []
         self._small = len(self._pieces)  # index of the first piece not yet chunked
-        self._length = len(text)  # code points in all pieces
         self._repair = False  # a piece starts with a low surrogate: join through UTF-16
         self._generation = 0  # bumped when a read joins the pieces (invalidates marks)
         self.dirty = False
@@ -74,7 +75,7 @@ class TextBuffer:
             if not self._repair and "\udc00" <= delta[0] <= "\udfff" and pieces:
                 self._repair = True  # the piece may finish a surrogate pair
             pieces.append(delta)
-            self._length += len(delta)
+            self.length += len(delta)
             if len(pieces) - self._small >= _CHUNK_PIECES:
                 # A plain join: repairing surrogates is the same over any
                 # grouping of the pieces, so it waits for the read.
@@ -88,7 +89,6 @@ class TextBuffer:
             joined = join_js(pieces) if self._repair else "".join(pieces)
             pieces[:] = [joined]
             self._small = 1
-            self._length = len(joined)
             self._repair = False
             self._generation += 1
         return pieces[0] if pieces else ""
@@ -98,7 +98,7 @@ class TextBuffer:
 
     def mark(self) -> tuple[int, int]:
         """A position to :meth:`truncate` back to (undoing later appends)."""
-        return (self._generation, self._length)
+        return (self._generation, self.length)
 
     def truncate(self, mark: tuple[int, int]) -> None:
         """Drops what was appended since :meth:`mark` returned ``mark``.
@@ -109,8 +109,10 @@ class TextBuffer:
         generation, length = mark
         if generation != self._generation:
             raise ValueError("the buffer was joined since this mark was taken")
+        # Appends since the mark were not re-paired (only a read repairs,
+        # and a read invalidates the mark), so they are `excess` characters.
         pieces = self._pieces
-        excess = self._length - length
+        excess = self.length - length
         while excess > 0:
             last = pieces[-1]
             if len(last) <= excess:
@@ -119,5 +121,5 @@ class TextBuffer:
             else:
                 pieces[-1] = last[: len(last) - excess]
                 excess = 0
-        self._length = length
+        self.length = length
         self._small = min(self._small, len(pieces))

@@ -6,10 +6,17 @@ the accumulator keeps the current names through :func:`normalise_usage`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-__all__ = ["ZERO_USAGE", "normalise_usage", "openai_usage", "usage_object"]
+__all__ = [
+    "ZERO_USAGE",
+    "add_usage",
+    "normalise_usage",
+    "openai_usage",
+    "renamed_counts",
+    "usage_object",
+]
 
 ZERO_USAGE: Final[Mapping[str, int]] = {"inputTokens": 0, "outputTokens": 0}
 """What the UI message stream reference assumes when a finish has no usage."""
@@ -27,9 +34,14 @@ def usage_object(value: Any, default: Mapping[str, Any] | None = None) -> dict[s
     return dict(default) if default is not None else {}
 
 
+def renamed_counts(value: Mapping[str, Any], names: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The token counts of ``value`` that ``names`` maps (theirs, ours), in our names."""
+    return {ours: value[theirs] for theirs, ours in names if theirs in value}
+
+
 def openai_usage(value: Mapping[str, Any]) -> dict[str, Any]:
     """An OpenAI ``usage`` object in our names (``inputTokens``, ``outputTokens``)."""
-    return {ours: value[theirs] for theirs, ours in _OPENAI_NAMES if theirs in value}
+    return renamed_counts(value, _OPENAI_NAMES)
 
 
 def normalise_usage(usage: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,4 +52,13 @@ def normalise_usage(usage: Mapping[str, Any]) -> dict[str, Any]:
         if old in out:
             value = out.pop(old)
             out.setdefault(new, value)
+    return out
+
+
+def add_usage(total: Mapping[str, Any] | None, more: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Two usages added count by count (numbers only; current names)."""
+    out = dict(total or {})
+    for key, value in normalise_usage(more or {}).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = out.get(key, 0) + value
     return out

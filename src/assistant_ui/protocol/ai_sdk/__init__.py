@@ -1,4 +1,5 @@
 """The AI SDK's own message model: the UIMessage its client builds from a UI
 message stream (:mod:`.message`, with its tool chunks, tool parts and chunk
-checks), and the conversions between UIMessage parts and the library's parts
-(:mod:`.parts`, :mod:`.conversion`)."""
+checks), and UIMessage parts read as the library's parts (:mod:`.parts`).
+Building UIMessages for a request is in
+:mod:`assistant_ui.protocol.requests.ui_messages`."""

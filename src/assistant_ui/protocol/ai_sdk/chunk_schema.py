@@ -1,5 +1,5 @@
 """The AI SDK's UI message chunk schema, reduced to what decides whether
-its client accepts a chunk (PROTOCOLS.md 3.9), and which accepted chunks
+its client accepts a chunk (docs/protocols.md §3.9), and which accepted chunks
 make it write the message into its chat list.
 
 Used by :class:`~.ui_message.UIMessageAccumulator`: a chunk the schema

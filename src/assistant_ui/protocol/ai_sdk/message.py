@@ -1,5 +1,5 @@
 """The AI SDK's own ``UIMessage``, built from UI message stream chunks
-(PROTOCOLS.md 3.9).
+(docs/protocols.md §3.9).
 
 The AI SDK chat flavour sends the whole conversation back as UIMessages on
 every request, so the client must hold each assistant reply exactly as the
@@ -24,7 +24,7 @@ drops just the offending chunk with a warning and goes on, except after an
 ``error`` chunk, which always ends it. Nothing here ever raises: this message
 is a by-product of decoding and must not abort it.
 
-Where PROTOCOLS.md 3.9 and ``ai`` 7.0.173 differ, the SDK wins: a failed
+Where docs/protocols.md §3.9 and ``ai`` 7.0.173 differ, the SDK wins: a failed
 static tool call keeps its raw input in ``input`` (not ``rawInput``), a
 streaming tool part carries the raw text in ``rawInput``, ``finish-step``
 does not forget open text parts, and approval responses keep every field of

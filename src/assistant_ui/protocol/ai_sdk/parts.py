@@ -1,7 +1,7 @@
-"""Reading and answering an AI SDK UIMessage (PROTOCOLS.md 3.9, 1.4.2).
+"""Reading and answering an AI SDK UIMessage (docs/protocols.md §3.9, 1.4.2).
 
 - :func:`ui_message_to_parts` shows a UIMessage as canonical parts
-  (PROTOCOLS.md 3.2), the way assistant-ui converts it for display.
+  (docs/protocols.md §3.2), the way assistant-ui converts it for display.
 - :func:`set_tool_output` answers a client-side tool call or an approval
   request inside a UIMessage, ready to be resent.
 
@@ -152,7 +152,7 @@ def _part_to_canonical(part: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def ui_message_to_parts(ui_message: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The canonical parts (PROTOCOLS.md 3.2) of an AI SDK UIMessage, mapped
+    """The canonical parts (docs/protocols.md §3.2) of an AI SDK UIMessage, mapped
     as assistant-ui shows such a message (3.9, last paragraph).
 
     - ``text``/``reasoning``: same, with ``status`` ``running`` while the
@@ -196,7 +196,7 @@ def ui_message_to_parts(ui_message: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-# -- answering tool calls (PROTOCOLS.md 1.4.2) --------------------------------
+# -- answering tool calls (docs/protocols.md §1.4.2) --------------------------------
 
 
 def set_tool_output(
@@ -209,7 +209,7 @@ def set_tool_output(
     model_content: list[Any] | None = None,
 ) -> dict[str, Any]:
     """A copy of ``ui_message`` in which the tool part ``tool_call_id`` is
-    answered, ready to be sent back (AI SDK flavour, PROTOCOLS.md 1.4.2).
+    answered, ready to be sent back (AI SDK flavour, docs/protocols.md §1.4.2).
 
     Give exactly one of:
 

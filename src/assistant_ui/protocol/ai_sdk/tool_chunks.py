@@ -1,5 +1,5 @@
 """Tool chunks of the AI SDK UI message stream applied to a UIMessage
-(PROTOCOLS.md 3.9): ``tool-input-*``, ``tool-output-*`` and
+(docs/protocols.md §3.9): ``tool-input-*``, ``tool-output-*`` and
 ``tool-approval-*``, as ``processUIMessageStream`` of ``ai`` 7 applies them.
 
 :class:`UIToolChunks` is the tool half of
@@ -22,7 +22,7 @@ from assistant_ui.protocol.ai_sdk.tool_parts import (
     tool_part_name,
     update_tool_part,
 )
-from assistant_ui.protocol.reading.partial_json import parse_partial_json_value
+from assistant_ui.protocol.partial_json import parse_partial_json_value
 from assistant_ui.protocol.text import TextBuffer
 
 __all__ = ["UIToolChunks", "step_start_index"]

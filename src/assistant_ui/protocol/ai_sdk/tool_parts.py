@@ -1,4 +1,4 @@
-"""Tool parts of an AI SDK UIMessage (PROTOCOLS.md 3.9): how they are
+"""Tool parts of an AI SDK UIMessage (docs/protocols.md §3.9): how they are
 recognised and how a tool chunk writes one, as the AI SDK's
 ``updateToolPart``/``updateDynamicToolPart`` do.
 

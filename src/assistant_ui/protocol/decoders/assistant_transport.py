@@ -1,4 +1,4 @@
-"""Decoder for the assistant-transport SSE encoding (PROTOCOLS.md 2.4.3),
+"""Decoder for the assistant-transport SSE encoding (docs/protocols.md §2.4.3),
 including the legacy flat dialect of Python assistant-stream <= 0.0.34
 (2.4.4).
 
@@ -63,7 +63,7 @@ def _is_dict(value: Any) -> bool:
 
 
 def _valid(chunk: dict[str, Any]) -> bool:
-    """The reference's per-type field checks (PROTOCOLS.md 2.4.3)."""
+    """The reference's per-type field checks (docs/protocols.md §2.4.3)."""
     kind = chunk["type"]
     if kind == "part-start":
         return _is_dict(chunk.get("part"))

@@ -5,7 +5,7 @@ A decoder turns *frames* of one encoding into canonical events
 by :mod:`.framing`, before any decoder sees the input, so a decoder never
 deals with network chunk boundaries. There are three kinds of frame:
 
-- ``"text"``: raw text pieces (plain text, PROTOCOLS.md 2.5);
+- ``"text"``: raw text pieces (plain text, docs/protocols.md §2.5);
 - ``"lines"``: complete lines without their line ending (data stream, 2.2);
 - ``"sse"``: dispatched server-sent events (UI message stream 2.3,
   assistant-transport SSE 2.4.3, OpenAI chunks and object stream 2.6).
@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal, Protocol
 
 from assistant_ui.protocol.events import Event
-from assistant_ui.protocol.reading.framing import SSEEvent
+from assistant_ui.protocol.framing import SSEEvent
 
 __all__ = [
     "Framing",

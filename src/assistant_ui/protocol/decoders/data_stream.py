@@ -1,4 +1,4 @@
-"""Decoder for the data stream line protocol (PROTOCOLS.md 2.2, 3.3).
+"""Decoder for the data stream line protocol (docs/protocols.md §2.2, 3.3).
 
 Strategy:
 
@@ -46,7 +46,7 @@ from assistant_ui.protocol.events import (
 from assistant_ui.protocol.json_text import js_json_stringify, parse_json
 from assistant_ui.protocol.leniency import WarningSink, fatal_or_warn
 
-__all__ = ["DataStreamDecoder", "claims_line"]
+__all__ = ["DataStreamDecoder", "claims_line", "may_claim"]
 
 
 # The C string scanner when available (typeshed does not declare it).
@@ -101,12 +101,15 @@ class DataStreamDecoder:
     encoding: ClassVar[str] = "data-stream"
     framing: ClassVar[Literal["lines"]] = "lines"
 
-    __slots__ = ("_args_open", "_strict", "_tools", "_w", "warnings")
+    __slots__ = ("_args_open", "_strict", "_tools", "_w", "finished", "warnings")
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
         self._strict = strict
         self.warnings = warnings if warnings is not None else WarningSink()
         self._w = PartWriter()
+        self.finished = False
+        """True once the message-finish frame (``d:``) arrived: the message
+        is complete, whatever the connection does next."""
         self._tools: dict[str, ToolCallState] = {}
         # Calls started since the last step end, in order: the only ones whose
         # arguments a step end can still close (scanning every call at every
@@ -195,7 +198,7 @@ class DataStreamDecoder:
             part["parentId"] = parent_id
         self._w.start_finished(part)
 
-    # --- tool calls (PROTOCOLS.md 2.2.3) ------------------------------------------
+    # --- tool calls (docs/protocols.md §2.2.3) ------------------------------------------
 
     def _new_tool_call(
         self, tool_call_id: str, tool_name: str, parent_id: str | None
@@ -292,6 +295,7 @@ class DataStreamDecoder:
         reason, usage = _finish_fields(value)
         self._emit(MessageFinish(finish_reason=reason, usage=usage))
         self._close_open_args()
+        self.finished = True
 
     def _close_open_args(self) -> None:
         for call in self._args_open:
@@ -333,6 +337,16 @@ _HANDLERS: Final[dict[str, Callable[[DataStreamDecoder, Any], None]]] = {
 # Detection (docs/protocols.md §2.8 step 4): a first line ``<code>:<json>``.
 _FRAME_START: Final = re.compile(r"(?:[0-9a-k]|aui-[a-z-]+):")
 _JSON_START: Final = frozenset('{["-0123456789tfn')
+
+
+_FRAME_START_PREFIX: Final = re.compile(r"[0-9a-k]|a(?:u(?:i(?:-[a-z-]*)?)?)?")
+
+
+def may_claim(start: str) -> bool:
+    """Whether a first line that begins with ``start`` (not yet complete)
+    could still be a data-stream frame: ``start`` is, or begins with, a
+    frame code and its colon (docs/protocols.md §2.8 step 4)."""
+    return bool(_FRAME_START.match(start) or _FRAME_START_PREFIX.fullmatch(start))
 
 
 def claims_line(line: str, complete: bool) -> bool:

@@ -1,4 +1,4 @@
-"""Value-shape rules of the data stream (PROTOCOLS.md 2.2.4): which JSON
+"""Value-shape rules of the data stream (docs/protocols.md §2.2.4): which JSON
 value each line code accepts, as the reference validates it.
 
 A line whose value breaks its rule is fatal in strict mode and dropped with a

@@ -1,4 +1,4 @@
-"""Decoder for the deprecated object stream ``object-stream/v0`` (PROTOCOLS.md
+"""Decoder for the deprecated object stream ``object-stream/v0`` (docs/protocols.md
 2.6): server-sent events whose data is a JSON array of state operations
 (2.4.1). The first event usually sets the whole snapshot at path ``[]``.
 

@@ -1,11 +1,11 @@
-"""Decoder for OpenAI chat-completion chunks over SSE (PROTOCOLS.md 2.6).
+"""Decoder for OpenAI chat-completion chunks over SSE (docs/protocols.md §2.6).
 
 No assistant-ui frontend reads this encoding, but Python
 ``OpenAIStreamResponse`` backends and OpenAI-compatible servers produce it.
 Each event is one ``chat.completion.chunk`` object:
 
 - ``choices[0].delta.content`` (a string) is assistant text, appended in
-  append mode (PROTOCOLS.md 3.3); ``delta.reasoning_content`` or
+  append mode (docs/protocols.md §3.3); ``delta.reasoning_content`` or
   ``delta.reasoning`` (what OpenAI-compatible servers use for thinking) is
   reasoning text the same way;
 - ``delta.tool_calls`` entries are streamed function calls: the first entry

@@ -1,4 +1,4 @@
-"""Part numbering shared by the SSE decoders (PROTOCOLS.md 3.3).
+"""Part numbering shared by the SSE decoders (docs/protocols.md §3.3).
 
 :class:`PartWriter` turns "append text", "start a part", "set a tool result"
 into canonical events with the part indices the reference's stream
@@ -26,7 +26,7 @@ from assistant_ui.protocol.events import (
 __all__ = ["NO_RESULT", "PartWriter", "ToolCallState"]
 
 NO_RESULT: Final = "<no result>"
-"""Result of a tool call whose result value is missing (PROTOCOLS.md 3.5)."""
+"""Result of a tool call whose result value is missing (docs/protocols.md §3.5)."""
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""Decoder for plain text replies (PROTOCOLS.md 2.5).
+"""Decoder for plain text replies (docs/protocols.md §2.5).
 
 The whole body is assistant text: no framing and no finish signal. As in the
 reference, the first piece of text opens one text part in append mode, every

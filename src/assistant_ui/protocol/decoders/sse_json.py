@@ -1,4 +1,4 @@
-"""What every SSE decoder does before it looks at a chunk (PROTOCOLS.md 2.3,
+"""What every SSE decoder does before it looks at a chunk (docs/protocols.md §2.3,
 2.4.3, 2.6).
 
 Each dispatched SSE event goes through the same prelude, as in the
@@ -24,9 +24,9 @@ from typing import Any, ClassVar, Final, Literal
 
 from assistant_ui.errors import IncompleteStreamError
 from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.framing import SSEEvent
 from assistant_ui.protocol.json_text import js_json_stringify, parse_json
 from assistant_ui.protocol.leniency import WarningSink, fatal_or_warn
-from assistant_ui.protocol.reading.framing import SSEEvent
 
 __all__ = ["MISSING_DONE", "SSEJSONDecoder", "error_text"]
 
@@ -97,7 +97,7 @@ class SSEJSONDecoder:
             return self._on_done()
         try:
             value: Any = parse_json(data)
-        except (ValueError, RecursionError):
+        except ValueError:
             value = _UNPARSEABLE
         if value is _UNPARSEABLE:
             return self._invalid("unparseable", data)

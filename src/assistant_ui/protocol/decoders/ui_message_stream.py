@@ -1,4 +1,4 @@
-"""Decoder for the AI SDK UI message stream over SSE (PROTOCOLS.md 2.3, 3.3).
+"""Decoder for the AI SDK UI message stream over SSE (docs/protocols.md §2.3, 3.3).
 
 Strategy, following the reference decoder (assistant-stream 0.3.57):
 
@@ -117,7 +117,7 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
 
     @property
     def ui_message(self) -> dict[str, Any] | None:
-        """A snapshot of the AI SDK UIMessage built so far (PROTOCOLS.md 3.9),
+        """A snapshot of the AI SDK UIMessage built so far (docs/protocols.md §3.9),
         or ``None`` when the AI SDK would have no message for this reply (the
         stream failed or ended before any chunk wrote one)."""
         return self._ui.message

@@ -1,4 +1,4 @@
-"""Tool calls of the UI message stream (PROTOCOLS.md 2.3, 3.3), as the
+"""Tool calls of the UI message stream (docs/protocols.md §2.3, 3.3), as the
 reference decoder handles them.
 
 Two generations of chunks arrive here:

@@ -1,6 +1,6 @@
 """Canonical events -> one assistant message, exactly as the reference builds it.
 
-Strategy (PROTOCOLS.md 3.2-3.8, 3.10): one mutable builder per part and one
+Strategy (docs/protocols.md §3.2-3.8, 3.10): one mutable builder per part and one
 for the message; :meth:`MessageAccumulator.snapshot` turns them into a fresh
 JSON-compatible dict. The reference rebuilds an immutable message after
 every chunk; we apply each event in O(1) (amortised) and pay O(size of the
@@ -49,11 +49,12 @@ from assistant_ui.protocol.events import (
     UpdateState,
 )
 from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
+from assistant_ui.protocol.json_text import MAX_JSON_DEPTH, NestingDepth
 from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.reading.partial_json import PartialJSONCompleter
+from assistant_ui.protocol.partial_json import PartialJSONCompleter
 from assistant_ui.protocol.reading.state_ops import StateTree, copy_json
 from assistant_ui.protocol.text import TextBuffer
-from assistant_ui.protocol.usage import normalise_usage
+from assistant_ui.protocol.usage import add_usage, normalise_usage
 
 __all__ = ["MessageAccumulator"]
 
@@ -96,6 +97,9 @@ class _TextPart:
     def text(self) -> str:
         return self.buffer.text()
 
+    def text_length(self) -> int:
+        return self.buffer.length
+
     def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.kind, "text": self.text(), "status": dict(self.status)}
         for key, value in self.extras.items():
@@ -107,7 +111,7 @@ class _ToolArgs:
     """``argsText`` as pieces, and ``args`` parsed from it on demand.
 
     The reference re-parses ``args`` after every argument delta and keeps the
-    previous value when the text yields no object or array (PROTOCOLS.md
+    previous value when the text yields no object or array (docs/protocols.md
     3.5). Parsing only when ``args`` is read gives the same value because:
 
     - for a text that parses, the value depends on the whole text only, not
@@ -137,9 +141,11 @@ class _ToolArgs:
         "_broken",
         "_buffer",
         "_completer",
+        "_depth",
         "_fresh",
         "_good_json",
         "_good_len",
+        "_openers",
         "_read_len",
         "length",
     )
@@ -148,7 +154,12 @@ class _ToolArgs:
         self._buffer = TextBuffer()
         self.length = 0
         self._boundaries: list[int] = []  # text length after each non-empty delta
-        self._completer = PartialJSONCompleter()
+        self._completer = PartialJSONCompleter(depth_checked=True)
+        # Nesting is tracked only once the text holds more brackets than the
+        # bound allows (until then it cannot nest too deep): one C count per
+        # delta, and each character scanned at most once after that.
+        self._openers = 0
+        self._depth: NestingDepth | None = None
         self._good_json = "{}"  # JSON text of the last value that parsed ...
         self._good_len = 0  # ... and the text length it parsed at
         self._fresh: Any = None  # a decoded value nobody holds yet, if any
@@ -156,10 +167,22 @@ class _ToolArgs:
         self._read_len = 0  # text length at the last read
 
     def append(self, delta: str) -> None:
-        if delta:
-            self._buffer.append(delta)
-            self.length += len(delta)
-            self._boundaries.append(self.length)
+        if not delta:
+            return
+        # Checked before the delta is kept, so that the message reported with
+        # the error is the one before the frame that nested too deep.
+        if self._depth is not None:
+            self._depth.feed(delta)
+        else:
+            self._openers += delta.count("[") + delta.count("{")
+            if self._openers > MAX_JSON_DEPTH:
+                depth = NestingDepth()
+                depth.feed(self.text())
+                depth.feed(delta)
+                self._depth = depth
+        self._buffer.append(delta)
+        self.length += len(delta)
+        self._boundaries.append(self.length)
 
     def text(self) -> str:
         return self._buffer.text()
@@ -187,7 +210,7 @@ class _ToolArgs:
         while lo < hi:
             mid = (lo + hi) // 2
             end = self._boundaries[mid]
-            completed = PartialJSONCompleter().complete(text[:end])
+            completed = PartialJSONCompleter(depth_checked=True).complete(text[:end])
             if completed is not None:
                 self._good_json, self._fresh = completed
                 self._good_len = end
@@ -269,7 +292,7 @@ def _parent(init: dict[str, Any]) -> dict[str, Any]:
 
 
 class MessageAccumulator:
-    """Folds canonical events into one assistant message (PROTOCOLS.md 3.2).
+    """Folds canonical events into one assistant message (docs/protocols.md §3.2).
 
     Args:
         initial_state: the seed of ``metadata.unstable_state`` (the state the
@@ -339,7 +362,7 @@ class MessageAccumulator:
         self._status = _status_for_finish_reason("tool-calls" if waiting else "unknown")
 
     def snapshot(self, *, share_payloads: bool = False) -> dict[str, Any]:
-        """The message so far: a fresh JSON-compatible dict (PROTOCOLS.md 3.2,
+        """The message so far: a fresh JSON-compatible dict (docs/protocols.md §3.2,
         without the ``content`` alias and timing fields).
 
         Args:
@@ -410,7 +433,7 @@ class MessageAccumulator:
         return view
 
     def set_status(self, status: dict[str, Any]) -> None:
-        """Sets a runtime-level status (PROTOCOLS.md 3.6), e.g.
+        """Sets a runtime-level status (docs/protocols.md §3.6), e.g.
         ``{"type": "incomplete", "reason": "cancelled"}`` after a cancel or
         ``{"type": "incomplete", "reason": "error", "error": {...}}`` after a
         transport failure. Everything received so far is kept."""
@@ -462,12 +485,27 @@ class MessageAccumulator:
         total: dict[str, Any] = {}
         for step in self._steps:
             usage = step.get("usage")
-            if not isinstance(usage, dict):
-                continue
-            for key, value in normalise_usage(usage).items():
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    total[key] = total.get(key, 0) + value
+            if isinstance(usage, dict):
+                total = add_usage(total, usage)
         return total or None
+
+    def part_count(self) -> int:
+        """How many parts the message has."""
+        return len(self._parts)
+
+    def live_part(self, index: int) -> Any:
+        """The accumulator's own object for part ``index`` (read it, never
+        change it), or ``None``."""
+        return self._parts[index] if 0 <= index < len(self._parts) else None
+
+    def part_snapshot(self, index: int) -> dict[str, Any] | None:
+        """A fresh copy of part ``index``, or ``None``."""
+        part = self.live_part(index)
+        return part.snapshot(copy_json) if part is not None else None
+
+    def current_state(self) -> Any:
+        """The state as it is now (a fresh copy)."""
+        return self._state.value
 
     def part_type(self, index: int) -> str | None:
         """The ``type`` of part ``index``, or ``None`` if there is none."""

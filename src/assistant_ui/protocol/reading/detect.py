@@ -1,4 +1,4 @@
-"""Which decoder fits a response (PROTOCOLS.md 2.8).
+"""Which decoder fits a response (docs/protocols.md §2.8).
 
 First match wins:
 
@@ -25,6 +25,14 @@ rule 4.
 Sniffing looks at a bounded prefix (:data:`SNIFF_LIMIT`, 64 KiB) and never
 reads past it, so a huge body costs nothing extra; when no decision is
 possible within it, or the body ends first, it decides on what is there.
+
+Rule 4 decides as early as it can: plain text claims any line, so a first
+line whose start no other line encoding could claim once complete (its
+start cannot begin a data-stream frame ``<code>:`` nor an NDJSON object,
+nor, without a media type, an SSE field or a JSON document; see each row's
+``may_claim``) is plain text before its newline arrives, and a reply sent
+token by token streams at once. A complete body is decided exactly as
+before.
 """
 
 from __future__ import annotations
@@ -34,9 +42,10 @@ import re
 from collections.abc import Mapping
 from typing import Final, Literal
 
+from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.encodings import ENCODINGS, encodings_framed
+from assistant_ui.protocol.framing import Line, LineSplitter, SSEParser
 from assistant_ui.protocol.json_text import parse_json
-from assistant_ui.protocol.reading.framing import Line, LineSplitter, SSEParser
 
 __all__ = [
     "SNIFF_LIMIT",
@@ -52,11 +61,16 @@ __all__ = [
 
 SNIFF_LIMIT: Final = 64 * 1024
 """Longest prefix buffered while deciding: enough for any first frame a real
-server sends, small enough that a plain-text reply starts streaming at once."""
+server sends. A plain-text reply is rarely held that long: its first bytes
+usually decide (see rule 4's early decision)."""
 
 SniffMode = Literal["sse", "lines", "any", "json"]
 
 _SSE_FIELD_LINE: Final = re.compile(r"(?:data|event|id|retry)?:")
+_SSE_FIELDS: Final = ("data", "event", "id", "retry")
+# How much of an unfinished first line the early decision looks at: if its
+# start cannot begin a frame, no longer line with that start can either.
+_EARLY_WINDOW: Final = 32
 _EOL: Final = re.compile(r"\r\n?|\n")
 _TYPE_FIELD: Final = re.compile(r'\{\s*"type"\s*:\s*"([^"\\]*)"')
 _OPENAI_MARK: Final = re.compile(r'"object"\s*:\s*"chat\.completion\.chunk"')
@@ -67,6 +81,7 @@ _SSE_NAMES: Final = frozenset(row.name for row in _SSE_ROWS)
 _LINE_NAMES: Final = frozenset(row.name for row in _LINE_ROWS)
 _SSE_FALLBACK: Final = next(row.name for row in _SSE_ROWS if row.fallback)
 _LINE_FALLBACK: Final = next(row.name for row in _LINE_ROWS if row.fallback)
+_CATCH_ALL: Final = _LINE_ROWS[-1].name
 _MARKERS: Final = tuple(
     (row.marker_header[0], row.marker_header[1], row.name)
     for row in ENCODINGS
@@ -126,7 +141,8 @@ def classify_sse_data(data: str) -> str | None:
     that claims the parsed data."""
     try:
         value = parse_json(data)
-    except ValueError:
+    except (ValueError, StreamDecodeError):
+        # Too deep to classify: the fallback decoder refuses it with its offset.
         return None
     for row in _SSE_ROWS:
         assert row.claims_event is not None
@@ -150,6 +166,14 @@ def classify_first_line(line: str, *, complete: bool = True) -> str:
     return _LINE_ROWS[-1].name
 
 
+def _may_be_sse_or_json(start: str) -> bool:
+    """Whether a first line beginning with ``start`` could still be an SSE
+    field or the start of a JSON document (sniffing without a media type)."""
+    if _SSE_FIELD_LINE.match(start) or any(name.startswith(start) for name in _SSE_FIELDS):
+        return True
+    return start.lstrip()[:1] in ("{", "[")
+
+
 class EncodingSniffer:
     """Decides the encoding from the first bytes of a body.
 
@@ -165,7 +189,16 @@ class EncodingSniffer:
         limit: how many bytes to look at, at most.
     """
 
-    __slots__ = ("_default", "_json_candidate", "_limit", "_lines", "_mode", "_prefix", "_sse")
+    __slots__ = (
+        "_default",
+        "_json_candidate",
+        "_limit",
+        "_line_start",
+        "_lines",
+        "_mode",
+        "_prefix",
+        "_sse",
+    )
 
     def __init__(
         self, *, mode: SniffMode, default_encoding: str = _LINE_FALLBACK, limit: int = SNIFF_LIMIT
@@ -179,17 +212,25 @@ class EncodingSniffer:
         self._lines = LineSplitter(max_line_bytes=limit + 1)
         self._sse = SSEParser(max_event_chars=limit + 1)
         self._json_candidate = False
+        self._line_start = 0  # where the unfinished line begins in the prefix
 
     def feed(self, data: bytes) -> str | None:
         """Looks at more of the body; returns the decision once there is one."""
         room = self._limit - len(self._prefix)
         take = data[:room] if len(data) > room else data
         if self._mode != "json":
+            base = len(self._prefix)
             self._prefix += take
             for line in self._lines.feed(take):
                 decided = self._on_line(line)
                 if decided is not None:
                     return decided
+            end = max(take.rfind(b"\n"), take.rfind(b"\r"))
+            if end >= 0:
+                self._line_start = base + end + 1
+            early = self._decide_early()
+            if early is not None:
+                return early
         else:
             self._prefix += take
         if len(data) > len(take):
@@ -215,6 +256,24 @@ class EncodingSniffer:
         return self._blank_body_default()
 
     # --- internals -------------------------------------------------------------
+
+    def _decide_early(self) -> str | None:
+        # Plain text is the catch-all: a first line that no other row can
+        # claim, whatever follows, is plain text before its newline arrives,
+        # so a token-by-token reply streams at once. Every complete line so
+        # far was blank (any other would have decided).
+        if self._mode not in ("lines", "any") or self._json_candidate:
+            return None
+        window = self._prefix[self._line_start : self._line_start + _EARLY_WINDOW]
+        start = window.decode("utf-8", "ignore")
+        if not start.strip():
+            return None
+        if self._mode == "any" and _may_be_sse_or_json(start):
+            return None
+        for row in _LINE_ROWS[:-1]:
+            if row.may_claim is None or row.may_claim(start):
+                return None
+        return _CATCH_ALL
 
     def _on_line(self, line: Line, *, complete: bool = True) -> str | None:
         text = line.text
@@ -244,6 +303,8 @@ class EncodingSniffer:
             parse_json(text)
         except ValueError:
             pass
+        except StreamDecodeError:
+            return "json"  # a document, only too deep to read
         else:
             return "json"
         for raw in _EOL.split(text):

@@ -10,7 +10,12 @@ Strategy:
 
 - Until the encoding is known, raw bytes are held (at most the 64 KiB
   sniffing prefix plus the read that completed it) and replayed into the
-  chosen framing; after that every read goes straight through.
+  chosen framing; after that every read goes straight through. A body
+  that breaks while undecided (:meth:`StreamParser.fail`) has its held
+  bytes decoded as a body ending there would be, so the partial message
+  keeps them.
+- :attr:`StreamParser.finished` says the end marker arrived, so an HTTP
+  reader need not wait for the connection to close.
 - Decoders are looked up by encoding name and imported on first use, so
   this module imports even while some decoders are not installed.
 - Errors: a decoder or the accumulator raises a bare reason; this module
@@ -41,20 +46,20 @@ from assistant_ui.errors import (
 )
 from assistant_ui.protocol.encodings import encoding_named
 from assistant_ui.protocol.events import Event
-from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.reading.detect import (
-    EncodingSniffer,
-    encoding_from_headers,
-    media_type,
-    sniff_mode,
-)
-from assistant_ui.protocol.reading.framing import (
+from assistant_ui.protocol.framing import (
     DEFAULT_MAX_LINE_BYTES,
     BOMStripper,
     Line,
     LineSplitter,
     SSEEvent,
     SSEParser,
+)
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.detect import (
+    EncodingSniffer,
+    encoding_from_headers,
+    media_type,
+    sniff_mode,
 )
 
 if TYPE_CHECKING:
@@ -78,7 +83,7 @@ class StreamParser:
         encoding: the wire encoding, when the caller knows it (one of
             ``"data-stream"``, ``"ui-message-stream"``,
             ``"assistant-transport"``, ``"plain-text"``, ``"openai"``,
-            ``"object-stream"``). ``None`` detects it (PROTOCOLS.md 2.8).
+            ``"object-stream"``). ``None`` detects it (docs/protocols.md §2.8).
         headers: the response headers, for detection.
         initial_state: the assistant-transport state the message starts from.
         strict: decode exactly as the reference does (fatal on unknown chunk
@@ -90,7 +95,7 @@ class StreamParser:
         max_line_bytes: longest line (or SSE event data) accepted.
         warnings: where dropped input is reported.
         previous_ui_message: the AI SDK UIMessage this reply continues (the
-            last assistant message of a ``submit-message`` request, PROTOCOLS.md
+            last assistant message of a ``submit-message`` request, docs/protocols.md
             3.9): :attr:`ui_message` then extends it instead of starting a new
             message. Used only when the body is a UI message stream; never
             modified.
@@ -183,6 +188,18 @@ class StreamParser:
         value = getattr(self._decoder, "ui_message", None)
         return value if isinstance(value, dict) else None
 
+    @property
+    def finished(self) -> bool:
+        """True once the body carried its encoding's end marker (``[DONE]``,
+        the data stream's ``d:`` message finish, the NDJSON ``done`` line):
+        the message is complete whatever the connection does next, so a
+        reader may stop waiting for the end of the body. Encodings without
+        an end marker (plain text, object stream) are finished only by the
+        end of the body."""
+        if self._done:
+            return True
+        return bool(getattr(self._decoder, "finished", False))
+
     def feed(self, data: bytes) -> list[Event]:
         """Decodes the next piece of the body; returns the events it completed.
 
@@ -243,10 +260,35 @@ class StreamParser:
 
     def fail(self, status: dict[str, Any]) -> None:
         """Records a runtime-level status (a transport error or a cancel),
-        keeping everything received; the parser takes no more input."""
-        self.accumulator.set_status(status)
+        keeping everything received; the parser takes no more input.
+
+        Bytes still held while the encoding was undecided are decoded first,
+        as the encoding a body ending here would have, so the partial
+        message keeps them (an unfinished line stays unapplied)."""
         if self._phase == "open":
+            self._salvage_held()
             self._phase = "failed"
+        self.accumulator.set_status(status)
+
+    def _salvage_held(self) -> None:
+        if self._framing is not None or self._done:
+            return
+        try:
+            rest = self._bom.flush()  # only ever bytes of a would-be BOM
+            decided = None
+            if rest and self._sniffer is not None:
+                decided = self._sniffer.feed(rest)
+            held = bytes(self._held) + rest
+            self._held.clear()
+            if not held:
+                return
+            if self._encoding is None:
+                assert self._sniffer is not None
+                self._decide(decided or self._sniffer.finish(), held)
+            self._start()
+            self._push(held)
+        except StreamError:
+            pass  # what cannot be decoded is not kept; the status says why
 
     # --- stages ------------------------------------------------------------------
 

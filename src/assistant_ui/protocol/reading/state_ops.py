@@ -1,4 +1,4 @@
-"""State operations: ``set`` and ``append-text`` on a JSON state (PROTOCOLS.md 3.10).
+"""State operations: ``set`` and ``append-text`` on a JSON state (docs/protocols.md §3.10).
 
 Assistant-transport backends stream their state as operations (2.4.1):
 ``{"type": "set", "path": [...], "value": ...}`` replaces the value at a
@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from assistant_ui.errors import StreamDecodeError
+from assistant_ui.protocol.json_text import MAX_JSON_DEPTH
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.text import TextBuffer
 
@@ -71,6 +72,12 @@ class _Absent:
 
 
 _ABSENT: Final = _Absent()
+
+
+MAX_PATH_SEGMENTS: Final = MAX_JSON_DEPTH // 4
+"""Longest operation path accepted (64). A value in a frame nests at most
+``MAX_JSON_DEPTH`` levels, so the state tree stays within ``MAX_JSON_DEPTH +
+MAX_PATH_SEGMENTS`` levels, which every recursive copy of it can walk."""
 
 
 class _OperationError(Exception):
@@ -183,12 +190,25 @@ class StateTree:
         """Applies one batch of operations (one ``update-state`` event) in order.
 
         Raises:
-            StreamDecodeError: in strict mode, at the first operation that
+            StreamDecodeError: in any mode, for a path longer than
+                :data:`MAX_PATH_SEGMENTS` (nothing of the batch applies); in
+                strict mode, at the first operation that
                 cannot be applied. The whole batch is then undone, as in the
                 reference, whose strict accumulator only stores the state
                 once every operation of the event applied; earlier batches
                 stay. The error's ``state`` is the state after undoing.
         """
+        operations = list(operations)
+        for operation in operations:
+            path = operation.get("path") if isinstance(operation, Mapping) else None
+            if isinstance(path, (list, tuple)) and len(path) > MAX_PATH_SEGMENTS:
+                # Checked before any operation applies, so the state is the
+                # state before the batch; fatal in every mode, like JSON too
+                # deep to parse.
+                raise StreamDecodeError(
+                    f"state operation path longer than {MAX_PATH_SEGMENTS} segments",
+                    state=self.value,
+                )
         root_before = self._root
         self._undo = [] if self._strict else None
         for operation in operations:

@@ -1,5 +1,5 @@
 """Request bodies for the ``"data-stream"``, ``"ai-sdk"`` and
-``"assistant-transport"`` runtimes (PROTOCOLS.md 1.3, 1.4, 1.5, 1.7, 1.8).
+``"assistant-transport"`` runtimes (docs/protocols.md §1.3, 1.4, 1.5, 1.7, 1.8).
 
 Each builder writes the keys in the order the reference writes them and
 leaves out every key the reference leaves out (JSON.stringify drops
@@ -52,7 +52,7 @@ def _utf16_order(name: str) -> bytes:
 
 
 def tool_definitions(tools: Any) -> dict[str, Any]:
-    """The ``tools`` object of a request (PROTOCOLS.md 1.7), sorted by name.
+    """The ``tools`` object of a request (docs/protocols.md §1.7), sorted by name.
 
     Args:
         tools: ``None``; a mapping of name to definition dict (the seed's
@@ -111,7 +111,7 @@ def data_stream_body(
     include_message_ids: bool = False,
     legacy_messages: bool = False,
 ) -> dict[str, Any]:
-    """The body ``useDataStreamRuntime`` posts (PROTOCOLS.md 1.3).
+    """The body ``useDataStreamRuntime`` posts (docs/protocols.md §1.3).
 
     Args:
         messages: the branch up to the reply, in our shape or the seed's;
@@ -165,7 +165,7 @@ def ai_sdk_body(
     metadata: Mapping[str, Any] | None = None,
     extra_body: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The body ``useChatRuntime``'s transport posts (PROTOCOLS.md 1.4).
+    """The body ``useChatRuntime``'s transport posts (docs/protocols.md §1.4).
 
     Args:
         chat_id: the thread id (``id``).
@@ -213,7 +213,7 @@ def assistant_transport_body(
     config: Mapping[str, Any] | None = None,
     extra_body: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The body ``useAssistantTransportRuntime`` posts (PROTOCOLS.md 1.5).
+    """The body ``useAssistantTransportRuntime`` posts (docs/protocols.md §1.5).
 
     Args:
         commands: every queued command, in creation order.

@@ -1,4 +1,4 @@
-"""Our message shape (PROTOCOLS.md 3.2): ids, constants, and normalising
+"""Our message shape (docs/protocols.md §3.2): ids, constants, and normalising
 anything the API accepts (our ``parts`` messages, the seed's ``content``
 form, plain strings, bare part lists, ``role: "tool"`` messages) into it.
 The converters to and from every request shape build on this module; the
@@ -63,7 +63,7 @@ def args_text(args: Any) -> str:
 
 def infer_image_media_type(url: str) -> str:
     """Media type of an image URL: a ``data:`` URL's own type, else a guess
-    from the path's extension, else ``image/png`` (PROTOCOLS.md 1.3.1)."""
+    from the path's extension, else ``image/png`` (docs/protocols.md §1.3.1)."""
     match = _DATA_URL_TYPE.match(url)
     if match:
         return match.group(1).lower()
@@ -126,8 +126,17 @@ def normalize_message(message: Any, *, role: str = "user", field: str = "message
     mutated; the result shares nothing with it.
 
     Raises:
-        InvalidRequestError: naming the offending field.
+        InvalidRequestError: naming the offending field; also for a value
+            nested too deeply to copy (past Python's recursion limit).
     """
+    try:
+        return _normalize_message(message, role, field)
+    except RecursionError:
+        # Raised deep inside the copy; here the stack has unwound again.
+        raise invalid(field, "is nested too deeply to copy") from None
+
+
+def _normalize_message(message: Any, role: str, field: str) -> Message:
     if isinstance(message, str):
         return {"role": role, "parts": [{"type": "text", "text": message}]}
     if isinstance(message, Sequence) and not isinstance(message, (bytes, bytearray)):

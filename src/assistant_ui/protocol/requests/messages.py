@@ -1,8 +1,8 @@
 """Message normalisation and conversions between our shape and every
-request shape (PROTOCOLS.md 1.3.1, 1.4.1, 1.5.1, 3.2, 3.9).
+request shape (docs/protocols.md §1.3.1, 1.4.1, 1.5.1, 3.2, 3.9).
 
-Strategy: one message shape out, two in (ARCHITECTURE.md). The library's own
-shape is the ``parts`` message of PROTOCOLS.md 3.2 (``{"id", "role",
+Strategy: one message shape out, two in (docs/ARCHITECTURE.md). The library's own
+shape is the ``parts`` message of docs/protocols.md §3.2 (``{"id", "role",
 "parts", ...}``); :func:`normalize_messages` also accepts the seed's
 ``content`` form, plain strings and bare part lists, and folds the seed's
 ``role: "tool"`` messages into the tool calls they answer. Every converter
@@ -25,12 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assistant_ui.protocol.ai_sdk.conversion import (
-    from_ui_message,
-    from_ui_messages,
-    to_ui_message,
-    to_ui_messages,
-)
 from assistant_ui.protocol.requests.message_shape import (
     TOOL_NOT_COMPLETED,
     Message,
@@ -41,6 +35,12 @@ from assistant_ui.protocol.requests.message_shape import (
     normalize_messages,
 )
 from assistant_ui.protocol.requests.model_messages import from_model_messages, to_model_messages
+from assistant_ui.protocol.requests.ui_messages import (
+    from_ui_message,
+    from_ui_messages,
+    to_ui_message,
+    to_ui_messages,
+)
 
 __all__ = [
     "TOOL_NOT_COMPLETED",

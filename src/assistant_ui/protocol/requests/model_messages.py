@@ -1,4 +1,4 @@
-"""Data-stream runtime model messages (PROTOCOLS.md 1.3.1), current and
+"""Data-stream runtime model messages (docs/protocols.md §1.3.1), current and
 legacy: :func:`to_model_messages` and :func:`from_model_messages`."""
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def _assistant_messages(message: Message, legacy: bool) -> list[Message]:
 def to_model_messages(
     messages: Iterable[Any], *, include_ids: bool = False, legacy: bool = False
 ) -> list[Message]:
-    """The ``messages`` of a data-stream runtime request (PROTOCOLS.md 1.3.1).
+    """The ``messages`` of a data-stream runtime request (docs/protocols.md §1.3.1).
 
     Args:
         messages: the branch, oldest first, in any accepted input shape.

@@ -13,9 +13,9 @@ one row here (CONTRIBUTING.md, "How to add a runtime").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from assistant_ui.errors import InvalidRequestError
 from assistant_ui.protocol.events import MISSING
@@ -36,6 +36,7 @@ __all__ = [
     "RUNTIMES",
     "RUNTIME_NAMES",
     "RequestInputs",
+    "RuntimeName",
     "RuntimeSpec",
     "runtime_named",
 ]
@@ -66,6 +67,9 @@ class RequestInputs:
         parent_id: the message the new one follows.
         first_request: the first request of a new message (assistant-transport
             sends ``parentId`` then only).
+        seed_messages: for the sync-server shape, the caller's own
+            ``content``-form messages, sent as they are (the seed's contract);
+            ``None`` converts ``messages``.
     """
 
     thread_id: str | None
@@ -74,7 +78,7 @@ class RequestInputs:
     state: Any = None
     commands: Sequence[dict[str, Any]] = ()
     system: str | None = None
-    tools: Sequence[ToolLike] = ()
+    tools: Sequence[ToolLike] | Mapping[str, Mapping[str, Any]] = ()
     run_config: dict[str, Any] | None = None
     call_settings: dict[str, Any] | None = None
     config: dict[str, Any] | None = None
@@ -83,18 +87,29 @@ class RequestInputs:
     assistant_id: str = ""
     parent_id: str | None = None
     first_request: bool = True
+    seed_messages: Sequence[Mapping[str, Any]] | None = None
 
 
 def _sync_server(inputs: RequestInputs) -> dict[str, Any]:
     # The seed's body: the whole branch as legacy ``messages`` (the original
     # client also converts them into commands), after any queued commands.
+    messages = inputs.seed_messages
+    if messages is None and inputs.messages:
+        messages = to_model_messages(inputs.messages, legacy=True)
     return build_chat_body(
         inputs.thread_id or "",
-        messages=to_model_messages(inputs.messages, legacy=True),
+        messages=messages,
         commands=list(inputs.commands) or None,
         system=inputs.system,
-        tools=tool_definitions(list(inputs.tools)) if inputs.tools else None,
-        unstable_assistantMessageId=inputs.assistant_id,
+        # A caller's seed tools mapping goes out as given (validated there).
+        tools=(
+            inputs.tools
+            if isinstance(inputs.tools, Mapping)
+            else tool_definitions(inputs.tools)
+            if inputs.tools
+            else None
+        ),
+        unstable_assistantMessageId=inputs.assistant_id or None,
         runConfig=inputs.run_config,
         state=inputs.state,
         extra=inputs.extra_body or None,
@@ -107,8 +122,8 @@ def _data_stream(inputs: RequestInputs) -> dict[str, Any]:
     return data_stream_body(
         messages=messages,
         system=inputs.system,
-        tools=list(inputs.tools),
-        assistant_message_id=inputs.assistant_id,
+        tools=inputs.tools,
+        assistant_message_id=inputs.assistant_id or None,
         thread_id=inputs.thread_id,
         parent_id=user_id,
         run_config=inputs.run_config,
@@ -131,7 +146,7 @@ def _ai_sdk(inputs: RequestInputs) -> dict[str, Any]:
         trigger="regenerate-message" if inputs.trigger == "regenerate" else "submit-message",
         message_id=last["id"] if continued and last is not None else None,
         system=inputs.system,
-        tools=list(inputs.tools),
+        tools=inputs.tools,
         call_settings=inputs.call_settings,
         config=inputs.config,
         metadata=inputs.run_config,
@@ -144,7 +159,7 @@ def _assistant_transport(inputs: RequestInputs) -> dict[str, Any]:
         commands=inputs.commands,
         state=inputs.state,
         system=inputs.system,
-        tools=list(inputs.tools) if inputs.tools else MISSING,
+        tools=inputs.tools if inputs.tools else MISSING,
         thread_id=inputs.thread_id,
         parent_id=inputs.parent_id if inputs.first_request else MISSING,
         call_settings=inputs.call_settings,
@@ -181,6 +196,8 @@ class RuntimeSpec:
         drops_commands_on_cancel: a cancelled run forgets queued commands (the
             runtime hands them to its ``onCancel``).
         cancels_on_server: the CLI asks the cancel endpoint after Ctrl-C.
+        sends_seed_messages: ``content``-form messages given to a one-off call
+            go out as they are (the original client's contract).
     """
 
     name: str
@@ -199,6 +216,7 @@ class RuntimeSpec:
     dangling_result: Any = field(default_factory=lambda: dict(TOOL_NOT_COMPLETED))
     drops_commands_on_cancel: bool = False
     cancels_on_server: bool = False
+    sends_seed_messages: bool = False
 
 
 RUNTIMES: Final[tuple[RuntimeSpec, ...]] = (
@@ -209,6 +227,7 @@ RUNTIMES: Final[tuple[RuntimeSpec, ...]] = (
         default_encoding="data-stream",
         sends_commands=True,
         cancels_on_server=True,
+        sends_seed_messages=True,
     ),
     RuntimeSpec(
         "data-stream",
@@ -244,6 +263,9 @@ RUNTIMES: Final[tuple[RuntimeSpec, ...]] = (
 
 RUNTIME_NAMES: Final[tuple[str, ...]] = tuple(spec.name for spec in RUNTIMES)
 """Every name ``runtime=`` accepts."""
+
+RuntimeName = Literal["sync-server", "data-stream", "ai-sdk", "assistant-transport"]
+"""The names of :data:`RUNTIMES`, for type checkers (a test keeps them equal)."""
 
 _BY_NAME: Final = {spec.name: spec for spec in RUNTIMES}
 

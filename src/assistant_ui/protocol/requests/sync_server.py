@@ -1,4 +1,4 @@
-"""The sync-server request flavour (PROTOCOLS.md 1.6), without I/O.
+"""The sync-server request flavour (docs/protocols.md §1.6), without I/O.
 
 The original Python client POSTs ``{"threadId", "messages", "commands", ...}``
 to ``/api/chat`` and ``{"threadId"}`` to ``/api/cancel``. This module builds
@@ -22,6 +22,7 @@ from assistant_ui.errors import InvalidRequestError
 __all__ = [
     "build_cancel_body",
     "build_chat_body",
+    "check_encodable_depth",
     "encode_json_body",
     "messages_to_commands",
     "validate_commands",
@@ -234,7 +235,7 @@ def build_chat_body(
     state: Any = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Validates the arguments and builds the ``/api/chat`` body (PROTOCOLS.md 1.6).
+    """Validates the arguments and builds the ``/api/chat`` body (docs/protocols.md §1.6).
 
     Keys, in order: ``threadId``; ``messages`` (unchanged) when given;
     ``commands`` (the explicit ones, then those converted from ``messages``
@@ -281,20 +282,52 @@ def build_cancel_body(thread_id: str) -> dict[str, Any]:
 def encode_json_body(body: Mapping[str, Any]) -> bytes:
     """Serialises a request body as compact UTF-8 JSON, like ``JSON.stringify``.
 
+    Every request the client sends is encoded here, so this is where a value
+    nested too deep to encode (or self-referencing) is refused.
+
     Raises:
-        InvalidRequestError: a value is not JSON-serialisable (or is NaN or
-            infinite); names the top-level key that holds it.
+        InvalidRequestError: a value is not JSON-serialisable (NaN or
+            infinite, nested deeper than Python's encoder can walk, or
+            circular); names the top-level key that holds it.
     """
     try:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except RecursionError as exc:
+        # Raised by the encoder once the value nests past the interpreter's
+        # recursion limit: the request cannot be written, so it is bad input.
+        error = InvalidRequestError(
+            "is nested too deeply to encode as JSON", field=_bad_field(body)
+        )
+        raise error from exc
     except (TypeError, ValueError) as exc:
-        field = next((key for key, value in body.items() if not _serialisable(value)), None)
-        raise InvalidRequestError(f"is not JSON-serialisable: {exc}", field=field) from exc
+        raise InvalidRequestError(
+            f"is not JSON-serialisable: {exc}", field=_bad_field(body)
+        ) from exc
+
+
+def check_encodable_depth(value: Any, *, field: str) -> None:
+    """Refuses a value nested too deeply to be encoded in a request later
+    (a tool result, say), at the moment it is given rather than when some
+    copy of it fails.
+
+    Raises:
+        InvalidRequestError: the value nests past Python's recursion limit.
+    """
+    try:
+        json.dumps(value, default=repr)
+    except RecursionError:
+        raise InvalidRequestError("is nested too deeply to encode as JSON", field=field) from None
+    except (TypeError, ValueError):
+        pass  # other faults are reported where the request body is encoded
+
+
+def _bad_field(body: Mapping[str, Any]) -> str | None:
+    return next((key for key, value in body.items() if not _serialisable(value)), None)
 
 
 def _serialisable(value: Any) -> bool:
     try:
         json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return False
     return True

@@ -1,6 +1,6 @@
 """Best-effort parse of incomplete JSON: streamed tool-call arguments.
 
-Strategy (PROTOCOLS.md 3.5): first try a standard parse of the whole text
+Strategy (docs/protocols.md §3.5): first try a standard parse of the whole text
 (only when it ends like an object or array can); if that fails, *repair*
 the text and parse again. Only an object or an array
 counts as a value; anything else (a string, a number, ``null``, garbage)
@@ -28,7 +28,7 @@ is linear.
 One documented difference: the reference parses with a "secure" JSON
 parser that rejects the key ``__proto__`` (and ``constructor.prototype``),
 giving no value. Python objects have no prototype to poison, so this module
-accepts such keys as ordinary data (PROTOCOLS.md allows it).
+accepts such keys as ordinary data (docs/protocols.md allows it).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ import json
 import math
 import re
 from typing import Any, Final
+
+from assistant_ui.protocol.json_text import MAX_JSON_DEPTH, check_json_depth, nesting_error
 
 __all__ = ["parse_partial_json", "parse_partial_json_value"]
 
@@ -57,10 +59,15 @@ _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=
 _JSON_WHITESPACE: Final = " \t\n\r"
 
 
-def _loads(text: str) -> tuple[Any, bool]:
+def _loads(text: str, *, depth_checked: bool = False) -> tuple[Any, bool]:
+    # The depth bound first: past it the C decoder would recurse into a bare
+    # RecursionError (or, below Python's limit, hand out a value too deep for
+    # the recursive walks downstream).
+    if not depth_checked:
+        check_json_depth(text)
     try:
         return _DECODER.decode(text), True
-    except (ValueError, RecursionError):
+    except ValueError:
         return None, False
 
 
@@ -75,6 +82,10 @@ def parse_partial_json(text: str) -> tuple[Any, bool]:
         object or array; ``({}, True)`` for the empty text; ``(None, False)``
         when there is no such value (whitespace only, a scalar, or text the
         repair cannot turn into valid JSON).
+
+    Raises:
+        StreamDecodeError: the text nests deeper than
+            :data:`~assistant_ui.protocol.json_text.MAX_JSON_DEPTH`.
     """
     completed = PartialJSONCompleter().complete(text)
     return (completed[1], True) if completed is not None else (None, False)
@@ -91,6 +102,10 @@ def parse_partial_json_value(text: str) -> tuple[Any, bool]:
 
     Returns:
         ``(value, True)``, or ``(None, False)`` when there is no value.
+
+    Raises:
+        StreamDecodeError: the text nests deeper than
+            :data:`~assistant_ui.protocol.json_text.MAX_JSON_DEPTH`.
     """
     value, ok = _loads(text)
     if ok:
@@ -113,12 +128,22 @@ class PartialJSONCompleter:
         completer = PartialJSONCompleter()
         completer.complete('{"city": "Ber')  # ('{"city": "Ber"}', {"city": "Ber"})
         completer.complete('{"city": "Berlin"')
+
+    Args:
+        depth_checked: the caller already bounds the text's nesting (the
+            accumulator tracks it as deltas arrive), so the standard parse
+            skips that check; the repair scan bounds it either way.
+
+    Raises:
+        StreamDecodeError: from :meth:`complete`, when the text nests deeper
+            than :data:`~assistant_ui.protocol.json_text.MAX_JSON_DEPTH`.
     """
 
-    __slots__ = ("_scanner",)
+    __slots__ = ("_depth_checked", "_scanner")
 
-    def __init__(self) -> None:
+    def __init__(self, *, depth_checked: bool = False) -> None:
         self._scanner = _Scanner()
+        self._depth_checked = depth_checked
 
     def complete(self, text: str) -> tuple[str, Any] | None:
         """The value of ``text`` and a JSON text that decodes to it.
@@ -143,13 +168,14 @@ class PartialJSONCompleter:
         while end >= 0 and text[end] in _JSON_WHITESPACE:
             end -= 1
         if text[end] in "}]":
-            value, ok = _loads(text)
+            value, ok = _loads(text, depth_checked=self._depth_checked)
             if ok and isinstance(value, (dict, list)):
                 return text, value
         repaired = self._scanner.repaired(text)
         if repaired is None:
             return None
-        value, ok = _loads(repaired)
+        # The repair scan refused anything too deep: the repaired text is not.
+        value, ok = _loads(repaired, depth_checked=True)
         if ok and isinstance(value, (dict, list)):
             return repaired, value
         return None
@@ -286,10 +312,11 @@ class _Scanner:
                 pos = i + 1
                 if char == '"':
                     stack.append(_STRING)
-                elif char == "{":
-                    stack.append(_OBJ_START)
-                elif char == "[":
-                    stack.append(_ARR_START)
+                elif char == "{" or char == "[":
+                    # The stack holds the root and one state per open value.
+                    if len(stack) > MAX_JSON_DEPTH:
+                        raise nesting_error()
+                    stack.append(_OBJ_START if char == "{" else _ARR_START)
                 else:
                     stack.append(_LITERAL)
                     literal_start = i

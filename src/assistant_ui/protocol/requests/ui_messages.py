@@ -1,4 +1,4 @@
-"""AI SDK UIMessages (PROTOCOLS.md 1.4.1, 1.4.2, 3.9): our messages to
+"""AI SDK UIMessages (docs/protocols.md §1.4.1, 1.4.2, 3.9): our messages to
 UIMessages and back."""
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _ui_part(part: Part, role: str) -> Part | None:
 
 
 def to_ui_message(message: Any) -> Message:
-    """The AI SDK ``UIMessage`` for one of our messages (PROTOCOLS.md 1.4.1).
+    """The AI SDK ``UIMessage`` for one of our messages (docs/protocols.md §1.4.1).
 
     User parts follow assistant-ui's composer mapping (images and files as
     ``file`` parts with a wire URL, data parts as ``data-<name>``); tool
@@ -165,7 +165,7 @@ def _from_ui_user_part(part: Mapping[str, Any]) -> Part | None:
 def from_ui_message(ui_message: Mapping[str, Any]) -> Message:
     """Our message from an AI SDK ``UIMessage``.
 
-    Assistant parts are mapped as assistant-ui shows them (PROTOCOLS.md 3.9,
+    Assistant parts are mapped as assistant-ui shows them (docs/protocols.md §3.9,
     last paragraph, :func:`~.ui_message.ui_message_to_parts`). User parts
     undo :func:`to_ui_message`: a ``file`` whose media type is the one its
     URL implies becomes an ``image`` part again, an mp3/wav data URL an

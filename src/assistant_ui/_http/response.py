@@ -14,24 +14,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from assistant_ui._http.transport import status_error
+from assistant_ui._reply import ReplyView, as_message
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.events import Event
+from assistant_ui.types import JSONValue, Usage
 
 __all__ = ["ChatResponse"]
 
 
-class ChatResponse:
+class ChatResponse(ReplyView):
     """A finished chat request: its HTTP response and its decoded reply.
+
+    It keeps the surface of the ``httpx.Response`` the original package
+    returned (``status_code``, ``headers``, ``content``, ``text`` as the raw
+    body, ``json()``, ``raise_for_status()``) and reads the decoded reply as
+    :class:`~assistant_ui.SendResult` does (``output_text``, ``message``,
+    ``reasoning``, ``tool_calls``, ``sources``, ``usage``, ``finish_reason``,
+    ``status``).
 
     Attributes:
         http_response: the underlying ``httpx.Response`` (its body has been
             consumed; use :attr:`content`).
-        message: the accumulated assistant message (PROTOCOLS.md 3.2) for a
+        message: the accumulated assistant message (docs/protocols.md §3.2) for a
             streamed reply, ``None`` when the server answered a JSON document
             or nothing.
         state: the assistant-transport state after the reply (``None`` when
@@ -42,7 +51,7 @@ class ChatResponse:
         usage: token usage of the final finish frame, if the server sent it.
         finish_reason: the final finish reason, if the server sent one.
         warnings: dropped-input warnings from the decoder.
-        ui_message: the AI SDK UIMessage (PROTOCOLS.md 3.9) when the reply
+        ui_message: the AI SDK UIMessage (docs/protocols.md §3.9) when the reply
             was a UI message stream, else ``None``.
     """
 
@@ -52,7 +61,7 @@ class ChatResponse:
         content: bytes,
         *,
         message: dict[str, Any] | None = None,
-        state: Any = None,
+        state: JSONValue = None,
         encoding: str | None = None,
         events: Sequence[Event] = (),
         usage: dict[str, Any] | None = None,
@@ -62,11 +71,11 @@ class ChatResponse:
     ) -> None:
         self.http_response = http_response
         self._content = content
-        self.message = message
+        self.message = as_message(message)
         self.state = state
         self.encoding = encoding
         self.events = list(events)
-        self.usage = usage
+        self.usage = cast("Usage | None", usage)
         self.finish_reason = finish_reason
         self.warnings = list(warnings)
         self.ui_message = ui_message
@@ -136,28 +145,6 @@ class ChatResponse:
         if not self.http_response.is_success:
             raise status_error(self.http_response, self._content)
         return self
-
-    # -- the decoded reply ----------------------------------------------
-
-    @property
-    def status(self) -> dict[str, Any] | None:
-        """The message status (``{"type": "complete", "reason": "stop"}`` ...)."""
-        return self.message["status"] if self.message is not None else None
-
-    @property
-    def parts(self) -> list[dict[str, Any]]:
-        """The message parts (empty for a non-streamed reply)."""
-        return list(self.message["parts"]) if self.message is not None else []
-
-    @property
-    def output_text(self) -> str:
-        """Every text part joined (reasoning excluded)."""
-        return "".join(p["text"] for p in self.parts if p.get("type") == "text")
-
-    @property
-    def tool_calls(self) -> list[dict[str, Any]]:
-        """The tool-call parts, with ``toolName``, ``args``, and ``result`` once known."""
-        return [p for p in self.parts if p.get("type") == "tool-call"]
 
     def __repr__(self) -> str:
         status = self.status["type"] if self.status else None

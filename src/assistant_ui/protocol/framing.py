@@ -1,6 +1,6 @@
 """Byte framing shared by every encoding: BOM, lines, SSE events.
 
-Strategy (PROTOCOLS.md 2.1, 2.3.1; STYLE.md 7):
+Strategy (docs/protocols.md §2.1, 2.3.1):
 
 - Work on bytes. A line ends at LF, CR or CRLF and nowhere else: never at
   U+2028 and friends, which ``str.splitlines`` would split on and which JS
@@ -35,11 +35,12 @@ __all__ = [
 ]
 
 # The reference rejects lines and SSE events over 16 Mi UTF-16 code units
-# (PROTOCOLS.md 2.1). We count UTF-8 bytes, which is never fewer, so a stream
+# (docs/protocols.md §2.1). We count UTF-8 bytes, which is never fewer, so a stream
 # the reference accepts is only refused here if it is mostly non-ASCII text.
 DEFAULT_MAX_LINE_BYTES: Final = 16 * 1024 * 1024
 
 _BOM: Final = b"\xef\xbb\xbf"
+_DATA_BLOCK: Final = 1024
 _EOL: Final = re.compile(rb"\r\n?|\n")
 
 
@@ -287,11 +288,15 @@ class SSEParser:
         LineTooLongError: from ``decode`` as soon as an event passes the limit.
     """
 
-    __slots__ = ("_data", "_event", "_last_id", "_max", "_retry", "_size", "_start")
+    __slots__ = ("_blocks", "_data", "_event", "_last_id", "_max", "_retry", "_size", "_start")
 
     def __init__(self, *, max_event_chars: int = DEFAULT_MAX_LINE_BYTES) -> None:
         self._max = max_event_chars
         self._data: list[str] = []
+        # Every _DATA_BLOCK data lines are joined into one string, so that an
+        # event made of millions of short lines costs its characters, not a
+        # list slot and a string object per line (8-60 bytes each).
+        self._blocks: list[str] = []
         self._size = 0
         self._event = ""
         self._last_id: str | None = None
@@ -317,7 +322,11 @@ class SSEParser:
                     f"SSE event data longer than the {self._max}-character limit",
                     offset=self._start,
                 )
-            self._data.append(value)
+            data = self._data
+            data.append(value)
+            if len(data) >= _DATA_BLOCK:
+                self._blocks.append("\n".join(data))
+                self._data = []
         elif name == "event":
             self._event = value
         elif name == "id":
@@ -330,17 +339,18 @@ class SSEParser:
     def flush(self) -> bool:
         """Ends the input. Returns whether an unterminated event was dropped
         (the SSE rule: an event needs its blank line to be dispatched)."""
-        dropped = bool(self._data)
+        dropped = bool(self._data or self._blocks)
         self._reset()
         return dropped
 
     def _dispatch(self) -> SSEEvent | None:
-        if not self._data:
+        if not self._data and not self._blocks:
             self._reset()
             return None
-        data = self._data
+        # Joining with the same separator is associative: blocks, then the rest.
+        lines = self._blocks + self._data if self._blocks else self._data
         event = SSEEvent(
-            data[0] if len(data) == 1 else "\n".join(data),
+            lines[0] if len(lines) == 1 else "\n".join(lines),
             self._event or "message",
             self._last_id,
             self._retry,
@@ -351,6 +361,7 @@ class SSEParser:
 
     def _reset(self) -> None:
         self._data = []
+        self._blocks = []
         self._size = 0
         self._event = ""
         self._start = None

@@ -50,8 +50,8 @@ def run_demo(client: AssistantClient, out: Output) -> None:
     ``requires-action``, the tool runs here, and the conversation sends its
     result in a follow-up request whose answer continues the same message.
     """
-    from assistant_ui.cli.chat import Chat, run_turn
     from assistant_ui.cli.render import EventRenderer
+    from assistant_ui.cli.turns import Chat, run_turn
 
     chat = Chat(client.threads("aui-demo", tools=[get_weather]))
     renderer = EventRenderer(out)
