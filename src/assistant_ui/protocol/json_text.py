@@ -75,6 +75,9 @@ _SECURE_JSON: Final = json.JSONDecoder(
 
 
 _OUTSIDE_STRING: Final = re.compile(r'[\[\]{}"]')
+# A whole JSON string, and what is not a bracket (for _valid_json_too_deep).
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
 _INSIDE_STRING: Final = re.compile(r'["\\]')
 
 
@@ -151,13 +154,66 @@ _DIGIT_MAP: Final = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256
 _LONG_DIGIT_RUN: Final = b"0" * 19
 
 
-def parse_json_stdlib(text: str) -> Any:
-    """:func:`parse_json` with the standard :mod:`json` only: the reference
-    result every faster path must equal."""
-    check_json_depth(text)
+def _valid_json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """:func:`check_json_depth` for a text that parsed as JSON, at C speed:
+    its strings are all terminated, so one regex cuts them out exactly (on
+    other text the regex could backtrack badly) and only the brackets left
+    are walked. The bracket scan took most of the decode time of large tool
+    results."""
+    outside = _STRING.sub("", text)
+    if outside.count("[") + outside.count("{") <= limit:
+        return False
+    depth = 0
+    for char in _NOT_BRACKET.sub("", outside):
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _depth_checked(parse: Callable[[str], Any], text: str) -> Any:
+    """``parse(text)`` under the :data:`MAX_JSON_DEPTH` bound: the same
+    outcome as checking the depth first, but a text with many brackets is
+    parsed first, so that the depth is measured on valid JSON only (fast);
+    a text that fails to parse gets the exact scan."""
+    deep = len(text) > MAX_JSON_DEPTH and text.count("[") + text.count("{") > MAX_JSON_DEPTH
+    try:
+        value = parse(text)
+    except (ValueError, RecursionError):
+        if deep:
+            check_json_depth(text)
+        raise
+    if deep and _valid_json_too_deep(text):
+        raise nesting_error(MAX_JSON_DEPTH)
+    return value
+
+
+def _parse_stdlib(text: str) -> Any:
     if "__proto__" in text or "constructor" in text:
         return _SECURE_JSON.decode(text)
     return _JSON.decode(text)
+
+
+def _parse_fast(text: str) -> Any:
+    if "__proto__" in text or "constructor" in text:
+        return _SECURE_JSON.decode(text)
+    if _orjson_loads is not None:
+        data = text.encode("utf-8", "surrogatepass")
+        if _LONG_DIGIT_RUN not in data.translate(_DIGIT_MAP):
+            try:
+                return _orjson_loads(data)
+            except ValueError:
+                pass  # json decides: it accepts some of what orjson refuses
+    return _JSON.decode(text)
+
+
+def parse_json_stdlib(text: str) -> Any:
+    """:func:`parse_json` with the standard :mod:`json` only: the reference
+    result every faster path must equal."""
+    return _depth_checked(_parse_stdlib, text)
 
 
 def parse_json(text: str) -> Any:
@@ -181,17 +237,7 @@ def parse_json(text: str) -> Any:
             (not a ``ValueError``: a lenient decoder must not drop it as
             merely malformed).
     """
-    check_json_depth(text)
-    if "__proto__" in text or "constructor" in text:
-        return _SECURE_JSON.decode(text)
-    if _orjson_loads is not None:
-        data = text.encode("utf-8", "surrogatepass")
-        if _LONG_DIGIT_RUN not in data.translate(_DIGIT_MAP):
-            try:
-                return _orjson_loads(data)
-            except ValueError:
-                pass  # json decides: it accepts some of what orjson refuses
-    return _JSON.decode(text)
+    return _depth_checked(_parse_fast, text)
 
 
 def _js_compatible(value: Any) -> Any:
