@@ -75,9 +75,6 @@ _SECURE_JSON: Final = json.JSONDecoder(
 
 
 _OUTSIDE_STRING: Final = re.compile(r'[\[\]{}"]')
-# A whole JSON string, and what is not a bracket (for _valid_json_too_deep).
-_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
 _INSIDE_STRING: Final = re.compile(r'["\\]')
 
 
@@ -154,31 +151,28 @@ _DIGIT_MAP: Final = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256
 _LONG_DIGIT_RUN: Final = b"0" * 19
 
 
-def _valid_json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """:func:`check_json_depth` for a text that parsed as JSON, at C speed:
-    its strings are all terminated, so one regex cuts them out exactly (on
-    other text the regex could backtrack badly) and only the brackets left
-    are walked. The bracket scan took most of the decode time of large tool
-    results."""
-    outside = _STRING.sub("", text)
-    if outside.count("[") + outside.count("{") <= limit:
+def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a parsed JSON value nests deeper than ``limit`` (what
+    :func:`check_json_depth` says of its text): a walk over its containers,
+    which is cheaper than scanning the text's brackets and strings."""
+    if type(value) is not dict and type(value) is not list:
         return False
-    depth = 0
-    for char in _NOT_BRACKET.sub("", outside):
-        if char == "[" or char == "{":
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in container.values() if type(container) is dict else container:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
     return False
 
 
 def _depth_checked(parse: Callable[[str], Any], text: str) -> Any:
     """``parse(text)`` under the :data:`MAX_JSON_DEPTH` bound: the same
     outcome as checking the depth first, but a text with many brackets is
-    parsed first, so that the depth is measured on valid JSON only (fast);
-    a text that fails to parse gets the exact scan."""
+    parsed first and the depth measured on the value (fast); a text that
+    fails to parse gets the exact scan of its text."""
     deep = len(text) > MAX_JSON_DEPTH and text.count("[") + text.count("{") > MAX_JSON_DEPTH
     try:
         value = parse(text)
@@ -186,7 +180,7 @@ def _depth_checked(parse: Callable[[str], Any], text: str) -> Any:
         if deep:
             check_json_depth(text)
         raise
-    if deep and _valid_json_too_deep(text):
+    if deep and _too_deep(value):
         raise nesting_error(MAX_JSON_DEPTH)
     return value
 
