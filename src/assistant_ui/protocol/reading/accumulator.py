@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from array import array
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -153,7 +154,9 @@ class _ToolArgs:
     def __init__(self) -> None:
         self._buffer = TextBuffer()
         self.length = 0
-        self._boundaries: list[int] = []  # text length after each non-empty delta
+        # Text length after each non-empty delta; an array, not a list: a
+        # million deltas would otherwise keep a million int objects alive.
+        self._boundaries = array("q")
         self._completer = PartialJSONCompleter(depth_checked=True)
         # Nesting is tracked only once the text holds more brackets than the
         # bound allows (until then it cannot nest too deep): one C count per
