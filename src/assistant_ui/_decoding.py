@@ -3,7 +3,7 @@
 :func:`decode_stream` is the convenience entry point over
 :class:`~assistant_ui.protocol.reading.parser.StreamParser`: hand it the bytes of a
 reply (or any iterable of byte pieces, such as a file read in blocks) and get
-the final message, the state and every event back.
+the final message and the state back (and every event, when asked for).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ class DecodeResult:
     Attributes:
         message: the assistant message (docs/protocols.md §3.2). A server error
             chunk is reported here, in ``message["status"]``, not raised.
-        state: the assistant-transport state (``metadata.unstable_state``).
-        events: every canonical event, in order.
+        state: the assistant-transport state: the same object as
+            ``message["metadata"]["unstable_state"]``.
+        events: every canonical event, in order, when
+            ``decode_stream(..., events=True)`` asked for them; else empty.
         encoding: the encoding that was decoded (given or detected).
         warnings: every distinct dropped-input warning, in order.
         ui_message: the AI SDK UIMessage, for a UI message stream body.
@@ -41,6 +43,10 @@ class DecodeResult:
     ui_message: dict[str, Any] | None = None
 
 
+def _discard(events: list[Event]) -> None:
+    pass
+
+
 def decode_stream(
     data: bytes | Iterable[bytes],
     *,
@@ -49,6 +55,7 @@ def decode_stream(
     initial_state: Any = None,
     strict: bool = False,
     previous_ui_message: Mapping[str, Any] | None = None,
+    events: bool = False,
 ) -> DecodeResult:
     """Decodes a complete response body.
 
@@ -64,9 +71,12 @@ def decode_stream(
             rejects); the default drops such input with a warning.
         previous_ui_message: for a UI message stream, the AI SDK UIMessage
             the reply continues (see :class:`~assistant_ui.protocol.reading.parser.StreamParser`).
+        events: also return every canonical event (``result.events``).
+            Off by default: most callers want only the message, and keeping
+            one object per chunk costs time and memory.
 
     Returns:
-        The message, state, events, encoding and warnings.
+        The message, state, events (if asked for), encoding and warnings.
 
     Raises:
         StreamDecodeError: a frame that cannot be decoded (strict mode), or a
@@ -88,17 +98,21 @@ def decode_stream(
         warnings=sink,
         previous_ui_message=previous_ui_message,
     )
-    events: list[Event] = []
+    collected: list[Event] = []
+    keep = collected.extend if events else _discard
     if isinstance(data, (bytes, bytearray, memoryview)):
-        events += parser.feed(bytes(data))
+        keep(parser.feed(bytes(data)))
     else:
         for piece in data:
-            events += parser.feed(bytes(piece))
-    events += parser.close()
+            keep(parser.feed(bytes(piece)))
+    keep(parser.close())
+    # The parser is dropped here and, without events, nothing else holds the
+    # chunk payloads: the message can take them instead of deep copies.
+    message = parser.accumulator.snapshot(share_payloads=not events)
     return DecodeResult(
-        message=parser.message,
-        state=parser.state,
-        events=events,
+        message=message,
+        state=message["metadata"]["unstable_state"],
+        events=collected,
         encoding=parser.encoding or "",
         warnings=list(sink.messages),
         ui_message=parser.ui_message,

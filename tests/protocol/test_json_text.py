@@ -3,12 +3,96 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant_ui._decoding import decode_stream
-from assistant_ui.protocol.json_text import js_json_stringify
+from assistant_ui.errors import StreamDecodeError
+from assistant_ui.protocol import json_text
+from assistant_ui.protocol.json_text import js_json_stringify, parse_json, parse_json_stdlib
+
+
+def _outcome(parse: Any, text: str) -> str:
+    try:
+        return "value " + repr(parse(text))  # repr tells 1 from 1.0 and -0.0 from 0.0
+    except (ValueError, RecursionError, StreamDecodeError) as exc:
+        return f"error {type(exc).__name__}"
+
+
+# Where orjson and json disagree, or could: parse_json must give json's answer.
+EDGE_TEXTS = [
+    "18446744073709551615",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "123456789012345678901234567890",
+    '{"id": 12345678901234567890123}',
+    "0.1000000000000000055511151231257827",
+    "1e400",
+    "-1e400",
+    "1.7976931348623157e309",
+    "1e-400",
+    "4.9e-324",
+    '"\\ud800"',
+    '"\\udc00x"',
+    '["\\ud83d\\ude00"]',
+    "\ud800",
+    '"\ud800"',
+    "[NaN]",
+    "Infinity",
+    "-0",
+    "-0.0",
+    '{"a": 1, "a": 2}',
+    '{"__proto__": 1}',
+    '{"constructor": {"prototype": 1}}',
+    "\ufeff1",
+    " 1 ",
+    "[1,]",
+    "01",
+    '"\x01"',
+    "[" * 2000 + "]" * 2000,
+    "[" * 300 + "]" * 300,
+    "[" * 256 + "]" * 256,
+    '["' + "[" * 300 + '"]',
+    '["\\"' + "[" * 300 + '"]',
+    '["' + "[" * 300,
+    "[" * 300 + '"\\',
+    "",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_parse_json_gives_what_json_gives_on_edge_texts(text: str) -> None:
+    assert _outcome(parse_json, text) == _outcome(parse_json_stdlib, text)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES, st.booleans(), st.integers(min_value=0), st.sampled_from(' ,]}0-.e"x'))
+def test_parse_json_gives_what_json_gives(
+    value: Any, ascii_only: bool, cut: int, junk: str
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert _outcome(parse_json, text) == _outcome(parse_json_stdlib, text)
+    at = cut % (len(text) + 1)
+    broken = text[:at] + junk + text[at:]
+    assert _outcome(parse_json, broken) == _outcome(parse_json_stdlib, broken)
+
+
+def test_orjson_is_picked_up_when_installed() -> None:
+    pytest.importorskip("orjson")
+    assert json_text._orjson_loads is not None
 
 
 def test_lone_surrogates_are_escaped_in_lowercase_hex_like_json_stringify() -> None:

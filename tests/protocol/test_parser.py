@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import importlib
 import importlib.util
 from typing import Any
@@ -214,7 +215,7 @@ def test_json_body_is_not_a_stream(headers: dict[str, str] | None) -> None:
 
 def test_decode_stream_on_bytes_and_pieces() -> None:
     body = b'0:"Hello"\n3:"overloaded"\nzz:1\n'
-    whole = decode_stream(body)
+    whole = decode_stream(body, events=True)
     pieces = decode_stream(iter([body[:4], body[4:11], body[11:]]))
     assert isinstance(whole, DecodeResult)
     assert whole.encoding == "data-stream"
@@ -222,7 +223,77 @@ def test_decode_stream_on_bytes_and_pieces() -> None:
     assert whole.message["status"]["reason"] == "error"  # an error chunk does not raise
     assert whole.warnings  # the unknown code, dropped in lenient mode
     assert [e.type for e in whole.events][:2] == ["part-start", "text-delta"]
+    assert pieces.events == []  # only collected when asked for
     assert whole.ui_message is None
+
+
+def test_decode_stream_copies_payloads_only_when_events_are_kept() -> None:
+    body = (
+        b'9:{"toolCallId":"c","toolName":"t","args":{}}\n'
+        b'a:{"toolCallId":"c","result":{"rows":[1,2]}}\n'
+    )
+    plain = decode_stream(body)
+    kept = decode_stream(body, events=True)
+    assert plain.message == kept.message
+    assert plain.message["parts"][0]["result"] == {"rows": [1, 2]}
+    assert plain.state is plain.message["metadata"]["unstable_state"]
+    result = next(e for e in kept.events if e.type == "result")
+    assert kept.message["parts"][0]["result"] == result.result
+    assert kept.message["parts"][0]["result"] is not result.result  # events stay untouched
+
+
+_BODIES = {
+    "data-stream": b'f:{"messageId":"m"}\n0:"hi"\n9:{"toolCallId":"c","toolName":"t","args":{}}\n'
+    b'a:{"toolCallId":"c","result":[1]}\ne:{"finishReason":"stop"}\nd:{"finishReason":"stop"}\n',
+    "ui-message-stream": b'data: {"type":"start"}\n\ndata: {"type":"text-start","id":"t"}\n\n'
+    b'data: {"type":"text-delta","id":"t","delta":"hi"}\n\n'
+    b'data: {"type":"tool-input-start","toolCallId":"c","toolName":"t"}\n\n'
+    b'data: {"type":"tool-input-delta","toolCallId":"c","inputTextDelta":"{}"}\n\n'
+    b'data: {"type":"tool-output-available","toolCallId":"c","output":1}\n\n'
+    b'data: {"type":"finish"}\n\ndata: [DONE]\n\n',
+    "assistant-transport": b'data: {"type":"update-state","operations":'
+    b'[{"type":"set","path":["a"],"value":"x"},{"type":"append-text","path":["a"],"value":"y"}]}'
+    b"\n\ndata: [DONE]\n\n",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(_BODIES))
+def test_decode_stream_leaves_no_reference_cycles(encoding: str) -> None:
+    # Parsers hold the whole message: freed by reference counting as soon as
+    # they are dropped, not at some later run of the cyclic collector.
+    gc.collect()
+    gc.disable()
+    try:
+        result = decode_stream(_BODIES[encoding], encoding=encoding)
+        assert result.message["parts"] or result.state
+        del result
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("encoding", sorted(_BODIES))
+def test_live_message_equals_a_snapshot_after_every_read(encoding: str) -> None:
+    body = _BODIES[encoding]
+    parser = StreamParser(encoding=encoding, warnings=WarningSink(emit=False))
+    view = parser.live_message
+    for start in range(0, len(body), 7):
+        parser.feed(body[start : start + 7])
+        assert parser.live_message is view  # one dict, updated in place
+        assert view == parser.message
+    parser.close()
+    assert parser.live_message == parser.message
+
+
+def test_live_message_rebuilds_only_the_parts_events_touched() -> None:
+    parser = StreamParser(encoding="data-stream", warnings=WarningSink(emit=False))
+    parser.feed(b'0:"a"\nb:{"toolCallId":"c","toolName":"t"}\n')
+    first = parser.live_message["parts"][0]
+    parser.feed(b'c:{"toolCallId":"c","argsTextDelta":"{\\"q\\":1"}\n')
+    view = parser.live_message
+    assert view["parts"][0] is first  # the finished text part is not copied again
+    assert view["parts"][1]["args"] == {"q": 1}
+    assert view == parser.message
 
 
 def test_decode_stream_strict_raises() -> None:

@@ -176,3 +176,24 @@ def test_state_append_text_rejoins_split_pairs() -> None:
     tree.apply([{"type": "append-text", "path": ["s"], "value": "\ude00!"}])
     assert tree.value == {"s": "\U0001f600!"}
     encode_json_body({"state": tree.value})
+
+
+def test_many_appends_are_chunked_and_still_rejoin_surrogate_halves() -> None:
+    buffer = TextBuffer()
+    pieces = [f"{i}," for i in range(1000)]
+    pieces[63:65] = ["\ud83d", "\ude00"]  # a pair split where a chunk ends
+    for piece in pieces:
+        buffer.append(piece)
+    assert len(buffer._pieces) < 100  # chunked, not one object per append
+    assert buffer.text() == "".join(pieces).replace("\ud83d\ude00", "\U0001f600")
+
+
+def test_a_mark_survives_chunking_until_the_next_read() -> None:
+    buffer = TextBuffer("start")
+    for i in range(10):
+        buffer.append(str(i))
+    mark = buffer.mark()
+    for _ in range(500):  # several chunk joins after the mark
+        buffer.append("x")
+    buffer.truncate(mark)
+    assert buffer.text() == "start0123456789"

@@ -52,7 +52,7 @@ def cmd_decode(args: argparse.Namespace, out: Output) -> int:
     data = _read(args.file)
     headers = parse_headers(args.header)
     result = decode_stream(
-        data, encoding=args.encoding, headers=headers or None, strict=args.strict
+        data, encoding=args.encoding, headers=headers or None, strict=args.strict, events=True
     )
     if args.json:
         from assistant_ui.protocol.events import event_to_dict

@@ -19,16 +19,17 @@ send. Decoders of encodings whose reference fills in defaults (the data
 stream's ``"<no result>"``, a generated step id) fill them in; the
 assistant-transport decoder passes absence through, as its reference does.
 
-Events are frozen, slotted dataclasses with keyword-only constructors and a
-literal ``type``. Decoders validate their input; the constructors do not
-validate again.
+Events are small slotted classes with a literal ``type``, equality, hashing
+and a ``repr`` over their fields (as dataclasses have), built with keyword
+or positional arguments. They are values: nothing changes an event once it
+is built. Decoders validate their input; the constructors do not validate
+again.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, fields
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from assistant_ui.protocol.json_text import js_json_stringify
 
@@ -73,8 +74,37 @@ Missing = Literal[_Missing.MISSING]
 """The type of :data:`MISSING`, for annotations (``str | Missing``)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PartStart:
+class _EventBase:
+    """Equality, hashing and ``repr`` over the fields, as a dataclass has them.
+
+    Events are plain slotted classes rather than frozen dataclasses: a frozen
+    dataclass pays an ``object.__setattr__`` per field on construction, and
+    decoding builds one event per chunk. They are still values: treat them
+    as immutable.
+    """
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    type: ClassVar[str]
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _EventBase)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({inner}, type={self.type!r})"
+
+
+class PartStart(_EventBase):
     """A new part is appended to the message.
 
     ``part`` is the part init of docs/protocols.md §2.4.3: a dict with ``type``
@@ -82,125 +112,199 @@ class PartStart:
     and that type's fields.
     """
 
-    part: dict[str, Any]
-    path: Path = ()
-    type: Literal["part-start"] = "part-start"
+    __slots__ = ("part", "path")
+    _fields = ("part", "path")
+    type: ClassVar[Literal["part-start"]] = "part-start"
+
+    def __init__(self, part: dict[str, Any], path: Path = ()) -> None:
+        self.part = part
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TextDelta:
+class TextDelta(_EventBase):
     """Text appended to a text or reasoning part, or argument text appended
     to a tool-call part."""
 
-    text_delta: str
-    path: Path
-    provider_metadata: dict[str, Any] | None = None
-    type: Literal["text-delta"] = "text-delta"
+    __slots__ = ("path", "provider_metadata", "text_delta")
+    _fields = ("text_delta", "path", "provider_metadata")
+    type: ClassVar[Literal["text-delta"]] = "text-delta"
+
+    def __init__(
+        self, text_delta: str, path: Path, provider_metadata: dict[str, Any] | None = None
+    ) -> None:
+        self.text_delta = text_delta
+        self.path = path
+        self.provider_metadata = provider_metadata
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PartFinish:
+class PartFinish(_EventBase):
     """The part at ``path`` is finished."""
 
-    path: Path
-    provider_metadata: dict[str, Any] | None = None
-    type: Literal["part-finish"] = "part-finish"
+    __slots__ = ("path", "provider_metadata")
+    _fields = ("path", "provider_metadata")
+    type: ClassVar[Literal["part-finish"]] = "part-finish"
+
+    def __init__(self, path: Path, provider_metadata: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.provider_metadata = provider_metadata
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ToolCallArgsTextFinish:
+class ToolCallArgsTextFinish(_EventBase):
     """The tool call at ``path`` will receive no more argument text."""
 
-    path: Path
-    type: Literal["tool-call-args-text-finish"] = "tool-call-args-text-finish"
+    __slots__ = ("path",)
+    _fields = ("path",)
+    type: ClassVar[Literal["tool-call-args-text-finish"]] = "tool-call-args-text-finish"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ToolResult:
+class ToolResult(_EventBase):
     """A result for the tool call at ``path`` (final unless preliminary)."""
 
-    path: Path
-    result: Any = MISSING
-    is_error: bool = False
-    artifact: Any = MISSING
-    model_content: Any = MISSING
-    messages: Any = MISSING
-    is_preliminary: bool = False
-    type: Literal["result"] = "result"
+    __slots__ = (
+        "artifact",
+        "is_error",
+        "is_preliminary",
+        "messages",
+        "model_content",
+        "path",
+        "result",
+    )
+    _fields = (
+        "path",
+        "result",
+        "is_error",
+        "artifact",
+        "model_content",
+        "messages",
+        "is_preliminary",
+    )
+    type: ClassVar[Literal["result"]] = "result"
+
+    def __init__(
+        self,
+        path: Path,
+        result: Any = MISSING,
+        is_error: bool = False,
+        artifact: Any = MISSING,
+        model_content: Any = MISSING,
+        messages: Any = MISSING,
+        is_preliminary: bool = False,
+    ) -> None:
+        self.path = path
+        self.result = result
+        self.is_error = is_error
+        self.artifact = artifact
+        self.model_content = model_content
+        self.messages = messages
+        self.is_preliminary = is_preliminary
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ToolCallApproval:
+class ToolCallApproval(_EventBase):
     """The approval record of the tool call at ``path`` is replaced."""
 
-    path: Path
-    approval: dict[str, Any]
-    type: Literal["tool-call-approval"] = "tool-call-approval"
+    __slots__ = ("approval", "path")
+    _fields = ("path", "approval")
+    type: ClassVar[Literal["tool-call-approval"]] = "tool-call-approval"
+
+    def __init__(self, path: Path, approval: dict[str, Any]) -> None:
+        self.path = path
+        self.approval = approval
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Annotations:
+class Annotations(_EventBase):
     """Elements appended to ``metadata.unstable_annotations``."""
 
-    annotations: list[Any]
-    path: Path = ()
-    type: Literal["annotations"] = "annotations"
+    __slots__ = ("annotations", "path")
+    _fields = ("annotations", "path")
+    type: ClassVar[Literal["annotations"]] = "annotations"
+
+    def __init__(self, annotations: list[Any], path: Path = ()) -> None:
+        self.annotations = annotations
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Data:
+class Data(_EventBase):
     """Elements appended to ``metadata.unstable_data``."""
 
-    data: list[Any]
-    path: Path = ()
-    type: Literal["data"] = "data"
+    __slots__ = ("data", "path")
+    _fields = ("data", "path")
+    type: ClassVar[Literal["data"]] = "data"
+
+    def __init__(self, data: list[Any], path: Path = ()) -> None:
+        self.data = data
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepStart:
+class StepStart(_EventBase):
     """A model step (one roundtrip to the model) starts."""
 
-    message_id: str | Missing = MISSING
-    path: Path = ()
-    type: Literal["step-start"] = "step-start"
+    __slots__ = ("message_id", "path")
+    _fields = ("message_id", "path")
+    type: ClassVar[Literal["step-start"]] = "step-start"
+
+    def __init__(self, message_id: str | Missing = MISSING, path: Path = ()) -> None:
+        self.message_id = message_id
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepFinish:
-    """A model step ends."""
+class StepFinish(_EventBase):
+    """A model step ends (``usage`` defaults to a fresh ``{}``)."""
 
-    finish_reason: str
-    usage: dict[str, Any] | Missing = field(default_factory=dict)
-    is_continued: bool | Missing = False
-    path: Path = ()
-    type: Literal["step-finish"] = "step-finish"
+    __slots__ = ("finish_reason", "is_continued", "path", "usage")
+    _fields = ("finish_reason", "usage", "is_continued", "path")
+    type: ClassVar[Literal["step-finish"]] = "step-finish"
+
+    def __init__(
+        self,
+        finish_reason: str,
+        usage: dict[str, Any] | Missing | None = None,
+        is_continued: bool | Missing = False,
+        path: Path = (),
+    ) -> None:
+        self.finish_reason = finish_reason
+        self.usage: dict[str, Any] | Missing = {} if usage is None else usage
+        self.is_continued = is_continued
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MessageFinish:
+class MessageFinish(_EventBase):
     """The message ends; ``finish_reason`` sets its status (docs/protocols.md §3.6)."""
 
-    finish_reason: str
-    usage: dict[str, Any] = field(default_factory=dict)
-    path: Path = ()
-    type: Literal["message-finish"] = "message-finish"
+    __slots__ = ("finish_reason", "path", "usage")
+    _fields = ("finish_reason", "usage", "path")
+    type: ClassVar[Literal["message-finish"]] = "message-finish"
+
+    def __init__(
+        self, finish_reason: str, usage: dict[str, Any] | None = None, path: Path = ()
+    ) -> None:
+        self.finish_reason = finish_reason
+        self.usage: dict[str, Any] = {} if usage is None else usage
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ErrorEvent:
+class ErrorEvent(_EventBase):
     """The server reported an error; the message becomes incomplete/error.
 
     Decoding continues after it (a warning-level error does not end the
-    message).
+    message). ``error`` is the server's message: a string, or
+    (assistant-transport only, as in the reference) whatever other JSON value
+    it sent.
     """
 
-    error: Any
-    """The server's message: a string, or (assistant-transport only, as in
-    the reference) whatever other JSON value it sent."""
-    code: str | None = None
-    severity: str | None = None
-    path: Path = ()
-    type: Literal["error"] = "error"
+    __slots__ = ("code", "error", "path", "severity")
+    _fields = ("error", "code", "severity", "path")
+    type: ClassVar[Literal["error"]] = "error"
+
+    def __init__(
+        self, error: Any, code: str | None = None, severity: str | None = None, path: Path = ()
+    ) -> None:
+        self.error = error
+        self.code = code
+        self.severity = severity
+        self.path = path
 
     @property
     def text(self) -> str:
@@ -211,13 +315,16 @@ class ErrorEvent:
         return js_json_stringify(self.error)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateState:
+class UpdateState(_EventBase):
     """State operations (docs/protocols.md §2.4.1) applied to ``unstable_state``."""
 
-    operations: list[dict[str, Any]]
-    path: Path = ()
-    type: Literal["update-state"] = "update-state"
+    __slots__ = ("operations", "path")
+    _fields = ("operations", "path")
+    type: ClassVar[Literal["update-state"]] = "update-state"
+
+    def __init__(self, operations: list[dict[str, Any]], path: Path = ()) -> None:
+        self.operations = operations
+        self.path = path
 
 
 Event = (
@@ -255,10 +362,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     """The event as the canonical chunk of docs/protocols.md §3.1 (camelCase keys,
     ``path`` as a list, absent optional fields left out)."""
     out: dict[str, Any] = {"type": event.type}
-    for f in fields(event):
-        name = f.name
-        if name == "type":
-            continue
+    for name in event._fields:
         value = getattr(event, name)
         if value is MISSING or (value is None and name in _OMIT_WHEN_NONE):
             continue

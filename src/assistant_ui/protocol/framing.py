@@ -21,8 +21,7 @@ returns whatever is complete (maybe nothing), ``flush`` finishes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from assistant_ui.errors import LineTooLongError
 
@@ -82,12 +81,41 @@ class BOMStripper:
         return held
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class _Frame:
+    """Equality and ``repr`` over ``__slots__``, as a dataclass has them.
+
+    Frames are plain slotted classes, not frozen dataclasses: one is built per
+    line, and a frozen dataclass pays an ``object.__setattr__`` per field.
+    Treat them as immutable.
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Frame)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({inner})"
+
+
+class Line(_Frame):
     """One line without its line ending, and where it started in the body."""
 
-    text: str
-    offset: int
+    __slots__ = ("text", "offset")  # noqa: RUF023 - field order, as in the repr
+
+    def __init__(self, text: str, offset: int) -> None:
+        self.text = text
+        self.offset = offset
 
 
 class LineSplitter:
@@ -138,6 +166,9 @@ class LineSplitter:
             if data[0] == 0x0A:  # the LF half of a CRLF cut across reads
                 pos = 1
                 self._line_start += 1
+        if 0x0D not in data:
+            self._split_lf(data, pos, lines)
+            return
         for match in _EOL.finditer(data, pos):
             end = match.start()
             if self._pending:
@@ -156,6 +187,38 @@ class LineSplitter:
         if pos < len(data):
             self._pending += data[pos:]
             if len(self._pending) > self._max:
+                self._too_long(len(self._pending))
+        self._offset += len(data)
+
+    def _split_lf(self, data: bytes, pos: int, lines: list[Line]) -> None:
+        """:meth:`_split` for input without CR (nearly all of it): one
+        ``bytes.split`` instead of a regex match per line."""
+        pieces = (data[pos:] if pos else data).split(b"\n")
+        tail = pieces.pop()  # after the last LF: the next line's start
+        limit = self._max
+        start = self._line_start
+        if pieces:
+            first = pieces[0]
+            raw = first
+            if self._pending:
+                self._pending += first
+                raw = bytes(self._pending)
+                self._pending.clear()
+            if len(raw) > limit:
+                self._too_long(len(raw))
+            append = lines.append
+            append(Line(raw.decode("utf-8", "replace"), start))
+            start = self._offset + pos + len(first) + 1
+            for raw in pieces[1:]:
+                if len(raw) > limit:
+                    self._line_start = start
+                    self._too_long(len(raw))
+                append(Line(raw.decode("utf-8", "replace"), start))
+                start += len(raw) + 1
+            self._line_start = start
+        if tail:
+            self._pending += tail
+            if len(self._pending) > limit:
                 self._too_long(len(self._pending))
         self._offset += len(data)
 
@@ -181,8 +244,7 @@ class LineSplitter:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
+class SSEEvent(_Frame):
     """One dispatched server-sent event.
 
     Attributes:
@@ -193,11 +255,21 @@ class SSEEvent:
         offset: body offset of the event's first line.
     """
 
-    data: str
-    event: str = "message"
-    id: str | None = None
-    retry: int | None = None
-    offset: int = 0
+    __slots__ = ("data", "event", "id", "retry", "offset")  # noqa: RUF023 - field order
+
+    def __init__(
+        self,
+        data: str,
+        event: str = "message",
+        id: str | None = None,
+        retry: int | None = None,
+        offset: int = 0,
+    ) -> None:
+        self.data = data
+        self.event = event
+        self.id = id
+        self.retry = retry
+        self.offset = offset
 
 
 class SSEParser:
@@ -278,11 +350,11 @@ class SSEParser:
         # Joining with the same separator is associative: blocks, then the rest.
         lines = self._blocks + self._data if self._blocks else self._data
         event = SSEEvent(
-            data="\n".join(lines),
-            event=self._event or "message",
-            id=self._last_id,
-            retry=self._retry,
-            offset=self._start or 0,
+            lines[0] if len(lines) == 1 else "\n".join(lines),
+            self._event or "message",
+            self._last_id,
+            self._retry,
+            self._start or 0,
         )
         self._reset()
         return event

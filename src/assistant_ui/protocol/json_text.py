@@ -12,15 +12,26 @@ is refused with a typed :class:`~assistant_ui.errors.StreamDecodeError`
 (the stream parser adds the line and offset), never a bare
 ``RecursionError``. The bound keeps every recursive walk over a decoded
 value (copies, conversions, re-encoding) far from Python's recursion limit.
+
+When orjson is installed (the ``fast`` extra), :func:`parse_json` uses it for
+the texts where it is known to give exactly what :mod:`json` gives, and
+:mod:`json` for the rest (see :func:`parse_json`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Final
 
 from assistant_ui.errors import StreamDecodeError
+
+_orjson_loads: Callable[[bytes], Any] | None
+try:
+    from orjson import loads as _orjson_loads
+except ImportError:  # the optional `fast` extra is not installed
+    _orjson_loads = None
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -29,6 +40,7 @@ __all__ = [
     "js_json_stringify",
     "nesting_error",
     "parse_json",
+    "parse_json_stdlib",
 ]
 
 MAX_JSON_DEPTH: Final = 256
@@ -133,6 +145,71 @@ def check_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> None:
     NestingDepth(limit).feed(text)
 
 
+# Bytes to b"0" for ASCII digits and b" " otherwise: a run of 19 digits in the
+# text becomes a run of 19 b"0" bytes, which `in` finds at C speed.
+_DIGIT_MAP: Final = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_DIGIT_RUN: Final = b"0" * 19
+
+
+def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a parsed JSON value nests deeper than ``limit`` (what
+    :func:`check_json_depth` says of its text): a walk over its containers,
+    which is cheaper than scanning the text's brackets and strings."""
+    if type(value) is not dict and type(value) is not list:
+        return False
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in container.values() if type(container) is dict else container:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return False
+
+
+def _depth_checked(parse: Callable[[str], Any], text: str) -> Any:
+    """``parse(text)`` under the :data:`MAX_JSON_DEPTH` bound: the same
+    outcome as checking the depth first, but a text with many brackets is
+    parsed first and the depth measured on the value (fast); a text that
+    fails to parse gets the exact scan of its text."""
+    deep = len(text) > MAX_JSON_DEPTH and text.count("[") + text.count("{") > MAX_JSON_DEPTH
+    try:
+        value = parse(text)
+    except (ValueError, RecursionError):
+        if deep:
+            check_json_depth(text)
+        raise
+    if deep and _too_deep(value):
+        raise nesting_error(MAX_JSON_DEPTH)
+    return value
+
+
+def _parse_stdlib(text: str) -> Any:
+    if "__proto__" in text or "constructor" in text:
+        return _SECURE_JSON.decode(text)
+    return _JSON.decode(text)
+
+
+def _parse_fast(text: str) -> Any:
+    if "__proto__" in text or "constructor" in text:
+        return _SECURE_JSON.decode(text)
+    if _orjson_loads is not None:
+        data = text.encode("utf-8", "surrogatepass")
+        if _LONG_DIGIT_RUN not in data.translate(_DIGIT_MAP):
+            try:
+                return _orjson_loads(data)
+            except ValueError:
+                pass  # json decides: it accepts some of what orjson refuses
+    return _JSON.decode(text)
+
+
+def parse_json_stdlib(text: str) -> Any:
+    """:func:`parse_json` with the standard :mod:`json` only: the reference
+    result every faster path must equal."""
+    return _depth_checked(_parse_stdlib, text)
+
+
 def parse_json(text: str) -> Any:
     """Parses one JSON value as the reference's "secure" parser does.
 
@@ -140,16 +217,21 @@ def parse_json(text: str) -> Any:
     keys (docs/protocols.md §2.1) are refused. The pair hook is only paid for when
     such a key could be present at all.
 
+    With orjson installed, it parses what it gives the same value for, and
+    :mod:`json` the rest, so the result never depends on whether it is
+    installed: texts with a run of 19 or more digits (orjson turns integers
+    beyond 64 bits into floats) and texts orjson refuses (lone surrogates,
+    numbers beyond the float range, which :mod:`json` reads as infinity, and
+    everything invalid, for :mod:`json` to accept or reject with its own
+    error) go to :mod:`json`.
+
     Raises:
         ValueError: when the text is not acceptable JSON.
         StreamDecodeError: the text nests deeper than :data:`MAX_JSON_DEPTH`
             (not a ``ValueError``: a lenient decoder must not drop it as
             merely malformed).
     """
-    check_json_depth(text)
-    if "__proto__" in text or "constructor" in text:
-        return _SECURE_JSON.decode(text)
-    return _JSON.decode(text)
+    return _depth_checked(_parse_fast, text)
 
 
 def _js_compatible(value: Any) -> Any:

@@ -39,8 +39,11 @@ def join_js(pieces: list[str]) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
-def _starts_low_surrogate(text: str) -> bool:
-    return "\udc00" <= text[0] <= "\udfff"
+# Small pieces are joined into one chunk every this many appends: a long
+# reply then holds about one object per this many deltas instead of one per
+# delta (a million live small strings slow everything down through memory
+# traffic), and each character is copied about twice in all.
+_CHUNK_PIECES: Final = 64
 
 
 class TextBuffer:
@@ -54,23 +57,30 @@ class TextBuffer:
             it last stored the text somewhere); the buffer never reads it.
     """
 
-    __slots__ = ("_generation", "_pieces", "_repair", "dirty", "length")
+    __slots__ = ("_generation", "_pieces", "_repair", "_small", "dirty", "length")
 
     def __init__(self, text: str = "") -> None:
         self.length = len(text)
         """Characters appended so far (a re-paired surrogate pair counts two)."""
         self._pieces: list[str] = [text] if text else []
+        self._small = len(self._pieces)  # index of the first piece not yet chunked
         self._repair = False  # a piece starts with a low surrogate: join through UTF-16
-        self._generation = 0  # bumped when pieces are compacted (invalidates marks)
+        self._generation = 0  # bumped when a read joins the pieces (invalidates marks)
         self.dirty = False
 
     def append(self, delta: str) -> None:
         """Adds ``delta`` at the end (an empty delta changes nothing)."""
         if delta:
-            if not self._repair and self._pieces and _starts_low_surrogate(delta):
-                self._repair = True
-            self._pieces.append(delta)
+            pieces = self._pieces
+            if not self._repair and "\udc00" <= delta[0] <= "\udfff" and pieces:
+                self._repair = True  # the piece may finish a surrogate pair
+            pieces.append(delta)
             self.length += len(delta)
+            if len(pieces) - self._small >= _CHUNK_PIECES:
+                # A plain join: repairing surrogates is the same over any
+                # grouping of the pieces, so it waits for the read.
+                pieces[self._small :] = ["".join(pieces[self._small :])]
+                self._small += 1
 
     def text(self) -> str:
         """The whole text (joined once and kept joined)."""
@@ -78,6 +88,7 @@ class TextBuffer:
         if len(pieces) > 1:
             joined = join_js(pieces) if self._repair else "".join(pieces)
             pieces[:] = [joined]
+            self._small = 1
             self._repair = False
             self._generation += 1
         return pieces[0] if pieces else ""
@@ -87,7 +98,7 @@ class TextBuffer:
 
     def mark(self) -> tuple[int, int]:
         """A position to :meth:`truncate` back to (undoing later appends)."""
-        return (self._generation, len(self._pieces))
+        return (self._generation, self.length)
 
     def truncate(self, mark: tuple[int, int]) -> None:
         """Drops what was appended since :meth:`mark` returned ``mark``.
@@ -95,8 +106,20 @@ class TextBuffer:
         Raises:
             ValueError: the text was read (joined) since the mark was taken.
         """
-        generation, count = mark
+        generation, length = mark
         if generation != self._generation:
             raise ValueError("the buffer was joined since this mark was taken")
-        del self._pieces[count:]
-        self.length = sum(len(piece) for piece in self._pieces)
+        # Appends since the mark were not re-paired (only a read repairs,
+        # and a read invalidates the mark), so they are `excess` characters.
+        pieces = self._pieces
+        excess = self.length - length
+        while excess > 0:
+            last = pieces[-1]
+            if len(last) <= excess:
+                pieces.pop()
+                excess -= len(last)
+            else:
+                pieces[-1] = last[: len(last) - excess]
+                excess = 0
+        self.length = length
+        self._small = min(self._small, len(pieces))

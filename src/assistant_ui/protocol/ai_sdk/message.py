@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from assistant_ui.protocol.ai_sdk.chunk_schema import schema_error, writes_message
 from assistant_ui.protocol.ai_sdk.parts import set_tool_output, ui_message_to_parts
@@ -75,6 +75,27 @@ def merge_metadata(base: Any, overrides: Any) -> Any:
         else:
             result[key] = value
     return result
+
+
+class _Stop:
+    """Whether and why the AI SDK would have stopped reading, shared by the
+    accumulator and its tool half (a callback bound to the accumulator
+    itself would make a reference cycle)."""
+
+    __slots__ = ("_strict", "_warnings", "error", "stopped")
+
+    def __init__(self, strict: bool, warnings: WarningSink) -> None:
+        self._strict = strict
+        self._warnings = warnings
+        self.stopped = False
+        self.error: str | None = None
+
+    def fail(self, message: str) -> None:
+        """Reports a chunk the AI SDK would fail on (strict: stop there)."""
+        self._warnings.warn(f"ui-message:{message}", message)
+        if self._strict:
+            self.error = message
+            self.stopped = True
 
 
 class UIMessageAccumulator:
@@ -119,38 +140,32 @@ class UIMessageAccumulator:
         self._active_reasoning: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, its text pieces) for text parts still streaming
         self._buffers: dict[int, tuple[dict[str, Any], TextBuffer]] = {}
-        self._tools = UIToolChunks(self._parts, self._fail)
+        self._stop = _Stop(strict, self._warnings)
+        self._tools = UIToolChunks(self._parts, self._stop.fail)
         self.written = previous is not None and previous.get("role") == "assistant"
         """Whether the AI SDK would have written the message to its list by
         now (a continued message always is)."""
-        self.stopped = False
-        """True once no more chunks are applied (see :attr:`error`)."""
-        self.error: str | None = None
-        """Why the AI SDK would have stopped: an error chunk's ``errorText``
-        or, in strict mode, the chunk it fails on."""
         self.finish_reason: str | None = None
         """The ``finishReason`` of the ``finish`` chunk (not stored on the message)."""
-        self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-            "text-start": self._on_text_start,
-            "text-delta": self._on_text_delta,
-            "text-end": self._on_text_end,
-            "reasoning-start": self._on_text_start,
-            "reasoning-delta": self._on_text_delta,
-            "reasoning-end": self._on_text_end,
-            "custom": self._on_custom,
-            "file": self._on_file,
-            "reasoning-file": self._on_file,
-            "source-url": self._on_source_url,
-            "source-document": self._on_source_document,
-            "steering-message": self._on_steering_message,
-            **self._tools.handlers(),
-            "start-step": self._on_start_step,
-            "reset-step": self._on_reset_step,
-            "start": self._on_start,
-            "finish": self._on_finish,
-            "message-metadata": self._on_metadata,
-            "error": self._on_error,
-        }
+
+    @property
+    def stopped(self) -> bool:
+        """True once no more chunks are applied (see :attr:`error`)."""
+        return self._stop.stopped
+
+    @stopped.setter
+    def stopped(self, value: bool) -> None:
+        self._stop.stopped = value
+
+    @property
+    def error(self) -> str | None:
+        """Why the AI SDK would have stopped: an error chunk's ``errorText``
+        or, in strict mode, the chunk it fails on."""
+        return self._stop.error
+
+    @error.setter
+    def error(self, value: str | None) -> None:
+        self._stop.error = value
 
     @property
     def message_id(self) -> str:
@@ -161,17 +176,32 @@ class UIMessageAccumulator:
         """Applies one parsed chunk (a dict with a string ``type``)."""
         if self.stopped:
             return
+        if chunk.get("type") == "text-delta" and "providerMetadata" not in chunk:
+            # The hot path (what the general path does for a valid delta of
+            # a streaming text part, minus the lookups).
+            part_id, delta = chunk.get("id"), chunk.get("delta")
+            if type(part_id) is str and type(delta) is str:
+                part = self._active_text.get(part_id)
+                entry = None if part is None else self._buffers.get(id(part))
+                if entry is not None:
+                    entry[1].append(delta)
+                    entry[1].dirty = True
+                    self.written = True
+                    return
         problem = schema_error(chunk)
         if problem is not None:
             self._fail(f"Invalid UI message chunk ({problem})")
             return
         chunk_type = chunk["type"]
-        handler = self._handlers.get(chunk_type)
+        handler = _HANDLERS.get(chunk_type)
+        as_dict = chunk if isinstance(chunk, dict) else dict(chunk)
         if handler is not None:
-            handler(chunk if isinstance(chunk, dict) else dict(chunk))
+            handler(self, as_dict)
+        elif self._tools.handle(as_dict):
+            pass
         elif chunk_type.startswith("data-"):
             self._on_data(dict(chunk))
-        if not self.stopped and writes_message(chunk_type, chunk):
+        if not self.written and not self.stopped and writes_message(chunk_type, chunk):
             self.written = True
 
     @property
@@ -186,10 +216,7 @@ class UIMessageAccumulator:
         return copy.deepcopy(self._message)
 
     def _fail(self, message: str) -> None:
-        self._warnings.warn(f"ui-message:{message}", message)
-        if self._strict:
-            self.error = message
-            self.stopped = True
+        self._stop.fail(message)
 
     # -- lazily materialised text and input ---------------------------------
 
@@ -316,3 +343,27 @@ class UIMessageAccumulator:
         # The AI SDK's chat rethrows the error: the stream is not read further.
         self.error = chunk["errorText"]
         self.stopped = True
+
+
+# One table for the class, of plain functions (bound methods kept on the
+# instance would make a reference cycle, freed only by the cyclic GC).
+_HANDLERS: Final[dict[str, Callable[[UIMessageAccumulator, dict[str, Any]], None]]] = {
+    "text-start": UIMessageAccumulator._on_text_start,
+    "text-delta": UIMessageAccumulator._on_text_delta,
+    "text-end": UIMessageAccumulator._on_text_end,
+    "reasoning-start": UIMessageAccumulator._on_text_start,
+    "reasoning-delta": UIMessageAccumulator._on_text_delta,
+    "reasoning-end": UIMessageAccumulator._on_text_end,
+    "custom": UIMessageAccumulator._on_custom,
+    "file": UIMessageAccumulator._on_file,
+    "reasoning-file": UIMessageAccumulator._on_file,
+    "source-url": UIMessageAccumulator._on_source_url,
+    "source-document": UIMessageAccumulator._on_source_document,
+    "steering-message": UIMessageAccumulator._on_steering_message,
+    "start-step": UIMessageAccumulator._on_start_step,
+    "reset-step": UIMessageAccumulator._on_reset_step,
+    "start": UIMessageAccumulator._on_start,
+    "finish": UIMessageAccumulator._on_finish,
+    "message-metadata": UIMessageAccumulator._on_metadata,
+    "error": UIMessageAccumulator._on_error,
+}

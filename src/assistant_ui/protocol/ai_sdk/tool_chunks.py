@@ -12,7 +12,7 @@ list and reports chunks the AI SDK would fail on through the accumulator's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from assistant_ui.protocol.ai_sdk.tool_parts import (
     assign,
@@ -35,6 +35,64 @@ def step_start_index(parts: list[dict[str, Any]]) -> int:
         if parts[index].get("type") == "step-start":
             return index + 1
     return 0
+
+
+class _ToolPartIndex:
+    """Where the tool parts of a parts list are, by ``toolCallId``.
+
+    Finding a call's part by scanning the list made a reply with many tool
+    calls quadratic. The index reads each appended part once, on the next
+    lookup; when parts were removed (``reset-step``) it starts over. Part
+    types and ids never change in a way that moves a part in or out of the
+    index (a tool part stays a tool part with the same ``toolCallId``), and
+    chunk ids are strings (the chunk schema), so parts with other ids are
+    never found and need no entry.
+    """
+
+    __slots__ = ("_last", "_last_seen", "_parts", "_seen", "_step")
+
+    def __init__(self, parts: list[dict[str, Any]]) -> None:
+        self._parts = parts
+        self._seen = 0  # how many parts were read
+        self._last_seen: Any = None  # parts[_seen - 1] when read
+        self._step: dict[str, list[dict[str, Any]]] = {}  # current step, in order
+        self._last: dict[str, dict[str, Any]] = {}  # the last part per id, any step
+
+    def _catch_up(self) -> None:
+        parts = self._parts
+        seen = self._seen
+        if seen and (len(parts) < seen or parts[seen - 1] is not self._last_seen):
+            seen = self._seen = 0  # parts were removed: read them all again
+            self._step = {}
+            self._last = {}
+        if seen == len(parts):
+            return
+        step, last = self._step, self._last
+        for index in range(seen, len(parts)):
+            part = parts[index]
+            if part.get("type") == "step-start":
+                step = self._step = {}
+            elif is_tool_part(part):
+                tool_call_id = part.get("toolCallId")
+                if isinstance(tool_call_id, str):
+                    step.setdefault(tool_call_id, []).append(part)
+                    last[tool_call_id] = part
+        self._seen = len(parts)
+        self._last_seen = parts[-1]
+
+    def in_step(self, tool_call_id: str, kind: str | None) -> dict[str, Any] | None:
+        """The first part of the call in the current step (``kind``:
+        ``"static"``, ``"dynamic"`` or ``None`` for either)."""
+        self._catch_up()
+        for part in self._step.get(tool_call_id, ()):
+            if kind is None or (part["type"] == "dynamic-tool") == (kind == "dynamic"):
+                return part
+        return None
+
+    def last(self, tool_call_id: str) -> dict[str, Any] | None:
+        """The call's last part in the whole message."""
+        self._catch_up()
+        return self._last.get(tool_call_id)
 
 
 def _store_input(part: dict[str, Any], buffer: TextBuffer, encoding: Any, raw: bool) -> None:
@@ -61,24 +119,24 @@ class UIToolChunks:
     def __init__(self, parts: list[dict[str, Any]], fail: Callable[[str], None]) -> None:
         self._parts = parts
         self._fail = fail
+        self._index = _ToolPartIndex(parts)
+        # The partial call the last tool chunk was a delta for, if it was one
+        # (and nothing was flushed since): its next delta only adds text.
+        self._last_delta: dict[str, Any] | None = None
         self._partial_tools: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, input text, encoding, whether rawInput is
         # written): parsed at the next read
         self._dirty_inputs: dict[int, tuple[dict[str, Any], TextBuffer, Any, bool]] = {}
 
-    def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
-        """The chunk types handled here, with their handlers."""
-        return {
-            "tool-input-start": self._on_tool_input_start,
-            "tool-input-delta": self._on_tool_input_delta,
-            "tool-input-available": self._on_tool_input_available,
-            "tool-input-error": self._on_tool_input_error,
-            "tool-approval-request": self._on_approval_request,
-            "tool-approval-response": self._on_approval_response,
-            "tool-output-denied": self._on_output_denied,
-            "tool-output-available": self._on_tool_output,
-            "tool-output-error": self._on_tool_output,
-        }
+    def handle(self, chunk: dict[str, Any]) -> bool:
+        """Applies ``chunk`` if it is a tool chunk; returns whether it was."""
+        handler = _HANDLERS.get(chunk["type"])
+        if handler is None:
+            return False
+        if handler is not UIToolChunks._on_tool_input_delta:
+            self._last_delta = None
+        handler(self, chunk)
+        return True
 
     def flush_inputs(self) -> None:
         """Stores the parsed streamed input (and ``rawInput``) of every tool
@@ -86,30 +144,24 @@ class UIToolChunks:
         for entry in self._dirty_inputs.values():
             _store_input(*entry)
         self._dirty_inputs.clear()
+        self._last_delta = None
 
     def reset_step(self) -> None:
         """Forgets the calls whose input is streaming (``reset-step``; flush
         first)."""
         self._partial_tools.clear()
+        self._last_delta = None
 
-    def _current_step_tool(self, tool_call_id: Any, kind: str | None) -> dict[str, Any] | None:
+    def _current_step_tool(self, tool_call_id: str, kind: str | None) -> dict[str, Any] | None:
         """The tool part in the current step (``kind``: ``"static"``,
         ``"dynamic"`` or ``None`` for either)."""
-        for part in self._parts[step_start_index(self._parts) :]:
-            if not is_tool_part(part) or part.get("toolCallId") != tool_call_id:
-                continue
-            if kind is None or (part["type"] == "dynamic-tool") == (kind == "dynamic"):
-                return part
-        return None
+        return self._index.in_step(tool_call_id, kind)
 
     def _invocation(self, chunk: dict[str, Any]) -> dict[str, Any] | None:
         tool_call_id = chunk["toolCallId"]
-        found = self._current_step_tool(tool_call_id, None)
+        found = self._index.in_step(tool_call_id, None)
         if found is None:
-            for part in reversed(self._parts):
-                if is_tool_part(part) and part.get("toolCallId") == tool_call_id:
-                    found = part
-                    break
+            found = self._index.last(tool_call_id)
         if found is None:
             self._fail(f"No tool invocation found for tool call ID {tool_call_id!r}")
         return found
@@ -162,6 +214,15 @@ class UIToolChunks:
         dynamic: bool = partial["dynamic"]
         target = self._current_step_tool(chunk["toolCallId"], "dynamic" if dynamic else "static")
         previous = partial.get("part")
+        if target is not None and previous is target and self._last_delta is partial:
+            # The previous tool chunk was a delta for this same part and
+            # nothing was flushed since: writing the part again would change
+            # nothing, only the text grows (and the part has its rawInput).
+            buffer.append(chunk["inputTextDelta"])
+            dirty = self._dirty_inputs[id(target)]
+            if not dirty[3]:
+                self._dirty_inputs[id(target)] = (dirty[0], dirty[1], dirty[2], True)
+            return
         if previous is not None and previous is not target:
             # The call's part of an earlier step keeps the input it had.
             entry = self._dirty_inputs.pop(id(previous), None)
@@ -179,6 +240,7 @@ class UIToolChunks:
         # A dynamic part the delta creates gets no rawInput (AI SDK).
         raw = not dynamic or target is not None
         self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"), raw)
+        self._last_delta = partial
 
     def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
         options = pick(
@@ -284,3 +346,18 @@ class UIToolChunks:
         if tool_metadata is not None:
             options["toolMetadata"] = tool_metadata
         self._update_tool(dynamic, options, existing=part)
+
+
+# The chunk types handled here: one table for the class, of plain functions
+# (bound methods kept on the instance would make a reference cycle).
+_HANDLERS: Final[dict[str, Callable[[UIToolChunks, dict[str, Any]], None]]] = {
+    "tool-input-start": UIToolChunks._on_tool_input_start,
+    "tool-input-delta": UIToolChunks._on_tool_input_delta,
+    "tool-input-available": UIToolChunks._on_tool_input_available,
+    "tool-input-error": UIToolChunks._on_tool_input_error,
+    "tool-approval-request": UIToolChunks._on_approval_request,
+    "tool-approval-response": UIToolChunks._on_approval_response,
+    "tool-output-denied": UIToolChunks._on_output_denied,
+    "tool-output-available": UIToolChunks._on_tool_output,
+    "tool-output-error": UIToolChunks._on_tool_output,
+}

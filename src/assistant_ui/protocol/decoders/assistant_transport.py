@@ -196,13 +196,14 @@ class AssistantTransportDecoder(SSEJSONDecoder):
         out = self._w.out
         metadata = chunk.get("providerMetadata")
         metadata = metadata if isinstance(metadata, dict) else None
-        if kind == "part-start":
+        # The most frequent kinds first (the branches are exclusive).
+        if kind == "update-state":
+            out.append(UpdateState(chunk["operations"], path))
+        elif kind == "text-delta":
+            out.append(TextDelta(chunk["textDelta"], path, metadata))
+        elif kind == "part-start":
             # The part's index is its arrival order; `path` is not used.
             self._w.start(dict(chunk["part"]))
-        elif kind == "text-delta":
-            out.append(
-                TextDelta(text_delta=chunk["textDelta"], path=path, provider_metadata=metadata)
-            )
         elif kind == "part-finish":
             out.append(PartFinish(path=path, provider_metadata=metadata))
         elif kind == "tool-call-args-text-finish":
@@ -251,10 +252,8 @@ class AssistantTransportDecoder(SSEJSONDecoder):
                     path=path,
                 )
             )
-        elif kind == "error":
+        else:  # error
             self._error(chunk, path)
-        else:  # update-state
-            out.append(UpdateState(operations=chunk["operations"], path=path))
         return self._w.drain()
 
     def _error(self, chunk: dict[str, Any], path: tuple[int, ...] = ()) -> None:

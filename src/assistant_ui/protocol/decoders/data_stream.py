@@ -101,7 +101,7 @@ class DataStreamDecoder:
     encoding: ClassVar[str] = "data-stream"
     framing: ClassVar[Literal["lines"]] = "lines"
 
-    __slots__ = ("_handlers", "_strict", "_tools", "_w", "finished", "warnings")
+    __slots__ = ("_args_open", "_strict", "_tools", "_w", "finished", "warnings")
 
     def __init__(self, *, strict: bool = False, warnings: WarningSink | None = None) -> None:
         self._strict = strict
@@ -111,33 +111,10 @@ class DataStreamDecoder:
         """True once the message-finish frame (``d:``) arrived: the message
         is complete, whatever the connection does next."""
         self._tools: dict[str, ToolCallState] = {}
-        self._handlers: dict[str, Callable[[Any], None]] = {
-            "0": lambda v: self._w.append("text", v),
-            "g": lambda v: self._w.append("reasoning", v),
-            "aui-text-delta": lambda v: self._w.append("text", v["textDelta"], v["parentId"]),
-            "aui-reasoning-delta": lambda v: self._w.append(
-                "reasoning", v["reasoningDelta"], v["parentId"]
-            ),
-            "aui-reasoning-part-start": self._reasoning_part_start,
-            "2": lambda v: self._emit(Data(data=v)),
-            "8": lambda v: self._emit(Annotations(annotations=v)),
-            "3": lambda v: self._emit(_error_event(v)),
-            "aui-state": lambda v: self._emit(UpdateState(operations=v)),
-            "b": self._tool_call_start,
-            "c": self._tool_call_delta,
-            "9": self._tool_call,
-            "a": self._tool_result,
-            "aui-tool-call-approval": self._tool_approval,
-            "f": lambda v: self._emit(StepStart(message_id=v["messageId"])),
-            "e": self._step_finish,
-            "d": self._message_finish,
-            "h": lambda v: self._finished_part("source", v),
-            "k": lambda v: self._finished_part("file", v),
-            # The reference spreads the whole value (parentId included, as sent).
-            "aui-data": lambda v: self._w.start_finished({**v, "type": "data"}),
-            "i": lambda v: None,  # redacted reasoning: ignored by the reference
-            "j": lambda v: None,  # reasoning signature: ignored by the reference
-        }
+        # Calls started since the last step end, in order: the only ones whose
+        # arguments a step end can still close (scanning every call at every
+        # step end was quadratic).
+        self._args_open: list[ToolCallState] = []
 
     # --- entry points ------------------------------------------------------
 
@@ -172,7 +149,7 @@ class DataStreamDecoder:
                 f"Dropped data-stream line whose JSON does not parse: {line[:200]!r}",
             )
             return []
-        handler = self._handlers.get(code)
+        handler = _HANDLERS.get(code)
         if handler is None:
             self._reject(
                 f"unsupported chunk type: {code}",
@@ -189,7 +166,7 @@ class DataStreamDecoder:
                 f'Dropped data-stream chunk with invalid value for type "{code}": {preview}',
             )
             return []
-        handler(value)
+        handler(self, value)
         return self._w.drain()
 
     def end(self) -> list[Event]:
@@ -227,6 +204,7 @@ class DataStreamDecoder:
         self, tool_call_id: str, tool_name: str, parent_id: str | None
     ) -> ToolCallState:
         call = self._tools[tool_call_id] = self._w.start_tool(tool_call_id, tool_name, parent_id)
+        self._args_open.append(call)
         return call
 
     def _known_call(self, tool_call_id: str, what: str, key: str) -> ToolCallState | None:
@@ -320,8 +298,40 @@ class DataStreamDecoder:
         self.finished = True
 
     def _close_open_args(self) -> None:
-        for call in self._tools.values():
+        for call in self._args_open:
             self._w.close_tool_args(call)
+        self._args_open.clear()
+
+
+# One table for the class (a table of bound methods or closures over each
+# instance would be a reference cycle, freed only by the cyclic GC).
+_HANDLERS: Final[dict[str, Callable[[DataStreamDecoder, Any], None]]] = {
+    "0": lambda d, v: d._w.append("text", v),
+    "g": lambda d, v: d._w.append("reasoning", v),
+    "aui-text-delta": lambda d, v: d._w.append("text", v["textDelta"], v["parentId"]),
+    "aui-reasoning-delta": lambda d, v: d._w.append(
+        "reasoning", v["reasoningDelta"], v["parentId"]
+    ),
+    "aui-reasoning-part-start": DataStreamDecoder._reasoning_part_start,
+    "2": lambda d, v: d._emit(Data(data=v)),
+    "8": lambda d, v: d._emit(Annotations(annotations=v)),
+    "3": lambda d, v: d._emit(_error_event(v)),
+    "aui-state": lambda d, v: d._emit(UpdateState(operations=v)),
+    "b": DataStreamDecoder._tool_call_start,
+    "c": DataStreamDecoder._tool_call_delta,
+    "9": DataStreamDecoder._tool_call,
+    "a": DataStreamDecoder._tool_result,
+    "aui-tool-call-approval": DataStreamDecoder._tool_approval,
+    "f": lambda d, v: d._emit(StepStart(message_id=v["messageId"])),
+    "e": DataStreamDecoder._step_finish,
+    "d": DataStreamDecoder._message_finish,
+    "h": lambda d, v: d._finished_part("source", v),
+    "k": lambda d, v: d._finished_part("file", v),
+    # The reference spreads the whole value (parentId included, as sent).
+    "aui-data": lambda d, v: d._w.start_finished({**v, "type": "data"}),
+    "i": lambda d, v: None,  # redacted reasoning: ignored by the reference
+    "j": lambda d, v: None,  # reasoning signature: ignored by the reference
+}
 
 
 # Detection (docs/protocols.md §2.8 step 4): a first line ``<code>:<json>``.

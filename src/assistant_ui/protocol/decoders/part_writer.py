@@ -86,7 +86,7 @@ class PartWriter:
             index = self.open_append(kind, parent_id)
         else:
             index = target[2]
-        self.out.append(TextDelta(text_delta=delta, path=(index,)))
+        self.out.append(TextDelta(delta, (index,)))
 
     def open_append(
         self,
@@ -107,11 +107,7 @@ class PartWriter:
         """Appends text to the explicitly started part ``index``."""
         self.out.append(
             TextDelta(
-                text_delta=delta,
-                path=(index,),
-                provider_metadata=provider_metadata
-                if isinstance(provider_metadata, dict)
-                else None,
+                delta, (index,), provider_metadata if isinstance(provider_metadata, dict) else None
             )
         )
 
@@ -152,7 +148,7 @@ class PartWriter:
         if call.args_closed:
             return False
         call.has_args = True
-        self.out.append(TextDelta(text_delta=delta, path=(call.index,)))
+        self.out.append(TextDelta(delta, (call.index,)))
         return True
 
     def close_tool_args(self, call: ToolCallState) -> None:

@@ -113,25 +113,6 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
         self._text_parts: dict[_TextKind, dict[Hashable, int]] = {"text": {}, "reasoning": {}}
         self._active_text: dict[_TextKind, Hashable] = {}
         self._tools = UIToolCalls(self._w, strict=strict, warnings=self._warnings)
-        self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-            "start": self._on_start,
-            "start-step": self._on_start_step,
-            "finish-step": self._on_finish_step,
-            "finish": self._on_finish,
-            "abort": self._on_abort,
-            "error": self._on_error,
-            "text-start": self._on_text_start,
-            "reasoning-start": self._on_text_start,
-            "text-delta": self._on_text_delta,
-            "reasoning-delta": self._on_text_delta,
-            "text-end": self._on_text_end,
-            "reasoning-end": self._on_text_end,
-            "source-url": self._on_source_url,
-            "source": self._on_source,
-            "source-document": self._on_source_document,
-            "file": self._on_file,
-            **self._tools.handlers(),
-        }
 
     @property
     def ui_message(self) -> dict[str, Any] | None:
@@ -183,13 +164,25 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
         return self._w.drain()
 
     def _on_value(self, value: Any, data: str) -> list[Event]:
-        if not isinstance(value.get("type"), str):
+        chunk_type = value.get("type")
+        if not isinstance(chunk_type, str):
             return self._invalid("no-type", data)
+        if chunk_type == "text-delta" and "textDelta" not in value:
+            # The hot path: a current-style delta for an explicitly started
+            # text part (what _on_text_delta does for it, minus the lookups).
+            delta, part_id = value.get("delta"), value.get("id")
+            if type(delta) is str and type(part_id) is str and "providerMetadata" not in value:
+                index = self._text_parts["text"].get(part_id)
+                if index is not None:
+                    self._ui.apply(value)
+                    self._w.out.append(TextDelta(delta, (index,)))
+                    return self._w.drain()
         self._ui.apply(value)
-        chunk_type: str = value["type"]
-        handler = self._handlers.get(chunk_type)
+        handler = _HANDLERS.get(chunk_type)
         if handler is not None:
-            handler(value)
+            handler(self, value)
+        elif self._tools.handle(value):
+            pass
         elif chunk_type.startswith("data-"):
             if not value.get("transient"):
                 item: dict[str, Any] = {"name": chunk_type[5:]}
@@ -368,6 +361,28 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
         if data is not None:
             part["data"] = data
         self._w.start_finished(part)
+
+
+# One table for the class, of plain functions (bound methods kept on the
+# instance would make a reference cycle, freed only by the cyclic GC).
+_HANDLERS: Final[dict[str, Callable[[UIMessageStreamDecoder, dict[str, Any]], None]]] = {
+    "start": UIMessageStreamDecoder._on_start,
+    "start-step": UIMessageStreamDecoder._on_start_step,
+    "finish-step": UIMessageStreamDecoder._on_finish_step,
+    "finish": UIMessageStreamDecoder._on_finish,
+    "abort": UIMessageStreamDecoder._on_abort,
+    "error": UIMessageStreamDecoder._on_error,
+    "text-start": UIMessageStreamDecoder._on_text_start,
+    "reasoning-start": UIMessageStreamDecoder._on_text_start,
+    "text-delta": UIMessageStreamDecoder._on_text_delta,
+    "reasoning-delta": UIMessageStreamDecoder._on_text_delta,
+    "text-end": UIMessageStreamDecoder._on_text_end,
+    "reasoning-end": UIMessageStreamDecoder._on_text_end,
+    "source-url": UIMessageStreamDecoder._on_source_url,
+    "source": UIMessageStreamDecoder._on_source,
+    "source-document": UIMessageStreamDecoder._on_source_document,
+    "file": UIMessageStreamDecoder._on_file,
+}
 
 
 # Detection (docs/protocols.md §2.8 step 3).

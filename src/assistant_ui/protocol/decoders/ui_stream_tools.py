@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from assistant_ui.protocol.decoders.part_writer import NO_RESULT, PartWriter, ToolCallState
 from assistant_ui.protocol.events import MISSING
@@ -60,23 +60,13 @@ class UIToolCalls:
         self._pending: dict[str, _PendingTool] = {}
         self._approvals: dict[str, dict[str, Any]] = {}
 
-    def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
-        """The chunk types handled here, with their handlers."""
-        return {
-            "tool-input-start": self._on_tool_input_start,
-            "tool-input-delta": self._on_tool_input_delta,
-            "tool-input-available": self._on_tool_input_available,
-            "tool-input-error": self._on_tool_input_available,
-            "tool-output-available": self._on_tool_output,
-            "tool-output-error": self._on_tool_output,
-            "tool-output-denied": self._on_tool_output_denied,
-            "tool-approval-request": self._on_approval_request,
-            "tool-approval-response": self._on_approval_response,
-            "tool-call-start": self._on_legacy_tool_call_start,
-            "tool-call-delta": self._on_legacy_tool_call_delta,
-            "tool-call-end": self._on_legacy_tool_call_end,
-            "tool-result": self._on_legacy_tool_result,
-        }
+    def handle(self, chunk: dict[str, Any]) -> bool:
+        """Applies ``chunk`` if it is a tool chunk; returns whether it was."""
+        handler = _HANDLERS.get(chunk["type"])
+        if handler is None:
+            return False
+        handler(self, chunk)
+        return True
 
     def emit_pending(self) -> None:
         """Emits every call still buffered (at ``[DONE]``)."""
@@ -295,6 +285,25 @@ class UIToolCalls:
         self._w.tool_result(
             call, result, is_error=is_error, is_preliminary=preliminary, messages=messages
         )
+
+
+# The chunk types handled here: one table for the class, of plain functions
+# (bound methods kept on the instance would make a reference cycle).
+_HANDLERS: Final[dict[str, Callable[[UIToolCalls, dict[str, Any]], None]]] = {
+    "tool-input-start": UIToolCalls._on_tool_input_start,
+    "tool-input-delta": UIToolCalls._on_tool_input_delta,
+    "tool-input-available": UIToolCalls._on_tool_input_available,
+    "tool-input-error": UIToolCalls._on_tool_input_available,
+    "tool-output-available": UIToolCalls._on_tool_output,
+    "tool-output-error": UIToolCalls._on_tool_output,
+    "tool-output-denied": UIToolCalls._on_tool_output_denied,
+    "tool-approval-request": UIToolCalls._on_approval_request,
+    "tool-approval-response": UIToolCalls._on_approval_response,
+    "tool-call-start": UIToolCalls._on_legacy_tool_call_start,
+    "tool-call-delta": UIToolCalls._on_legacy_tool_call_delta,
+    "tool-call-end": UIToolCalls._on_legacy_tool_call_end,
+    "tool-result": UIToolCalls._on_legacy_tool_result,
+}
 
 
 def _name(value: Any) -> str:

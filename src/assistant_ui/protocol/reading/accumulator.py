@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from array import array
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -63,6 +64,10 @@ _SEVERITIES: Final = frozenset({"critical", "warning", "info"})
 _COMPLETE_UNKNOWN: Final = {"type": "complete", "reason": "unknown"}
 
 
+def _share(value: Any) -> Any:
+    return value
+
+
 def _status_for_finish_reason(reason: str) -> dict[str, Any]:
     if reason == "tool-calls":
         return {"type": "requires-action", "reason": "tool-calls"}
@@ -96,10 +101,10 @@ class _TextPart:
     def text_length(self) -> int:
         return self.buffer.length
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.kind, "text": self.text(), "status": dict(self.status)}
         for key, value in self.extras.items():
-            out[key] = copy_json(value)
+            out[key] = copy(value)
         return out
 
 
@@ -149,7 +154,9 @@ class _ToolArgs:
     def __init__(self) -> None:
         self._buffer = TextBuffer()
         self.length = 0
-        self._boundaries: list[int] = []  # text length after each non-empty delta
+        # Text length after each non-empty delta; an array, not a list: a
+        # million deltas would otherwise keep a million int objects alive.
+        self._boundaries = array("q")
         self._completer = PartialJSONCompleter(depth_checked=True)
         # Nesting is tracked only once the text holds more brackets than the
         # bound allows (until then it cannot nest too deep): one C count per
@@ -236,7 +243,7 @@ class _ToolCallPart:
     def is_preliminary(self) -> bool:
         return self.outcome.get("isPreliminary") is True
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {
             "type": "tool-call",
             "state": self.state,
@@ -247,9 +254,9 @@ class _ToolCallPart:
         out["args"] = self.args.value()
         out.update(self.parent)
         if self.approval is not MISSING:
-            out["approval"] = copy_json(self.approval)
+            out["approval"] = copy(self.approval)
         for key, value in self.outcome.items():
-            out[key] = copy_json(value)
+            out[key] = copy(value)
         return out
 
 
@@ -266,9 +273,8 @@ class _StaticPart:
     def type(self) -> str:
         return str(self.fields["type"])
 
-    def snapshot(self) -> dict[str, Any]:
-        out = copy_json(self.fields)
-        assert isinstance(out, dict)
+    def snapshot(self, copy: Callable[[Any], Any]) -> dict[str, Any]:
+        out = {key: copy(value) for key, value in self.fields.items()}
         if self.status is not None:
             out["status"] = dict(self.status)
         return out
@@ -323,21 +329,10 @@ class MessageAccumulator:
         self._steps: list[dict[str, Any]] = []
         self._finish_reason: str | None = None
         self._final_usage: dict[str, Any] | None = None
-        self._handlers: dict[type, Callable[[Any], None]] = {
-            PartStart: self._part_start,
-            TextDelta: self._text_delta,
-            PartFinish: self._part_finish,
-            ToolCallArgsTextFinish: self._args_finish,
-            ToolResult: self._result,
-            ToolCallApproval: self._approval,
-            Annotations: self._annotations_event,
-            Data: self._data_event,
-            StepStart: self._step_start,
-            StepFinish: self._step_finish,
-            MessageFinish: self._message_finish,
-            ErrorEvent: self._error,
-            UpdateState: self._update_state,
-        }
+        # The live view (see live_view) and what changed since it was updated.
+        self._live: dict[str, Any] | None = None
+        self._touched: set[int] = set()
+        self._state_changed = True
 
     # -- public surface ---------------------------------------------------
 
@@ -349,10 +344,10 @@ class MessageAccumulator:
                 applied (the operations before it in the event stay applied).
             UsageError: ``event`` is not a canonical event.
         """
-        handler = self._handlers.get(type(event))
+        handler = _HANDLERS.get(type(event))
         if handler is None:
             raise UsageError(f"not a canonical event: {event!r}")
-        handler(event)
+        handler(self, event)
 
     def finish(self) -> None:
         """Ends the message: a status still ``running`` is settled as the
@@ -369,21 +364,76 @@ class MessageAccumulator:
         )
         self._status = _status_for_finish_reason("tool-calls" if waiting else "unknown")
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, *, share_payloads: bool = False) -> dict[str, Any]:
         """The message so far: a fresh JSON-compatible dict (docs/protocols.md §3.2,
-        without the ``content`` alias and timing fields)."""
+        without the ``content`` alias and timing fields).
+
+        Args:
+            share_payloads: put the values events carried (tool results,
+                data, annotations, part fields) into the message as they
+                are instead of deep-copying them. Only for a caller that
+                keeps no events and changes nothing in the message while
+                the accumulator is still used: the copy is what makes a
+                snapshot independent, and it costs O(size of the message)
+                (most of the decode time of a reply with large results).
+        """
+        copy = _share if share_payloads else copy_json
         return {
             "role": "assistant",
             "status": copy_json(self._status),
-            "parts": [part.snapshot() for part in self._parts],
+            "parts": [part.snapshot(copy) for part in self._parts],
             "metadata": {
                 "unstable_state": self._state.value,
-                "unstable_data": copy_json(self._data),
-                "unstable_annotations": copy_json(self._annotations),
-                "steps": copy_json(self._steps),
+                "unstable_data": list(self._data) if share_payloads else copy_json(self._data),
+                "unstable_annotations": list(self._annotations)
+                if share_payloads
+                else copy_json(self._annotations),
+                "steps": [{k: copy(v) for k, v in step.items()} for step in self._steps],
                 "custom": {},
             },
         }
+
+    def live_view(self) -> dict[str, Any]:
+        """The message so far as one dict that is kept up to date: cheap
+        enough to read after every event.
+
+        Unlike :meth:`snapshot`, every call returns the same dict, updated in
+        place: only the parts that events touched since the last call are
+        rebuilt, the state is copied only after it changed, and payloads
+        (results, data, steps) are shared with the accumulator. It is
+        **read-only**: changing anything in it may corrupt later views and
+        snapshots; take a :meth:`snapshot` to keep or change a message.
+        (A part being streamed still costs its text's length per read: its
+        text is one ``str``.)
+        """
+        view = self._live
+        if view is None:
+            view = self._live = {
+                "role": "assistant",
+                "status": self._status,
+                "parts": [],
+                "metadata": {
+                    "unstable_state": None,
+                    "unstable_data": self._data,
+                    "unstable_annotations": self._annotations,
+                    "steps": self._steps,
+                    "custom": {},
+                },
+            }
+            self._touched = set(range(len(self._parts)))
+        parts: list[dict[str, Any]] = view["parts"]
+        for index in sorted(self._touched):
+            built = self._parts[index].snapshot(_share)
+            if index < len(parts):
+                parts[index] = built
+            else:
+                parts.append(built)
+        self._touched.clear()
+        view["status"] = self._status
+        if self._state_changed:
+            self._state_changed = False
+            view["metadata"]["unstable_state"] = self._state.value
+        return view
 
     def set_status(self, status: dict[str, Any]) -> None:
         """Sets a runtime-level status (docs/protocols.md §3.6), e.g.
@@ -454,7 +504,7 @@ class MessageAccumulator:
     def part_snapshot(self, index: int) -> dict[str, Any] | None:
         """A fresh copy of part ``index``, or ``None``."""
         part = self.live_part(index)
-        return part.snapshot() if part is not None else None
+        return part.snapshot(copy_json) if part is not None else None
 
     def current_state(self) -> Any:
         """The state as it is now (a fresh copy)."""
@@ -471,6 +521,7 @@ class MessageAccumulator:
     def _part_at(self, event: Event) -> _Part | None:
         path = event.path
         if len(path) == 1 and 0 <= path[0] < len(self._parts):
+            self._touched.add(path[0])
             return self._parts[path[0]]
         where = ", ".join(str(i) for i in path)
         self._warnings.warn(
@@ -542,6 +593,7 @@ class MessageAccumulator:
                 "to keep later part indices aligned",
             )
             part = _TextPart("reasoning", {})
+        self._touched.add(len(self._parts))
         self._parts.append(part)
 
     def _text_delta(self, event: TextDelta) -> None:
@@ -549,7 +601,7 @@ class MessageAccumulator:
         if part is None:
             return
         if isinstance(part, _TextPart):
-            part.append(event.text_delta)
+            part.buffer.append(event.text_delta)
             if event.provider_metadata is not None:
                 part.extras["providerMetadata"] = event.provider_metadata
         elif isinstance(part, _ToolCallPart):
@@ -659,4 +711,25 @@ class MessageAccumulator:
         self._status = {"type": "incomplete", "reason": "error", "error": error}
 
     def _update_state(self, event: UpdateState) -> None:
+        self._state_changed = True
         self._state.apply(event.operations)
+
+
+# One table for the class, of plain functions: a table of bound methods on
+# each instance would be a reference cycle, and the accumulator (holding the
+# whole message) would then be freed only by the cyclic garbage collector.
+_HANDLERS: Final[dict[type, Callable[[MessageAccumulator, Any], None]]] = {
+    PartStart: MessageAccumulator._part_start,
+    TextDelta: MessageAccumulator._text_delta,
+    PartFinish: MessageAccumulator._part_finish,
+    ToolCallArgsTextFinish: MessageAccumulator._args_finish,
+    ToolResult: MessageAccumulator._result,
+    ToolCallApproval: MessageAccumulator._approval,
+    Annotations: MessageAccumulator._annotations_event,
+    Data: MessageAccumulator._data_event,
+    StepStart: MessageAccumulator._step_start,
+    StepFinish: MessageAccumulator._step_finish,
+    MessageFinish: MessageAccumulator._message_finish,
+    ErrorEvent: MessageAccumulator._error,
+    UpdateState: MessageAccumulator._update_state,
+}

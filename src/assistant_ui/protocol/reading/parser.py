@@ -167,6 +167,15 @@ class StreamParser:
         return self.accumulator.snapshot()
 
     @property
+    def live_message(self) -> dict[str, Any]:
+        """The assistant message so far as a read-only view that is updated
+        in place (the same dict every time): cheap to read after every
+        event, where :attr:`message` copies the whole message per read.
+        Do not change it; take :attr:`message` to keep or change a copy.
+        See :meth:`~assistant_ui.protocol.reading.accumulator.MessageAccumulator.live_view`."""
+        return self.accumulator.live_view()
+
+    @property
     def state(self) -> Any:
         """The assistant-transport state (``metadata.unstable_state``)."""
         return self.accumulator.state

@@ -241,7 +241,7 @@ class StateTree:
         self._root = root
 
     def _apply_one(self, operation: Any) -> None:
-        if not isinstance(operation, Mapping):
+        if type(operation) is not dict and not isinstance(operation, Mapping):
             raise _OperationError("Invalid operation type: undefined")
         kind = operation.get("type", _ABSENT)
         if kind not in ("set", "append-text"):
@@ -259,10 +259,12 @@ class StateTree:
         current: Any = self._root
         for depth, segment in enumerate(path):
             if current is None or current is _ABSENT:
-                current = _OwnedDict()
+                # Plain, not owned: owned means "linked into an owned parent"
+                # (the write-back below stops at the first owned container).
+                current = {}
             if not isinstance(current, (dict, list)):
                 raise _OperationError(f"Invalid path: [{_format_path(path[depth:])}]")
-            key = _js_string(segment)
+            key = segment if type(segment) is str else _js_string(segment)
             if key in _UNSAFE_SEGMENTS:
                 raise _OperationError(f"Unsafe gorp path segment: {key}")
             if isinstance(current, list):
@@ -311,6 +313,14 @@ class StateTree:
                     else:
                         old = owned.get(key, _ABSENT)
                     self._undo.append((owned, key, old))
+                if isinstance(owned, list) and key == len(owned):
+                    owned.append(updated)
+                else:
+                    owned[key] = updated
+                # Owned containers are only ever linked into owned parents,
+                # so every container above this one is owned and already
+                # holds the next one down: nothing more to write.
+                return
             elif isinstance(container, dict):
                 owned = _OwnedDict(container)
             else:
