@@ -17,7 +17,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from assistant_ui.errors import InvalidRequestError
+from assistant_ui.errors import InvalidRequestError, StreamDecodeError
+from assistant_ui.protocol.json_text import check_json_depth
 
 __all__ = [
     "build_cancel_body",
@@ -287,11 +288,13 @@ def encode_json_body(body: Mapping[str, Any]) -> bytes:
 
     Raises:
         InvalidRequestError: a value is not JSON-serialisable (NaN or
-            infinite, nested deeper than Python's encoder can walk, or
+            infinite, nested deeper than :data:`MAX_REQUEST_DEPTH`, or
             circular); names the top-level key that holds it.
     """
     try:
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        _check_request_depth(text)
+        return text.encode()
     except RecursionError as exc:
         # Raised by the encoder once the value nests past the interpreter's
         # recursion limit: the request cannot be written, so it is bad input.
@@ -311,14 +314,28 @@ def check_encodable_depth(value: Any, *, field: str) -> None:
     copy of it fails.
 
     Raises:
-        InvalidRequestError: the value nests past Python's recursion limit.
+        InvalidRequestError: the value nests deeper than :data:`MAX_REQUEST_DEPTH`.
     """
     try:
-        json.dumps(value, default=repr)
+        _check_request_depth(json.dumps(value, default=repr))
     except RecursionError:
         raise InvalidRequestError("is nested too deeply to encode as JSON", field=field) from None
     except (TypeError, ValueError):
         pass  # other faults are reported where the request body is encoded
+
+
+MAX_REQUEST_DEPTH: Final = 900
+"""How deep a request value may nest. Fixed rather than "whatever the
+interpreter's encoder can walk", which differs between Python versions (3.13
+walks deeper than 3.11); below that on every supported version, and far above
+anything a conversation holds."""
+
+
+def _check_request_depth(text: str) -> None:
+    try:
+        check_json_depth(text, MAX_REQUEST_DEPTH)
+    except StreamDecodeError:
+        raise RecursionError("nested too deeply") from None  # handled like the encoder's own
 
 
 def _bad_field(body: Mapping[str, Any]) -> str | None:
@@ -327,7 +344,7 @@ def _bad_field(body: Mapping[str, Any]) -> str | None:
 
 def _serialisable(value: Any) -> bool:
     try:
-        json.dumps(value, allow_nan=False)
+        _check_request_depth(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError, RecursionError):
         return False
     return True
