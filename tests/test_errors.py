@@ -6,6 +6,7 @@ server, bad input rejected before anything is sent.
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -141,7 +142,11 @@ def test_json_of_a_body_that_is_not_json_says_where() -> None:
     response = ChatResponse(httpx.Response(200, request=request), b'{"a": 1,}')
     with pytest.raises(errors.StreamDecodeError) as info:
         response.json()
-    assert info.value.offset == 8
+    # Where the stdlib parser stops (3.13 reports the trailing comma itself).
+    with pytest.raises(json.JSONDecodeError) as stdlib:
+        json.loads('{"a": 1,}')
+    assert info.value.offset == stdlib.value.pos
+    assert info.value.offset in (7, 8)
     assert isinstance(info.value, errors.AssistantUIError)
 
 
