@@ -39,6 +39,8 @@ class RawRequest:
     headers: dict[str, str]
     body: bytes
     raw_head: bytes = b""
+    connection: int = 0
+    """Which accepted connection it arrived on (1, 2, ... for the server)."""
 
 
 @dataclass
@@ -145,7 +147,7 @@ class FaultServer:
         buffer = b""
         try:
             while not self._stop.is_set():
-                request, buffer = _read_request(conn, buffer)
+                request, buffer = read_request(conn, buffer)
                 if request is None:
                     return  # the client closed the connection
                 self.requests.append(request)
@@ -164,7 +166,9 @@ class FaultServer:
                 self._stats.closed += 1
 
 
-def _read_request(conn: socket.socket, buffer: bytes) -> tuple[RawRequest | None, bytes]:
+def read_request(conn: socket.socket, buffer: bytes) -> tuple[RawRequest | None, bytes]:
+    """The next request on ``conn`` (``buffer``: bytes already read), and what
+    follows it; ``None`` once the client closed."""
     while b"\r\n\r\n" not in buffer:
         data = conn.recv(65536)
         if not data:

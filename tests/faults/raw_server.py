@@ -28,29 +28,37 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-CUT: Final = object()
-"""A step that drops the connection without ending the body."""
+from fault_server import (
+    CUT,
+    LAST_CHUNK,
+    Handler,
+    RawRequest,
+    Step,
+    chunk,
+    head,
+    read_request,
+)
+
+__all__ = [
+    "CUT",
+    "END",
+    "HOLD",
+    "Handler",
+    "RawRequest",
+    "RawServer",
+    "Route",
+    "Step",
+    "body",
+    "chunk",
+    "head",
+]
+
 HOLD: Final = object()
 """A step that keeps the connection open, silent, until the client closes it."""
-
-Step = bytes | float | object
-Handler = Callable[["RawRequest"], Iterable[Step]]
-
-
-@dataclass
-class RawRequest:
-    """One request as it arrived on the socket."""
-
-    method: str
-    target: str
-    headers: dict[str, str]
-    body: bytes
-    connection: int = 0
-    """Which accepted connection it arrived on (1, 2, ... for the server)."""
 
 
 @dataclass
@@ -81,19 +89,7 @@ class Route:
         return False
 
 
-def head(status: int = 200, headers: dict[str, str] | None = None) -> bytes:
-    """A response head with chunked transfer encoding."""
-    lines = [f"HTTP/1.1 {status} X", "Transfer-Encoding: chunked"]
-    lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-
-def chunk(data: bytes) -> bytes:
-    """One chunk of a chunked body."""
-    return f"{len(data):x}\r\n".encode() + data + b"\r\n"
-
-
-END: Final = b"0\r\n\r\n"
+END: Final = LAST_CHUNK
 """The last chunk: the body is complete."""
 
 
@@ -170,7 +166,7 @@ class RawServer:
         route: Route | None = None
         try:
             while not self._stop.is_set():
-                request, buffer = _read_request(conn, buffer)
+                request, buffer = read_request(conn, buffer)
                 if request is None:
                     if route is not None:
                         route.client_closed.set()
@@ -228,25 +224,3 @@ def _wait_for_close(conn: socket.socket, stop: threading.Event) -> None:
             continue
         except OSError:
             return
-
-
-def _read_request(conn: socket.socket, buffer: bytes) -> tuple[RawRequest | None, bytes]:
-    while b"\r\n\r\n" not in buffer:
-        data = conn.recv(65536)
-        if not data:
-            return None, b""
-        buffer += data
-    raw_head, _, rest = buffer.partition(b"\r\n\r\n")
-    first, *lines = raw_head.decode("latin-1").split("\r\n")
-    method, target, _ = first.split(" ", 2)
-    headers: dict[str, str] = {}
-    for line in lines:
-        key, _, value = line.partition(":")
-        headers[key.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))
-    while len(rest) < length:
-        data = conn.recv(65536)
-        if not data:
-            return None, b""
-        rest += data
-    return RawRequest(method, target, headers, rest[:length]), rest[length:]
