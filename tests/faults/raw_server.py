@@ -40,6 +40,7 @@ from fault_server import (
     Step,
     chunk,
     head,
+    pause,
     read_request,
 )
 
@@ -207,7 +208,9 @@ class RawServer:
                     if self._stop.is_set():
                         return False
             elif isinstance(step, float):
-                time.sleep(step)
+                if not pause(conn, step):
+                    route.client_closed.set()
+                    return False
             elif isinstance(step, bytes):
                 conn.sendall(step)
         return True

@@ -134,6 +134,18 @@ class ArgumentModel:
         return {**kwargs, **unknown} if self._extra else kwargs
 
 
+def validate_model(model: type[pydantic.BaseModel], args: Mapping[str, Any]) -> pydantic.BaseModel:
+    """``args`` as an instance of an explicit ``schema=`` model.
+
+    Raises:
+        InvalidArguments: the arguments do not match the model.
+    """
+    try:
+        return model.model_validate(dict(args))
+    except pydantic.ValidationError as exc:
+        raise InvalidArguments(validation_problems(exc)) from exc
+
+
 class InvalidArguments(ValueError):
     """A call's arguments do not match; one problem per argument.
 

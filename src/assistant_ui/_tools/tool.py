@@ -22,20 +22,20 @@ import inspect
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
-
-import pydantic
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from assistant_ui import _concurrency
-from assistant_ui._tools.docstrings import parse_docstring
-from assistant_ui._tools.schema import (
-    ArgumentModel,
-    InvalidArguments,
-    is_pydantic_model,
-    tool_schema,
-    validation_problems,
-)
 from assistant_ui.errors import UsageError
+
+if TYPE_CHECKING:
+    import pydantic
+
+    from assistant_ui._tools.schema import ArgumentModel
+
+# pydantic and docstring_parser (the schema machinery, in _tools/schema.py and
+# _tools/docstrings.py) are imported by the first tool built, not by
+# `import assistant_ui`: a program or an `aui` command without tools does not
+# pay their import (about 60 ms, a seventh of the CLI's start).
 
 __all__ = ["Tool", "ToolArgumentsError", "ToolReply", "tool"]
 
@@ -121,6 +121,9 @@ class Tool:
         """
         if not callable(function):
             raise UsageError(f"a tool needs a callable, got {function!r}")
+        from assistant_ui._tools.docstrings import parse_docstring
+        from assistant_ui._tools.schema import ArgumentModel, is_pydantic_model, tool_schema
+
         docs = parse_docstring(inspect.getdoc(function) or "")
         model = None
         arguments = None
@@ -166,14 +169,15 @@ class Tool:
                 f"invalid arguments for tool {self.name!r}: expected an object, "
                 f"got {type(args).__name__}"
             )
+        if self._arguments is None and self._model is None:
+            return (), dict(args)  # an explicit dict schema: the arguments as sent
+        from assistant_ui._tools.schema import InvalidArguments, validate_model
+
         try:
             if self._arguments is not None:
                 return (), self._arguments.bind(args)
             if self._model is not None:
-                try:
-                    instance = self._model.model_validate(dict(args))
-                except pydantic.ValidationError as exc:
-                    raise InvalidArguments(validation_problems(exc)) from exc
+                instance = validate_model(self._model, args)
                 assert self.function is not None
                 if len(inspect.signature(self.function).parameters) == 1:
                     return (instance,), {}
