@@ -22,6 +22,7 @@ a test installs, so that a test does not pay a server's start and stop::
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +49,38 @@ settings.load_profile("aui")
 # share a fixture too costly to build in every worker (the differential corpus
 # and the reference's verdicts on it; the demo replies' reference run).
 WHOLE_FILES = ("tests/differential/", "tests/demo/test_demo_reference.py")
+
+
+# Files whose tests wait (a paced backend, a terminal, a grace period) or
+# build a large fixture: they run first, so that the workers' last minutes
+# hold only short tests and one worker does not finish long after the other.
+START_FIRST = (
+    "tests/differential/",
+    "tests/test_repl_tmux.py",
+    "tests/test_cli.py",
+    "tests/test_serve_shutdown.py",
+    "tests/test_typing.py",
+    "tests/test_types.py",
+    "tests/demo/test_demo_reference.py",
+    "tests/test_examples.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Moves the tests of :data:`START_FIRST` to the front (order kept otherwise)."""
+
+    def starts_late(item: pytest.Item) -> bool:
+        return not item.nodeid.startswith(START_FIRST)
+
+    items.sort(key=starts_late)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than there are cores. A fifth of the
+    suite's time is spent waiting (on programs it runs, on servers that pause
+    on purpose, on timeouts); the extra worker runs tests in those waits."""
+    return (os.cpu_count() or 1) + 1
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist

@@ -1,5 +1,7 @@
-"""The ``aui`` command, run as a user runs it: in a subprocess, or in a
-pseudo-terminal for the REPL. Servers are real, on 127.0.0.1."""
+"""The ``aui`` command, run as a user runs it: in a process of its own (forked
+from a warm interpreter, tests/warm_python.py; an exec'd interpreter for
+``--help``), or in a pseudo-terminal for the REPL. Servers are real, on
+127.0.0.1."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 
 pytest.importorskip("assistant_stream")
 
+import warm_python
 from assistant_ui.demo import create_app
 from assistant_ui.demo.recording import DemoLog
 from assistant_ui.demo.runner import BackgroundServer
@@ -27,15 +30,25 @@ BACKENDS = Path(__file__).parent / "backends"
 TIMEOUT = 60
 
 
+ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+
 def aui(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Runs ``python -m assistant_ui ARGS`` with pipes (so output is plain)."""
+    """Runs ``python -m assistant_ui ARGS`` with its output on files (so it is plain)."""
+    return warm_python.run(
+        "assistant_ui", *args, module=True, stdin=stdin, env=ENV, timeout=TIMEOUT
+    )
+
+
+def aui_exec(*args: str) -> subprocess.CompletedProcess[str]:
+    """:func:`aui` in a newly exec'd interpreter: the interpreter's own start too."""
     return subprocess.run(
         [sys.executable, "-m", "assistant_ui", *args],
         capture_output=True,
         text=True,
-        input=stdin,
+        stdin=subprocess.DEVNULL,
         timeout=TIMEOUT,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env=ENV,
     )
 
 
@@ -70,7 +83,7 @@ def test_demo_runs_to_the_end():
 
 
 def test_python_dash_m_and_help():
-    result = aui("--help")
+    result = aui_exec("--help")
     assert result.returncode == 0
     for command in ("demo", "serve", "chat", "decode"):
         assert command in result.stdout
@@ -184,22 +197,9 @@ def free_port() -> int:
 def aui_at_once(*commands: tuple[str, ...]) -> list[subprocess.CompletedProcess[str]]:
     """Runs several ``aui`` commands side by side (each waits through its own
     retry backoff, which ``aui`` has no flag to shorten); returns them in order."""
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "assistant_ui", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        )
-        for args in commands
-    ]
-    results = []
-    for args, process in zip(commands, processes, strict=True):
-        stdout, stderr = process.communicate(timeout=TIMEOUT)
-        results.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
-    return results
+    return warm_python.run_all(
+        [("assistant_ui", *args) for args in commands], module=True, env=ENV, timeout=TIMEOUT
+    )
 
 
 def test_unreachable_server_is_one_line(tmp_path):
@@ -275,7 +275,14 @@ def test_repl_over_pipes_keeps_the_conversation(demo_server, thread_id, runtime)
 
 
 class Terminal:
-    """A child process on a pseudo-terminal, read until expected text appears."""
+    """A child process on a pseudo-terminal, read until expected text appears.
+
+    It answers cursor position requests (``ESC [ 6 n``) as a terminal does;
+    prompt_toolkit asks one after each prompt and, unanswered, waits a second
+    for the reply before it gives up.
+    """
+
+    CURSOR_REQUEST = "\x1b[6n"
 
     def __init__(self, argv: list[str]) -> None:
         import pty
@@ -284,6 +291,7 @@ class Terminal:
         if self.pid == 0:  # the child: become the command at once
             os.execve(argv[0], argv, {**os.environ, "TERM": "xterm-256color", "AUI_HISTORY": ""})
         self.output = ""
+        self._answered = 0
 
     def expect(self, text: str, timeout: float = 30, *, start: int = 0) -> int:
         """Waits for ``text`` in the output from ``start`` on; returns where it ends."""
@@ -303,7 +311,14 @@ class Terminal:
                 if not chunk:
                     raise AssertionError(f"{text!r} never appeared before EOF:\n{self.output}")
                 self.output += chunk.decode("utf-8", "replace")
+                self._answer_cursor_requests()
         return self.output.index(text, start) + len(text)
+
+    def _answer_cursor_requests(self) -> None:
+        asked = self.output.count(self.CURSOR_REQUEST)
+        for _ in range(asked - self._answered):
+            self.send("\x1b[1;1R")  # row 1, column 1: any position will do
+        self._answered = asked
 
     def send(self, data: str) -> None:
         os.write(self.fd, data.encode())

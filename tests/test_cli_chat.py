@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("assistant_stream")
 
+import warm_python
 from assistant_ui.cli.failures import failure_line, status_line
 from assistant_ui.cli.pretty import split_blocks
 from assistant_ui.cli.terminal import clean_typed_text
@@ -26,15 +26,16 @@ TOOL = "tests.cli_tools:get_weather"
 
 
 def aui(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m assistant_ui ARGS`` from the repository root, piped."""
-    return subprocess.run(
-        [sys.executable, "-m", "assistant_ui", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=TIMEOUT,
+    """``python -m assistant_ui ARGS`` from the repository root, output on
+    files (a process forked from a warm interpreter: tests/warm_python.py)."""
+    return warm_python.run(
+        "assistant_ui",
+        *args,
+        module=True,
+        stdin=stdin,
         cwd=ROOT,
         env={**os.environ, "PYTHONIOENCODING": "utf-8", "AUI_HISTORY": ""},
+        timeout=TIMEOUT,
     )
 
 

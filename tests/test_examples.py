@@ -1,6 +1,7 @@
-"""The scripts of examples/, run as a user runs them: each one a subprocess
-against the embedded demo backend (the ``demo_server`` fixture), asserted on
-what it prints. The FastAPI relay runs under uvicorn on a free loopback port
+"""The scripts of examples/, run as a user runs them: each one a process of its
+own (forked from a warm interpreter, tests/warm_python.py) against the
+embedded demo backend (the ``demo_server`` fixture), asserted on what it
+prints. The FastAPI relay runs under uvicorn on a free loopback port
 and is asked one question through it."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+import warm_python
+
 if TYPE_CHECKING:
     from conftest import DemoServer
 
@@ -28,14 +31,7 @@ TIMEOUT = 60
 
 def run_example(name: str, *args: str) -> str:
     """Runs examples/NAME with ARGS; returns its stdout (fails on a non-zero exit)."""
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    done = warm_python.run(EXAMPLES / name, *args, timeout=TIMEOUT)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -65,13 +61,10 @@ def test_stream_to_terminal_shows_a_tool_call(demo_server: DemoServer) -> None:
 
 
 def test_stream_to_terminal_reads_the_url_from_the_environment(demo_server: DemoServer) -> None:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "stream_to_terminal.py")],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
+    done = warm_python.run(
+        EXAMPLES / "stream_to_terminal.py",
         env={**os.environ, "AUI_BASE_URL": demo_server.url},
-        check=False,
+        timeout=TIMEOUT,
     )
     assert done.returncode == 0, done.stderr
     assert "[finished: complete]" in done.stdout
@@ -101,13 +94,8 @@ def test_tool_with_approval_sends_a_refusal_back(demo_server: DemoServer) -> Non
 
 
 def test_tool_with_approval_asks_on_stdin(demo_server: DemoServer) -> None:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "tool_with_approval.py"), demo_server.url],
-        input="y\n",
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
+    done = warm_python.run(
+        EXAMPLES / "tool_with_approval.py", demo_server.url, stdin="y\n", timeout=TIMEOUT
     )
     assert done.returncode == 0, done.stderr
     assert "It is 21°C and cloudy in Paris." in done.stdout
