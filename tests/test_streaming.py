@@ -131,6 +131,22 @@ async def test_current_message_is_a_live_snapshot(official: str, sync: bool) -> 
     assert seen == ["You said: ", "You said: Hello"]
 
 
+def test_current_message_is_one_live_dict_and_the_final_message_a_copy(official: str) -> None:
+    # Read after every event, the view is the same dict each time, equal to
+    # the message so far; what the stream hands back at the end is its own.
+    with AssistantClient(official) as client:
+        with client.threads("t").stream_sync(messages=[USER]) as stream:
+            views = []
+            for _ in stream.raw_events():
+                views.append(stream.current_message)
+            final = stream.get_final_message()
+    assert views and all(view is views[0] for view in views)
+    assert views[-1] == final
+    assert final is not views[-1]
+    final["parts"].clear()  # a caller may change its copy
+    assert stream.current_message is not None and stream.current_message["parts"]
+
+
 @twins
 async def test_until_done_then_snapshot(official: str, sync: bool) -> None:
     async with AssistantClient(official) as client:

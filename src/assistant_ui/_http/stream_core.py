@@ -472,6 +472,13 @@ class StreamCore:
         return self.parser.message if self.parser is not None else None
 
     @property
+    def live_message(self) -> dict[str, Any] | None:
+        """The message so far as the parser's read-only live view (the same
+        dict, updated in place; ``None`` before the reply or for a JSON
+        document)."""
+        return self.parser.live_message if self.parser is not None else None
+
+    @property
     def state(self) -> Any:
         """The assistant-transport state so far."""
         return self.parser.state if self.parser is not None else self.initial_state

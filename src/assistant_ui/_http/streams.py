@@ -72,8 +72,19 @@ class _StreamViews:
 
     @property
     def current_message(self) -> AssistantStreamMessage | None:
-        """A snapshot of the message so far; readable at any time."""
-        return as_message(self._core.current_message)
+        """The message so far, readable at any time (``None`` before the reply).
+
+        It is a live view: every read returns the same dict, brought up to
+        date in place, so reading it after every event costs only what
+        changed since the last read (a deep copy per read would make a long
+        stream quadratic). Treat it as **read-only**, as anthropic's
+        ``current_message_snapshot``: read it, render it, serialise it, but
+        do not change it, and ``copy.deepcopy`` it to keep a message as it
+        was at that moment. What a stream hands back when it ends
+        (``get_final_message()``, an error's ``partial_message``) is a copy
+        of its own.
+        """
+        return as_message(self._core.live_message)
 
     @property
     def state(self) -> JSONValue:

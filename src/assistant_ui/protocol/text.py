@@ -83,10 +83,23 @@ class TextBuffer:
                 self._small += 1
 
     def text(self) -> str:
-        """The whole text (joined once and kept joined)."""
+        """The whole text (joined once and kept joined).
+
+        Reading after every append stays linear over a long text when the
+        caller holds no other reference to the previous read's string: the
+        new pieces are then appended to it in place (CPython resizes a
+        string that only one name refers to, ``s += t``), instead of the
+        whole text being copied on each read.
+        """
         pieces = self._pieces
         if len(pieces) > 1:
-            joined = join_js(pieces) if self._repair else "".join(pieces)
+            if self._repair:
+                joined = join_js(pieces)
+            else:
+                joined = pieces[0]
+                rest = "".join(pieces[1:])
+                pieces.clear()  # `joined` is now the only reference, if no one kept one
+                joined += rest
             pieces[:] = [joined]
             self._small = 1
             self._repair = False

@@ -423,11 +423,13 @@ class MessageAccumulator:
             self._touched = set(range(len(self._parts)))
         parts: list[dict[str, Any]] = view["parts"]
         for index in sorted(self._touched):
-            built = self._parts[index].snapshot(_share)
             if index < len(parts):
-                parts[index] = built
+                # The old view of the part goes first: then nothing else
+                # holds its text, which the buffer extends in place (linear).
+                parts[index] = {}
+                parts[index] = self._parts[index].snapshot(_share)
             else:
-                parts.append(built)
+                parts.append(self._parts[index].snapshot(_share))
         self._touched.clear()
         view["status"] = self._status
         if self._state_changed:
