@@ -4,7 +4,9 @@ Each command prints one JSON object. RSS comes from ``/proc/self/status``:
 ``VmRSS`` (current) and ``VmHWM`` (peak). Not ``getrusage``: its peak
 survives ``exec`` and so reports the parent's peak when that was higher.
 
-- ``decode FILE ENCODING``: ``decode_stream`` over the file read in 16 KiB pieces.
+- ``decode FILE ENCODING OUT``: ``decode_stream`` over the file read in 16 KiB
+  pieces (the message written to OUT as JSON).
+- ``copy OUT``: the RSS one Python copy of that message takes (``json.loads``).
 - ``chat URL ENCODING``: one ``chat_sync()`` against a loopback server.
 - ``leak URL ENCODING``: RSS after 10 and after 100 sequential ``chat_sync()`` calls.
 """
@@ -64,13 +66,30 @@ def _read(path: str) -> Iterator[bytes]:
             yield piece
 
 
-def decode(path: str, encoding: str) -> dict[str, Any]:
-    """Peak RSS of decoding a file, with the size of the message it gave."""
+def decode(path: str, encoding: str, message_out: str) -> dict[str, Any]:
+    """Peak RSS of decoding a file, with the size of the message it gave
+    (which is also written to ``message_out`` as JSON, for ``copy``)."""
     gc.collect()
     before = rss()
     message = decode_stream(_read(path), encoding=encoding).message
     peak = peak_rss()
+    with open(message_out, "w", encoding="utf-8") as out:
+        json.dump(message, out)
     return {"before": before, "peak": peak, "message": deep_size(message)}
+
+
+def copy(message_json: str) -> dict[str, Any]:
+    """RSS that one Python copy of a message takes: ``json.loads`` of it in a
+    fresh process (objects and the allocator's own overhead, which
+    ``sys.getsizeof`` leaves out)."""
+    with open(message_json, "rb") as file:
+        text = file.read()
+    gc.collect()
+    before = rss()
+    message = json.loads(text)
+    after = rss()
+    del text
+    return {"rss": after - before, "deep_size": deep_size(message)}
 
 
 def _client(url: str) -> AssistantClient:
@@ -105,5 +124,5 @@ def leak(url: str, encoding: str) -> dict[str, Any]:
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    result = {"decode": decode, "chat": chat, "leak": leak}[command](*args)
+    result = {"decode": decode, "copy": copy, "chat": chat, "leak": leak}[command](*args)
     print(json.dumps(result))

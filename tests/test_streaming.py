@@ -134,17 +134,19 @@ async def test_current_message_is_a_live_snapshot(official: str, sync: bool) -> 
 def test_current_message_is_one_live_dict_and_the_final_message_a_copy(official: str) -> None:
     # Read after every event, the view is the same dict each time, equal to
     # the message so far; what the stream hands back at the end is its own.
-    with AssistantClient(official) as client:
-        with client.threads("t").stream_sync(messages=[USER]) as stream:
-            views = []
-            for _ in stream.raw_events():
-                views.append(stream.current_message)
-            final = stream.get_final_message()
-    assert views and all(view is views[0] for view in views)
+    with (
+        AssistantClient(official) as client,
+        client.threads("t").stream_sync(messages=[USER]) as stream,
+    ):
+        views = [stream.current_message for _ in stream.raw_events()]
+        final = stream.get_final_message()
+    assert views
+    assert all(view is views[0] for view in views)
     assert views[-1] == final
     assert final is not views[-1]
     final["parts"].clear()  # a caller may change its copy
-    assert stream.current_message is not None and stream.current_message["parts"]
+    assert stream.current_message is not None
+    assert stream.current_message["parts"]
 
 
 @twins
@@ -187,6 +189,15 @@ async def test_chat_returns_the_decoded_reply(
     assert response.content.startswith(b'0:"You said: "\n')
     assert response.text.startswith('0:"You said: "\n')
     assert any(isinstance(e, TextDelta) for e in response.events)
+    # The response keeps the body, not the events: they are decoded again
+    # from it, and they are the events a stream of the same reply yields.
+    async with AssistantClient(official) as client:
+        with client.threads("t").stream_sync(
+            messages=[USER], tools=tools, state={"count": 1}
+        ) as stream:
+            streamed = list(stream.raw_events())
+    assert response.events == streamed
+    assert response.events is response.events  # decoded once
 
 
 @twins

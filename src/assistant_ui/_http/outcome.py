@@ -10,7 +10,7 @@ import httpx
 
 from assistant_ui._http.response import ChatResponse
 from assistant_ui.errors import RemoteStreamError, StreamDecodeError
-from assistant_ui.protocol.events import ErrorEvent, Event
+from assistant_ui.protocol.events import ErrorEvent
 from assistant_ui.protocol.reading.parser import StreamParser
 
 __all__ = ["chat_response", "final_message", "remote_stream_error"]
@@ -48,18 +48,24 @@ def chat_response(
     parser: StreamParser | None,
     *,
     state: Any,
-    events: list[Event],
+    event_count: int,
     warnings: list[str],
 ) -> ChatResponse:
-    """The :class:`ChatResponse` of a reply read to its end."""
+    """The :class:`ChatResponse` of a reply read to its end.
+
+    The parser is finished: its message can take the payloads the chunks
+    carried instead of deep copies of them (the response keeps no events;
+    it decodes them again from ``body`` if asked), so the response holds
+    one copy of the message and one of the body.
+    """
     acc = parser.accumulator if parser is not None else None
     return ChatResponse(
         response,
         body,
-        message=parser.message if parser is not None else None,
+        message=acc.snapshot(share_payloads=True) if acc is not None else None,
         state=state,
         encoding=parser.encoding if parser is not None else ("json" if body else None),
-        events=events,
+        event_count=event_count,
         usage=acc.usage if acc is not None else None,
         finish_reason=acc.finish_reason if acc is not None else None,
         warnings=warnings,

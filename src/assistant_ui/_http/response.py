@@ -22,6 +22,8 @@ from assistant_ui._http.transport import status_error
 from assistant_ui._reply import ReplyView, as_message
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.leniency import WarningSink
+from assistant_ui.protocol.reading.parser import StreamParser
 from assistant_ui.types import JSONValue, Usage
 
 __all__ = ["ChatResponse"]
@@ -48,6 +50,10 @@ class ChatResponse(ReplyView):
         encoding: the reply's encoding (``"data-stream"``, ...), ``"json"``
             for a JSON document, ``None`` for an empty reply.
         events: every canonical event decoded from the reply, in order.
+            Decoded again from :attr:`content` on first read (decoding is
+            the same over any split of the bytes, so these are the events
+            the stream produced): a response does not keep one object per
+            chunk for a caller that never asks for them.
         usage: token usage of the final finish frame, if the server sent it.
         finish_reason: the final finish reason, if the server sent one.
         warnings: dropped-input warnings from the decoder.
@@ -63,7 +69,8 @@ class ChatResponse(ReplyView):
         message: dict[str, Any] | None = None,
         state: JSONValue = None,
         encoding: str | None = None,
-        events: Sequence[Event] = (),
+        events: Sequence[Event] | None = None,
+        event_count: int = 0,
         usage: dict[str, Any] | None = None,
         finish_reason: str | None = None,
         warnings: Sequence[str] = (),
@@ -74,11 +81,19 @@ class ChatResponse(ReplyView):
         self.message = as_message(message)
         self.state = state
         self.encoding = encoding
-        self.events = list(events)
+        self._events = list(events) if events is not None else None
+        self._event_count = event_count
         self.usage = cast("Usage | None", usage)
         self.finish_reason = finish_reason
         self.warnings = list(warnings)
         self.ui_message = ui_message
+
+    @property
+    def events(self) -> list[Event]:
+        """Every canonical event decoded from the reply, in order."""
+        if self._events is None:
+            self._events = _events_of(self._content, self.encoding, self._event_count)
+        return self._events
 
     # -- the httpx.Response surface -------------------------------------
 
@@ -152,3 +167,20 @@ class ChatResponse(ReplyView):
             f"<ChatResponse [{self.status_code}] encoding={self.encoding!r} "
             f"status={status!r} text={self.output_text[:40]!r}>"
         )
+
+
+def _events_of(content: bytes, encoding: str | None, count: int) -> list[Event]:
+    """The first ``count`` events of ``content`` decoded again (``count``: how
+    many the stream produced; a cancelled read stopped before the rest)."""
+    if not count or encoding is None or encoding == "json":
+        return []
+    parser = StreamParser(
+        encoding=encoding,
+        # The body was accepted once under the client's limits already.
+        max_line_bytes=len(content) + 1,
+        warnings=WarningSink(emit=False),
+    )
+    events = parser.feed(content)
+    if len(events) < count:
+        events += parser.close()
+    return events[:count]

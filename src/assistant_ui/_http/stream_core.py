@@ -10,6 +10,7 @@ transport error, an empty body or a cancel means), and what is handed back
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -95,7 +96,8 @@ class StreamCore:
         default_encoding: what detection falls back to (the runtime's).
         initial_state: the assistant-transport state the reply starts from.
         strict: decode exactly as the reference (see the decoders).
-        keep_body: keep the raw body and every event (for ``chat()``).
+        keep_body: keep the raw body (for ``chat()``: it serves ``content``
+            and ``events``).
         registry: the set of in-flight streams of the thread, for cancel.
         resume_of: the interrupted stream this one resumes: its parser goes
             on, and the replayed body's first ``resume_of.received`` bytes
@@ -129,11 +131,14 @@ class StreamCore:
         self.warnings = WarningSink()
         self.response: httpx.Response | None = None
         self.parser: StreamParser | None = None
-        self.chunks: list[bytes] = []
+        # The raw body, for chat() and JSON documents: one growing buffer
+        # whose getvalue() hands its bytes over without a copy, so the body
+        # is held once (a list of chunks joined at the end was held twice).
+        self.body = io.BytesIO()
         self.received = 0
         # Body bytes handed to the parser (a resume skips exactly these).
         self.decoded = 0
-        self.events: list[Event] = []
+        self.event_count = 0
         self.remote_error: ErrorEvent | None = None
         self.cancelled = False
         self.finished = False
@@ -318,7 +323,7 @@ class StreamCore:
                 return []
         self.received += len(chunk)
         if self.keep_body or self.parser is None:
-            self.chunks.append(chunk)
+            self.body.write(chunk)
         if self.parser is None or self.cancelled:
             return []
         self.decoded += len(chunk)
@@ -391,8 +396,7 @@ class StreamCore:
             exc.partial_message = self.parser.message
 
     def _record(self, events: list[Event]) -> None:
-        if self.keep_body:
-            self.events.extend(events)
+        self.event_count += len(events)
         for event in events:
             if isinstance(event, ErrorEvent):
                 self.remote_error = event
@@ -504,6 +508,11 @@ class StreamCore:
             raise self.remote_stream_error()
         return final_message(self.parser)
 
+    def _take_body(self) -> bytes:
+        body = self.body.getvalue()
+        self.body = io.BytesIO()  # the response owns the bytes now
+        return body
+
     def to_response(self) -> ChatResponse:
         """The :class:`ChatResponse` of a finished stream.
 
@@ -514,10 +523,10 @@ class StreamCore:
             raise self.remote_stream_error()
         return chat_response(
             self.response if self.response is not None else self.placeholder_response(),
-            b"".join(self.chunks),
+            self._take_body(),
             self.parser,
             state=self.state,
-            events=self.events,
+            event_count=self.event_count,
             warnings=self.warnings.messages,
         )
 
