@@ -142,13 +142,18 @@ def print_all(results: dict[str, Any], js_note: str | None, has_orjson: bool) ->
     if e2e:
         ratio = e2e["decode"] / e2e["e2e"]
         wall = e2e["decode_wall"] / e2e["e2e_wall"]
+        events = e2e["decode"] / e2e["e2e_events"]
         print("## End to end (text-100k data stream)\n")
         print(f"Client CPU: stream_sync() over loopback {_mbs(e2e['bytes'], e2e['e2e'])} MB/s, "
               f"decode_stream {_mbs(e2e['bytes'], e2e['decode'])} MB/s: {ratio:.2f}x. "
               f"Wall: {_mbs(e2e['bytes'], e2e['e2e_wall'])} vs "
-              f"{_mbs(e2e['bytes'], e2e['decode_wall'])} MB/s: {wall:.2f}x.\n")  # fmt: skip
-        targets.append(("(6) end to end >= 0.8x decode-only (client CPU)",
-                        f"{ratio:.2f}x (wall {wall:.2f}x)", ratio >= 0.8))  # fmt: skip
+              f"{_mbs(e2e['bytes'], e2e['decode_wall'])} MB/s: {wall:.2f}x. "
+              f"Iterating every high-level event as well: "
+              f"{_mbs(e2e['bytes'], e2e['e2e_events'])} MB/s: {events:.2f}x.\n")  # fmt: skip
+        targets.append(("(6) end to end >= 0.8x decode-only (client CPU, reply read to "
+                        "its final message)",
+                        f"{ratio:.2f}x (wall {wall:.2f}x; iterating high-level events "
+                        f"{events:.2f}x)", ratio >= 0.8))  # fmt: skip
     print("## Targets (issue 11)\n")
     print("| target | measured | status |")
     print("|---|---|---|")

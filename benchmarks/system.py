@@ -116,13 +116,20 @@ def concurrency(path: Path, encoding: str, count: int, serial: int) -> dict[str,
 
 def end_to_end(path: Path, body: bytes, encoding: str, repeat: int) -> dict[str, Any]:
     """``stream_sync()`` over loopback vs ``decode_stream`` of the same bytes: the
-    client's CPU time (the server runs in another process) and wall time."""
+    client's CPU time (the server runs in another process) and wall time; and
+    the CPU time of a caller that iterates every high-level event."""
     pieces = pieces_of(body)
     decode = best_of(repeat, lambda: ours(pieces, encoding))
     with serving(path) as url, AssistantClient(url, max_retries=0, timeout=300) as client:
         thread = client.threads("bench", encoding=encoding)
 
+        # The same work as decode_stream: the reply read to its final message.
         def streamed() -> None:
+            with thread.stream_sync(messages=MESSAGES) as stream:
+                stream.get_final_message()
+
+        # And with every high-level event built and handed to the caller.
+        def iterated() -> None:
             with thread.stream_sync(messages=MESSAGES) as stream:
                 for _event in stream:
                     pass
@@ -131,6 +138,7 @@ def end_to_end(path: Path, body: bytes, encoding: str, repeat: int) -> dict[str,
         streamed()  # warm-up: the first call also opens the httpx client (TLS context)
         e2e = best_of(repeat, streamed)
         e2e_wall = best_of(repeat, streamed, clock=time.perf_counter)
+        e2e_events = best_of(repeat, iterated)
     decode_wall = best_of(repeat, lambda: ours(pieces, encoding), clock=time.perf_counter)
-    return {"bytes": len(body), "decode": decode, "e2e": e2e,
+    return {"bytes": len(body), "decode": decode, "e2e": e2e, "e2e_events": e2e_events,
             "decode_wall": decode_wall, "e2e_wall": e2e_wall}  # fmt: skip
