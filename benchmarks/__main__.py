@@ -63,11 +63,15 @@ def _decode_rows(built: list[corpora.Corpus], repeat: int, js_note: str | None) 
 def _scaling(seed: int, small: int, repeat: int, budget: float) -> list[Any]:
     rows = []
     for shape in scaling.SHAPES:
-        times = []
+        times, floors = [], []
         for deltas in (small, small * 10):
             path = scaling.body_file(shape, seed, deltas)
             times.append(scaling.timed_decode(path, shape.encoding, repeat, budget))
-        rows.append({"name": shape.name, "small": times[0], "big": times[1]})
+            # The stdlib floor over the same bytes: how far from 10x the
+            # machine itself is (caches, memory) for bodies of these sizes.
+            floors.append(scaling.timed_floor(path, shape.encoding, repeat))
+        rows.append({"name": shape.name, "small": times[0], "big": times[1],
+                     "floor": floors[1] / floors[0]})  # fmt: skip
         print(f"  scaled {shape.name}", file=sys.stderr, flush=True)
     live = []
     for deltas in (small, small * 10):

@@ -77,14 +77,15 @@ def print_all(results: dict[str, Any], js_note: str | None, has_orjson: bool) ->
     scale = results.get("scaling")
     if scale:
         print("## Scaling (CPU time of 10x the deltas over that of 1x; linear is 10x)\n")
-        print("| shape | 1x | 10x | ratio |")
-        print("|---|---|---|---|")
+        print("| shape | 1x | 10x | ratio | stdlib floor's ratio, same bodies |")
+        print("|---|---|---|---|---|")
         worst_ratio, worst_name = 0.0, ""
         for r in scale:
             ratio = r["big"][0] / r["small"][0]
             exact = r["big"][1] and r["small"][1]
             shown = f"{ratio:.2f}x" if exact else f">= {ratio:.2f}x (stopped at the budget)"
-            print(f"| {r['name']} | {_time(r['small'])} | {_time(r['big'])} | {shown} |")
+            floor = f"{r['floor']:.2f}x" if "floor" in r else "-"
+            print(f"| {r['name']} | {_time(r['small'])} | {_time(r['big'])} | {shown} | {floor} |")
             if ratio > worst_ratio:
                 worst_ratio, worst_name = ratio, r["name"]
         print()

@@ -13,7 +13,7 @@ from assistant_ui import AssistantClient, decode_stream
 from . import plans
 from .corpora import synth_body
 from .server import serving
-from .timing import PIECE, best_of
+from .timing import PIECE, best_of, pieces_of, stdlib_floor
 
 MESSAGES = [{"role": "user", "content": [{"type": "text", "text": "benchmark"}]}]
 
@@ -76,6 +76,12 @@ def timed_decode(path: Path, encoding: str, repeat: int, budget: float) -> tuple
 
     seconds = best_of(repeat, run)
     return (seconds, True) if finished else (budget, False)
+
+
+def timed_floor(path: Path, encoding: str, repeat: int) -> float:
+    """Best CPU time of the stdlib floor (split lines, ``json.loads``) over the file."""
+    pieces = pieces_of(path.read_bytes())
+    return best_of(repeat, lambda: stdlib_floor(pieces, encoding))
 
 
 def timed_live_reads(path: Path, encoding: str, budget: float) -> tuple[float, bool, int]:
