@@ -55,6 +55,7 @@ WHOLE_FILES = ("tests/differential/", "tests/demo/test_demo_reference.py")
 # build a large fixture: they run first, so that the workers' last minutes
 # hold only short tests and one worker does not finish long after the other.
 START_FIRST = (
+    "tests/e2e/",
     "tests/differential/",
     "tests/test_repl_tmux.py",
     "tests/test_cli.py",
