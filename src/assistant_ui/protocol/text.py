@@ -86,15 +86,17 @@ class TextBuffer:
         """The whole text (joined once and kept joined).
 
         Reading after every append stays linear over a long text when the
-        caller holds no other reference to the previous read's string: the
-        new pieces are then appended to it in place (CPython resizes a
-        string that only one name refers to, ``s += t``), instead of the
-        whole text being copied on each read.
+        caller holds no other reference to the previous read's string: when
+        that string is most of the text, the new pieces are appended to it
+        in place (CPython resizes a string that only one name refers to,
+        ``s += t``), instead of the whole text being copied on each read.
+        Otherwise one join is cheaper (a join and a resize would allocate
+        the text twice), and it still copies at most twice what is new.
         """
         pieces = self._pieces
         if len(pieces) > 1:
-            if self._repair:
-                joined = join_js(pieces)
+            if self._repair or 2 * len(pieces[0]) < self.length:
+                joined = join_js(pieces) if self._repair else "".join(pieces)
             else:
                 joined = pieces[0]
                 rest = "".join(pieces[1:])
