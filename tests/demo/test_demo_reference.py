@@ -25,6 +25,7 @@ import pytest
 pytest.importorskip("assistant_stream")
 
 from assistant_ui._decoding import decode_stream
+from demo_bodies import body_for
 
 DIFFERENTIAL = Path(__file__).resolve().parent.parent / "differential"
 SCRIPT = DIFFERENTIAL / "reference_decode.mjs"
@@ -50,29 +51,6 @@ ROUTES = {
         "assistant-transport",
     ),
 }
-
-
-def body_for(flavour: str, text: str, thread_id: str) -> dict[str, Any]:
-    if flavour == "ai-sdk":
-        return {
-            "id": thread_id,
-            "trigger": "submit-message",
-            "messages": [{"id": "u1", "role": "user", "parts": [{"type": "text", "text": text}]}],
-        }
-    if flavour == "assistant-transport":
-        return {
-            "commands": [
-                {
-                    "type": "add-message",
-                    "message": {"role": "user", "parts": [{"type": "text", "text": text}]},
-                    "parentId": None,
-                    "sourceId": None,
-                }
-            ],
-            "state": {"messages": []},
-            "threadId": thread_id,
-        }
-    return {"threadId": thread_id, "messages": [{"role": "user", "content": text}]}
 
 
 def reference_missing() -> str | None:

@@ -29,6 +29,8 @@ import httpx
 import pytest
 from differential_support import HERE, NODE_TIMEOUT_S, require_reference
 
+from demo_bodies import body_for
+
 pytest.importorskip("assistant_stream")
 
 _SEARCH_RESULTS = {"results": [{"id": "src-1"}, {"id": "src-2"}]}
@@ -89,23 +91,6 @@ ROUTES = {
 }
 
 
-def _body(flavour: str, text: str, thread_id: str) -> dict[str, Any]:
-    if flavour == "ai-sdk":
-        return {
-            "id": thread_id,
-            "trigger": "submit-message",
-            "messages": [{"id": "u1", "role": "user", "parts": [{"type": "text", "text": text}]}],
-        }
-    if flavour == "assistant-transport":
-        message = {"role": "user", "parts": [{"type": "text", "text": text}]}
-        return {
-            "commands": [{"type": "add-message", "message": message}],
-            "state": {"messages": []},
-            "threadId": thread_id,
-        }
-    return {"messages": [{"role": "user", "content": [{"type": "text", "text": text}]}]}
-
-
 @pytest.fixture(scope="module")
 def structures(demo_server: Any) -> dict[str, Any]:
     """Steps of every demo reply and of every reference conversation, one node run."""
@@ -113,7 +98,7 @@ def structures(demo_server: Any) -> dict[str, Any]:
     bodies = []
     for scenario, (prompt, _) in SCENARIOS.items():
         for route, (encoding, path, flavour) in ROUTES.items():
-            body = _body(flavour, prompt, f"steps-{scenario}-{route}")
+            body = body_for(flavour, prompt, f"steps-{scenario}-{route}")
             content = httpx.post(demo_server.url + path, json=body, timeout=30).content
             bodies.append(
                 {
