@@ -126,7 +126,10 @@ class Running:
             for fd in opened:
                 os.close(fd)
             theirs.close()
-        self.pid = int(self._status.readline().split()[1])
+        started = self._status.readline()
+        if not started.startswith("pid "):
+            raise RuntimeError(f"the warm interpreter did not start {argv}: it has exited")
+        self.pid = int(started.split()[1])
 
     def wait(self, timeout: float) -> subprocess.CompletedProcess[str]:
         """Waits for the exit (killing the process after ``timeout`` s); the
@@ -168,10 +171,10 @@ def start(
     """Starts ``python -m TARGET ARGS`` (``module=True``) or ``python TARGET ARGS``."""
     directory = str(Path(cwd if cwd is not None else Path.cwd()).resolve())
     environment = dict(os.environ if env is None else env)
-    script = str(Path(directory, target).resolve())
+    script = str(target) if module else str(Path(directory, target).resolve())
     first = directory if module else str(Path(script).parent)
     request = {
-        "target": str(target) if module else script,
+        "target": script,
         "args": list(args),
         "module": module,
         "cwd": directory,
