@@ -8,6 +8,7 @@ before anything is sent.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -20,7 +21,13 @@ from hypothesis import strategies as st
 from assistant_ui import AssistantClient, decode_stream
 from assistant_ui.errors import AssistantUIError, InvalidRequestError, StreamDecodeError
 from assistant_ui.protocol.encodings import ENCODING_NAMES
-from assistant_ui.protocol.json_text import MAX_JSON_DEPTH, NestingDepth, check_json_depth
+from assistant_ui.protocol.json_text import (
+    MAX_JSON_DEPTH,
+    NestingDepth,
+    _valid_json_depth_exceeds,
+    check_json_depth,
+    parse_json,
+)
 from assistant_ui.protocol.partial_json import (
     PartialJSONCompleter,
     parse_partial_json,
@@ -158,6 +165,66 @@ def test_brackets_inside_strings_are_not_nesting() -> None:
     text = json.dumps({"s": "[" * DEEP + '\\"{' * DEEP})
     check_json_depth(text)
     assert parse_partial_json(text) == (json.loads(text), True)
+
+
+# JSON values whose strings hold what could fool a bracket count: brackets,
+# quotes, backslashes and escapes of both.
+_tricky_text = st.text(alphabet=st.sampled_from('[]{}"\\/a\u00e9\U0001f600'), max_size=8)
+_json_values = st.recursive(
+    st.none() | st.integers() | _tricky_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_tricky_text, inner, max_size=4),
+    max_leaves=40,
+)
+
+
+def _depth_of(value: Any) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth_of(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth_of(v) for v in value.values()), default=0)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_values, limit=st.integers(0, 6), ascii_only=st.booleans())
+def test_the_depth_of_a_parsed_text_is_measured_on_its_bytes(
+    value: Any, limit: int, ascii_only: bool
+) -> None:
+    # The check parse_json runs after a parse: the exact scan's verdict,
+    # and the value's own depth.
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    data = text.encode()
+    too_deep = _valid_json_depth_exceeds(data, limit)
+    assert too_deep == (_depth_of(value) > limit)
+    try:
+        check_json_depth(text, limit) if len(text) > limit else NestingDepth(limit).feed(text)
+    except StreamDecodeError:
+        assert too_deep
+    else:
+        assert not too_deep
+
+
+def test_a_large_frame_parses_with_the_collector_paused_and_restored() -> None:
+    big = json.dumps({"rows": [{"i": i, "tags": ["a", "b"]} for i in range(20_000)]})
+    assert len(big) > 64 * 1024
+    seen: list[bool] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        seen.append(phase == "start")
+
+    gc.callbacks.append(watch)
+    try:
+        assert parse_json(big)["rows"][-1]["i"] == 19_999
+    finally:
+        gc.callbacks.remove(watch)
+    assert not seen  # 40,000 containers, and no collection ran during the parse
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_json(big)
+        assert not gc.isenabled()  # a collector the caller turned off stays off
+    finally:
+        gc.enable()
 
 
 @settings(max_examples=200, deadline=None)
