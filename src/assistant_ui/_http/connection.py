@@ -10,14 +10,18 @@ into another class's private state).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import inspect
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from assistant_ui._concurrency import close_soon
 from assistant_ui._http.limits import BufferLimits
+from assistant_ui._http.pool import AsyncShardedTransport, ShardedTransport
 from assistant_ui._http.retry import RetryPolicy
-from assistant_ui._http.socket_watch import watch_sockets
+from assistant_ui._http.socket_watch import watch_sockets, watch_transport
 from assistant_ui._http.transport import HeadersOption, check_side, split_transport_kwargs
 from assistant_ui._logging import event_hooks, user_agent
 from assistant_ui.errors import UsageError
@@ -26,6 +30,42 @@ if TYPE_CHECKING:
     from assistant_ui._http.stream_core import StreamCore
 
 __all__ = ["Connection"]
+
+
+# httpx's own default, for a client given no ``limits=``.
+_HTTPX_LIMITS: Final[httpx.Limits] = inspect.signature(httpx.Client).parameters["limits"].default
+_TRANSPORT_OPTIONS: Final = ("verify", "cert", "trust_env", "http1")
+
+
+def _shard_pool(client: httpx.Client | httpx.AsyncClient, options: Mapping[str, Any]) -> bool:
+    """Puts a sharded pool (:mod:`assistant_ui._http.pool`) in place of the
+    default transport httpx gave ``client``; whether it did.
+
+    The client is built first and its transport swapped afterwards, rather
+    than passing ``transport=``, because httpx reads the proxy environment
+    variables only for a client built without one. A transport the user
+    gave, and HTTP/2 (one connection carries every request), are left alone.
+    """
+    sync = isinstance(client, httpx.Client)
+    default = httpx.HTTPTransport if sync else httpx.AsyncHTTPTransport
+    current = getattr(client, "_transport", None)
+    if "transport" in options or options.get("http2") or type(current) is not default:
+        return False
+    limits = options.get("limits", _HTTPX_LIMITS)
+    kwargs = {name: options[name] for name in _TRANSPORT_OPTIONS if name in options}
+    if isinstance(client, httpx.Client):
+
+        def make_sync(shard: httpx.Limits) -> httpx.HTTPTransport:
+            transport = httpx.HTTPTransport(limits=shard, **kwargs)
+            watch_transport(transport)  # a cancel can then wake a blocked send
+            return transport
+
+        client._transport = ShardedTransport(make_sync, limits)
+    else:
+        client._transport = AsyncShardedTransport(
+            lambda shard: httpx.AsyncHTTPTransport(limits=shard, **kwargs), limits
+        )
+    return True
 
 
 class _Clients:
@@ -41,6 +81,7 @@ class _Clients:
         self.async_closed = False
         self.streams: dict[str, set[StreamCore]] = {}
         self.cancels: dict[str, int] = {}  # cancel() calls per thread
+        self.opening = threading.Lock()
 
 
 class Connection:
@@ -110,8 +151,13 @@ class Connection:
         """
         clients = self._clients
         if clients.sync is None:
-            clients.sync = httpx.Client(**self._client_options(sync=True))
-            watch_sockets(clients.sync)  # a cancel can then wake a blocked send
+            with clients.opening:  # threads' first requests must share one client
+                if clients.sync is None:
+                    options = self._client_options(sync=True)
+                    client = httpx.Client(**options)
+                    if not _shard_pool(client, options):
+                        watch_sockets(client)  # a cancel can then wake a blocked send
+                    clients.sync = client
         return clients.sync
 
     def async_client(self) -> httpx.AsyncClient:
@@ -122,7 +168,9 @@ class Connection:
         """
         clients = self._clients
         if clients.async_ is None:
-            clients.async_ = httpx.AsyncClient(**self._client_options(sync=False))
+            options = self._client_options(sync=False)
+            clients.async_ = httpx.AsyncClient(**options)
+            _shard_pool(clients.async_, options)
         return clients.async_
 
     def _client_options(self, *, sync: bool) -> dict[str, Any]:

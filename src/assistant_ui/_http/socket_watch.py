@@ -21,7 +21,7 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["blocked_stream", "watch_sockets"]
+__all__ = ["blocked_stream", "watch_sockets", "watch_transport"]
 
 # thread id -> the network stream that thread is reading or writing now.
 _blocked: dict[int, httpcore.NetworkStream] = {}
@@ -96,10 +96,16 @@ class _WatchedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def watch_sockets(client: httpx.Client) -> None:
-    """Wraps the network backend of ``client``'s default transport (a no-op
+def watch_transport(transport: object) -> None:
+    """Wraps the network backend of httpx's default sync transport (a no-op
     for any other transport)."""
-    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _WatchedBackend):
         pool._network_backend = _WatchedBackend(backend)  # type: ignore[union-attr]
+
+
+def watch_sockets(client: httpx.Client) -> None:
+    """Wraps the network backend of ``client``'s default transport (a no-op
+    for any other transport)."""
+    watch_transport(getattr(client, "_transport", None))
