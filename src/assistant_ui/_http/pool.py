@@ -28,6 +28,8 @@ classes only move bytes.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -138,6 +140,27 @@ class PoolLoad(Generic[T]):
         with self._lock:
             self._busy[index] -= 1
 
+    @contextlib.contextmanager
+    def released_on_error(self, index: int) -> Iterator[None]:
+        """Gives the slot of shard ``index`` back if sending the request fails."""
+        try:
+            yield
+        except BaseException:
+            self.release(index)
+            raise
+
+    def track(self, response: httpx.Response, index: int) -> httpx.Response:
+        """``response``, whose body gives the slot of shard ``index`` back when
+        it is closed (by the caller, or by httpx on an error)."""
+        stream = response.stream
+        done = functools.partial(self.release, index)
+        if isinstance(stream, httpx.AsyncByteStream):
+            response.stream = _AsyncReleased(stream, done)
+        else:
+            assert isinstance(stream, httpx.SyncByteStream)
+            response.stream = _Released(stream, done)
+        return response
+
     def _warn_queueing(self) -> None:
         if self._warned:
             return
@@ -202,14 +225,9 @@ class ShardedTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         load = self.load
         index = load.acquire()
-        try:
+        with load.released_on_error(index):
             response = load.shards[index].handle_request(request)
-        except BaseException:
-            load.release(index)
-            raise
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _Released(response.stream, lambda: load.release(index))
-        return response
+        return load.track(response, index)
 
     def close(self) -> None:
         for shard in self.load.shards:
@@ -229,14 +247,9 @@ class AsyncShardedTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         load = self.load
         index = load.acquire()
-        try:
+        with load.released_on_error(index):
             response = await load.shards[index].handle_async_request(request)
-        except BaseException:
-            load.release(index)
-            raise
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _AsyncReleased(response.stream, lambda: load.release(index))
-        return response
+        return load.track(response, index)
 
     async def aclose(self) -> None:
         for shard in self.load.shards:
