@@ -24,6 +24,7 @@ from assistant_ui.protocol.encodings import ENCODING_NAMES
 from assistant_ui.protocol.json_text import (
     MAX_JSON_DEPTH,
     NestingDepth,
+    _depth_checked,
     _valid_json_depth_exceeds,
     check_json_depth,
     parse_json,
@@ -207,21 +208,36 @@ def test_the_depth_of_a_parsed_text_is_measured_on_its_bytes(
 def test_a_large_frame_parses_with_the_collector_paused_and_restored() -> None:
     big = json.dumps({"rows": [{"i": i, "tags": ["a", "b"]} for i in range(20_000)]})
     assert len(big) > 64 * 1024
-    seen: list[bool] = []
+    during: list[str] = []
+    inside = False
 
     def watch(phase: str, info: dict[str, int]) -> None:
-        seen.append(phase == "start")
+        if inside:
+            during.append(phase)
+
+    def parse(text: str) -> Any:
+        nonlocal inside
+        inside = True
+        try:
+            return json.loads(text), gc.isenabled()
+        finally:
+            inside = False
 
     gc.callbacks.append(watch)
     try:
-        assert parse_json(big)["rows"][-1]["i"] == 19_999
+        value, enabled = _depth_checked(parse, big)
+        _, small_enabled = _depth_checked(parse, "[1]")
     finally:
         gc.callbacks.remove(watch)
-    assert not seen  # 40,000 containers, and no collection ran during the parse
-    assert gc.isenabled()
+    assert value["rows"][-1]["i"] == 19_999
+    assert not enabled
+    assert not during  # 40,000 containers built, and no collection among them
+    assert small_enabled  # a small frame is not worth the switch
+    assert gc.isenabled()  # resumed after the parse
+    assert parse_json(big)["rows"][0]["tags"] == ["a", "b"]
     gc.disable()
     try:
-        parse_json(big)
+        _depth_checked(parse, big)
         assert not gc.isenabled()  # a collector the caller turned off stays off
     finally:
         gc.enable()
