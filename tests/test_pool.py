@@ -75,7 +75,7 @@ def test_the_shards_divide_the_client_limits(limits: httpx.Limits) -> None:
 def test_requests_fill_the_first_shard_and_new_shards_are_made_only_when_full() -> None:
     made: list[httpx.Limits] = []
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-    load: PoolLoad[int] = PoolLoad(lambda i: made.append(shard_limits(limits, i)) or i, limits)
+    load: PoolLoad[int] = PoolLoad(lambda share: made.append(share) or len(made) - 1, limits)
     # One request at a time: always shard 0 (one pool, its connection reused).
     for _ in range(5):
         assert load.acquire() == 0
@@ -93,7 +93,7 @@ def test_beyond_max_connections_requests_queue_in_the_least_busy_shard_with_one_
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     limits = httpx.Limits(max_connections=20, max_keepalive_connections=5)
-    load: PoolLoad[int] = PoolLoad(lambda i: i, limits)
+    load: PoolLoad[httpx.Limits] = PoolLoad(lambda share: share, limits)
     taken = [load.acquire() for _ in range(20)]
     assert taken == [0] * 10 + [1] * 10  # 20 connections in two shards of 10
     load.release(1)

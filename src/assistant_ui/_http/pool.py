@@ -9,9 +9,9 @@ decoding their replies (24 million ``is_idle()`` calls for 1,000 requests).
 The cure here uses only public httpx API: the default transport becomes a
 row of ordinary ``httpx.HTTPTransport`` / ``httpx.AsyncHTTPTransport``
 shards of at most :data:`SHARD_CONNECTIONS` connections each, and every
-request goes to the shard with the fewest requests in flight (the first
-such shard, so a client used one request at a time keeps reusing one
-connection). Shards are made when the ones there are full, so a client that
+request goes to the first shard with a free connection (so a client used
+one request at a time keeps reusing one connection). Shards are made when
+the ones there are full, so a client that
 never has more than 16 requests in flight has exactly httpx's one pool.
 The cost per request is then bounded by the shard size, whatever the
 concurrency.
@@ -62,21 +62,20 @@ def _split(total: int | None, parts: int, index: int) -> int | None:
     return base + (1 if index < extra else 0)
 
 
+def _shard_count(total: int | None) -> int | None:
+    """How many shards ``max_connections=total`` allows (``None``: no bound)."""
+    return None if total is None else max(1, -(-total // SHARD_CONNECTIONS))
+
+
 def shard_limits(limits: httpx.Limits, index: int) -> httpx.Limits:
     """The limits of shard ``index`` of a client whose limits are ``limits``."""
     total = limits.max_connections
-    if total is None:
-        keepalive = limits.max_keepalive_connections
-        return httpx.Limits(
-            max_connections=SHARD_CONNECTIONS,
-            max_keepalive_connections=None
-            if keepalive is None
-            else min(keepalive, SHARD_CONNECTIONS),
-            keepalive_expiry=limits.keepalive_expiry,
-        )
-    shards = max(1, -(-total // SHARD_CONNECTIONS))
-    connections = _split(total, shards, index) or 1
-    keepalive = _split(limits.max_keepalive_connections, shards, index)
+    shards = _shard_count(total)
+    if total is None or shards is None:  # no bound: full shards, each as many as wanted
+        connections, keepalive = SHARD_CONNECTIONS, limits.max_keepalive_connections
+    else:
+        connections = _split(total, shards, index) or 1
+        keepalive = _split(limits.max_keepalive_connections, shards, index)
     return httpx.Limits(
         max_connections=connections,
         max_keepalive_connections=None if keepalive is None else min(keepalive, connections),
@@ -88,15 +87,15 @@ class PoolLoad(Generic[T]):
     """The shards of one transport and the requests in flight on each.
 
     Args:
-        make: builds shard ``i`` (an httpx transport with :func:`shard_limits`).
+        make: builds a shard (an httpx transport) with the limits given, its
+            share of the client's (:func:`shard_limits`).
         limits: the client's limits, over all shards.
     """
 
-    def __init__(self, make: Callable[[int], T], limits: httpx.Limits) -> None:
+    def __init__(self, make: Callable[[httpx.Limits], T], limits: httpx.Limits) -> None:
         self._make = make
         self._limits = limits
-        total = limits.max_connections
-        self._most_shards = None if total is None else max(1, -(-total // SHARD_CONNECTIONS))
+        self._most_shards = _shard_count(limits.max_connections)
         self.shards: list[T] = []
         self._busy: list[int] = []
         self._capacity: list[int] = []
@@ -125,9 +124,10 @@ class PoolLoad(Generic[T]):
         if best < 0:
             if self._most_shards is None or len(self.shards) < self._most_shards:
                 best = len(self.shards)
-                self.shards.append(self._make(best))
-                limit = shard_limits(self._limits, best).max_connections
-                self._capacity.append(SHARD_CONNECTIONS if limit is None else limit)
+                share = shard_limits(self._limits, best)
+                self.shards.append(self._make(share))
+                assert share.max_connections is not None  # every shard has a bound
+                self._capacity.append(share.max_connections)
                 busy.append(0)
             else:
                 best = busy.index(min(busy))
@@ -218,9 +218,7 @@ class ShardedTransport(httpx.BaseTransport):
     def __init__(
         self, make: Callable[[httpx.Limits], httpx.HTTPTransport], limits: httpx.Limits
     ) -> None:
-        self.load: PoolLoad[httpx.HTTPTransport] = PoolLoad(
-            lambda index: make(shard_limits(limits, index)), limits
-        )
+        self.load: PoolLoad[httpx.HTTPTransport] = PoolLoad(make, limits)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         load = self.load
@@ -240,9 +238,7 @@ class AsyncShardedTransport(httpx.AsyncBaseTransport):
     def __init__(
         self, make: Callable[[httpx.Limits], httpx.AsyncHTTPTransport], limits: httpx.Limits
     ) -> None:
-        self.load: PoolLoad[httpx.AsyncHTTPTransport] = PoolLoad(
-            lambda index: make(shard_limits(limits, index)), limits
-        )
+        self.load: PoolLoad[httpx.AsyncHTTPTransport] = PoolLoad(make, limits)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         load = self.load

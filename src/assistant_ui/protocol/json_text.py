@@ -152,7 +152,7 @@ _DIGIT_MAP: Final = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256
 _LONG_DIGIT_RUN: Final = b"0" * 19
 
 
-# For `_valid_json_depth`: keep only quotes and brackets, and write both
+# For `_valid_json_depth_exceeds`: keep only quotes and brackets, and write both
 # kinds of bracket as one pair (in valid JSON they nest properly, so only
 # their depth matters).
 _NOT_QUOTE_OR_BRACKET: Final = bytes(range(256)).translate(None, b'"[]{}')
