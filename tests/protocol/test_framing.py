@@ -16,6 +16,7 @@ from assistant_ui.protocol.framing import (
     LineSplitter,
     SSEEvent,
     SSEParser,
+    SSEReader,
 )
 
 
@@ -160,3 +161,108 @@ def test_any_split_gives_the_same_sse_events(cuts: list[int]) -> None:
 @given(st.binary(max_size=300), st.lists(st.integers(min_value=1, max_value=299), max_size=20))
 def test_any_split_of_random_bytes_gives_the_same_lines(data: bytes, cuts: list[int]) -> None:
     assert lines_of(split_at(data, cuts)) == lines_of([data])
+
+
+# --- SSEReader: the parser above, with a shortcut for one-line events ------
+
+
+def reader_events(chunks: list[bytes]) -> tuple[list[tuple[str, str, int]], bool]:
+    """(data, event name, offset) of every event SSEReader gives, and whether
+    the end dropped one."""
+    bom = BOMStripper()
+    reader: SSEReader | None = None
+    out: list[tuple[str, str, int]] = []
+
+    def take(data: bytes) -> None:
+        items, offsets = reader.feed(data) if reader is not None else ([], [])
+        for item, offset in zip(items, offsets, strict=True):
+            if isinstance(item, str):
+                out.append((item, "message", offset))
+            else:
+                assert item.event != "message"
+                out.append((item.data, item.event, offset))
+
+    for chunk in chunks:
+        data = bom.feed(chunk)
+        if data:
+            reader = reader or SSEReader(start_offset=bom.stripped)
+            take(data)
+    rest = bom.flush()
+    reader = reader or SSEReader(start_offset=bom.stripped)
+    if rest:
+        take(rest)
+    return out, reader.flush()
+
+
+def parser_events(chunks: list[bytes]) -> tuple[list[tuple[str, str, int]], bool]:
+    events, dropped = events_of(chunks)
+    tail_dropped = lines_of(chunks)[1] is not None
+    return [(e.data, e.event, e.offset) for e in events], dropped or tail_dropped
+
+
+_SSE_LINES = st.sampled_from(
+    [
+        b'data: {"a":1}',
+        b"data: x",
+        b"data:y",
+        b"data: ",
+        b"data",
+        b"",
+        b"",
+        b": comment",
+        b"event: custom",
+        b"event: message",
+        b"id: 4",
+        b"retry: 10",
+        "data: \u00e9\u2028\U0001f44b".encode(),
+        b"data: \xff\xfe",
+        b"dat: a",
+    ]
+)
+
+
+@given(
+    st.lists(st.tuples(_SSE_LINES, st.sampled_from([b"\n", b"\n", b"\n", b"\r\n", b"\r"]))),
+    st.binary(max_size=8),
+    st.lists(st.integers(min_value=1, max_value=400), max_size=20),
+)
+def test_sse_reader_gives_the_parsers_events_for_any_bytes_and_split(
+    lines: list[tuple[bytes, bytes]], tail: bytes, cuts: list[int]
+) -> None:
+    body = b"".join(line + end for line, end in lines) + tail
+    expected = parser_events([body])
+    assert reader_events(split_at(body, cuts)) == expected
+
+
+def test_sse_reader_reads_one_line_events_as_their_data() -> None:
+    items, offsets = SSEReader().feed(b'data: {"a":1}\n\ndata:  two\n\n: c\ndata: x\n\n')
+    assert items == ['{"a":1}', " two", "x"]
+    assert offsets == [0, 15, 31]
+
+
+def test_sse_reader_returns_events_before_an_overlong_line_first() -> None:
+    reader = SSEReader(max_line_bytes=12)
+    items, offsets = reader.feed(b"data: ab\n\ndata: 0123456789\n\n")
+    assert (items, offsets) == (["ab"], [0])
+    with pytest.raises(LineTooLongError) as info:
+        reader.feed(b"data: c\n\n")
+    assert info.value.offset == 10
+
+
+def test_sse_reader_returns_events_before_overlong_event_data_first() -> None:
+    reader = SSEReader(max_line_bytes=8)
+    items, _ = reader.feed(b"data: ab\n\ndata: cd\ndata: ef\ndata: gh\n\n")
+    assert items == ["ab"]
+    with pytest.raises(LineTooLongError):
+        reader.feed(b"data: c\n\n")
+
+
+def test_feed_raw_declines_input_with_a_cr_and_consumes_nothing() -> None:
+    splitter = LineSplitter()
+    assert splitter.feed_raw(b"a\r\nb\n") is None
+    assert [(line.text, line.offset) for line in splitter.feed(b"a\r\nb\n")] == [
+        ("a", 0),
+        ("b", 3),
+    ]
+    assert splitter.feed_raw(b"cd\nef") == ([b"cd"], 5)
+    assert splitter.feed_raw(b"g\n\n") == ([b"efg", b""], 8)

@@ -32,6 +32,7 @@ __all__ = [
     "LineSplitter",
     "SSEEvent",
     "SSEParser",
+    "SSEReader",
 ]
 
 # The reference rejects lines and SSE events over 16 Mi UTF-16 code units
@@ -159,6 +160,30 @@ class LineSplitter:
             self._error = exc
         return lines
 
+    def feed_raw(self, data: bytes) -> tuple[list[bytes], int] | None:
+        """:meth:`feed` without the decoding: the complete lines as bytes and
+        the body offset of the first one (each next line starts one byte
+        after the previous one ends).
+
+        Only for input that ends its lines with LF alone, which is nearly all
+        of it: returns ``None``, having consumed nothing, when ``data`` holds
+        a CR or starts after one; call :meth:`feed` with it then. Limits and
+        errors are those of :meth:`feed`.
+        """
+        if self._error is not None:
+            raise self._error
+        if self._skip_lf or 0x0D in data:
+            return None
+        start = self._line_start
+        raw: list[bytes] = []
+        try:
+            self._split_lf(data, 0, raw)
+        except LineTooLongError as exc:
+            if not raw:
+                raise
+            self._error = exc
+        return raw, start
+
     def _split(self, data: bytes, lines: list[Line]) -> None:
         pos = 0
         if self._skip_lf and data:
@@ -167,19 +192,27 @@ class LineSplitter:
                 pos = 1
                 self._line_start += 1
         if 0x0D not in data:
-            self._split_lf(data, pos, lines)
+            start = self._line_start
+            raw: list[bytes] = []
+            try:
+                self._split_lf(data, pos, raw)
+            finally:
+                append = lines.append
+                for line in raw:
+                    append(Line(line.decode("utf-8", "replace"), start))
+                    start += len(line) + 1
             return
         for match in _EOL.finditer(data, pos):
             end = match.start()
             if self._pending:
                 self._pending += data[pos:end]
-                raw = bytes(self._pending)
+                raw_line = bytes(self._pending)
                 self._pending.clear()
             else:
-                raw = data[pos:end]
-            if len(raw) > self._max:
-                self._too_long(len(raw))
-            lines.append(Line(raw.decode("utf-8", "replace"), self._line_start))
+                raw_line = data[pos:end]
+            if len(raw_line) > self._max:
+                self._too_long(len(raw_line))
+            lines.append(Line(raw_line.decode("utf-8", "replace"), self._line_start))
             pos = match.end()
             self._line_start = self._offset + pos
         if pos == len(data) and data and data[-1] == 0x0D:
@@ -190,32 +223,29 @@ class LineSplitter:
                 self._too_long(len(self._pending))
         self._offset += len(data)
 
-    def _split_lf(self, data: bytes, pos: int, lines: list[Line]) -> None:
-        """:meth:`_split` for input without CR (nearly all of it): one
-        ``bytes.split`` instead of a regex match per line."""
+    def _split_lf(self, data: bytes, pos: int, raw: list[bytes]) -> None:
+        """Splits input without CR (nearly all of it) into ``raw``, the
+        complete lines as bytes: one ``bytes.split`` instead of a regex match
+        per line. Lines before one over the limit are in ``raw`` when the
+        error is raised."""
         pieces = (data[pos:] if pos else data).split(b"\n")
         tail = pieces.pop()  # after the last LF: the next line's start
         limit = self._max
-        start = self._line_start
         if pieces:
-            first = pieces[0]
-            raw = first
             if self._pending:
-                self._pending += first
-                raw = bytes(self._pending)
+                self._pending += pieces[0]
+                pieces[0] = bytes(self._pending)
                 self._pending.clear()
-            if len(raw) > limit:
-                self._too_long(len(raw))
-            append = lines.append
-            append(Line(raw.decode("utf-8", "replace"), start))
-            start = self._offset + pos + len(first) + 1
-            for raw in pieces[1:]:
-                if len(raw) > limit:
-                    self._line_start = start
-                    self._too_long(len(raw))
-                append(Line(raw.decode("utf-8", "replace"), start))
-                start += len(raw) + 1
-            self._line_start = start
+            start = self._line_start
+            if max(map(len, pieces)) > limit:
+                for index, line in enumerate(pieces):
+                    if len(line) > limit:
+                        raw += pieces[:index]
+                        self._line_start = start
+                        self._too_long(len(line))
+                    start += len(line) + 1
+            raw += pieces
+            self._line_start = start + sum(map(len, pieces)) + len(pieces)
         if tail:
             self._pending += tail
             if len(self._pending) > limit:
@@ -365,3 +395,96 @@ class SSEParser:
         self._size = 0
         self._event = ""
         self._start = None
+
+
+class SSEReader:
+    """Bytes to server-sent events: a :class:`LineSplitter` and an
+    :class:`SSEParser`, with one shortcut for the shape nearly every event
+    has on the wire.
+
+    An event that is one ``data: ...`` line and its blank line, arriving
+    while no other field is pending, is read straight from the bytes: its
+    data is the rest of the line, as the parser would give it, without a
+    :class:`Line` or an :class:`SSEEvent` being built. Everything else (CR
+    line endings, comments, ``event:``/``id:``/``retry:`` fields,
+    multi-line data, an event cut across reads) goes through the parser.
+    Both give the same events for the same bytes, however they are split.
+
+    Args:
+        max_line_bytes: longest line, and longest event data, accepted.
+        start_offset: body offset of the first byte fed.
+    """
+
+    __slots__ = ("lines", "sse")
+
+    def __init__(
+        self, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, start_offset: int = 0
+    ) -> None:
+        self.lines = LineSplitter(max_line_bytes=max_line_bytes, start_offset=start_offset)
+        self.sse = SSEParser(max_event_chars=max_line_bytes)
+
+    def feed(self, data: bytes) -> tuple[list[str | SSEEvent], list[int]]:
+        """The events ``data`` completes, and the body offset of each.
+
+        An event named ``message`` (the default) is given as its data, a
+        string; any other event as an :class:`SSEEvent`.
+
+        Raises:
+            LineTooLongError: as :meth:`LineSplitter.feed` and
+                :meth:`SSEParser.decode` do (events before the bad line are
+                returned first).
+        """
+        items: list[str | SSEEvent] = []
+        offsets: list[int] = []
+        sse = self.sse
+        decode = sse.decode
+        raw = self.lines.feed_raw(data)
+        try:
+            if raw is None:
+                for split_line in self.lines.feed(data):
+                    self._add(decode(split_line), items, offsets)
+                return items, offsets
+            lines, start = raw
+            last = len(lines) - 1
+            index = 0
+            while index <= last:
+                line = lines[index]
+                # sse._start is None: no field of an event is pending. The
+                # data of "data: X" is X; the blank line dispatches it. A
+                # line within the limit is data within it too (6 bytes
+                # shorter, and never more characters than bytes).
+                if (
+                    index < last
+                    and not lines[index + 1]
+                    and sse._start is None
+                    and line.startswith(b"data: ")
+                ):
+                    items.append(line[6:].decode("utf-8", "replace"))
+                    offsets.append(start)
+                    start += len(line) + 2
+                    index += 2
+                    continue
+                self._add(decode(Line(line.decode("utf-8", "replace"), start)), items, offsets)
+                start += len(line) + 1
+                index += 1
+        except LineTooLongError as exc:
+            if not items:
+                raise
+            self.lines._error = exc  # raised by the next feed, as LineSplitter does
+        return items, offsets
+
+    @staticmethod
+    def _add(event: SSEEvent | None, items: list[str | SSEEvent], offsets: list[int]) -> None:
+        if event is not None:
+            items.append(event.data if event.event == "message" else event)
+            offsets.append(event.offset)
+
+    def flush(self) -> bool:
+        """Ends the input. Returns whether an unterminated event was dropped
+        (a partial last line, or fields without their blank line).
+
+        Raises:
+            LineTooLongError: an error :meth:`feed` had not raised yet.
+        """
+        tail = self.lines.flush()
+        return self.sse.flush() or tail is not None

@@ -93,6 +93,10 @@ class SSEFrameDecoder(Protocol):
         """Events for one dispatched SSE event."""
         ...
 
+    def decode_data(self, data: str) -> list[Event]:
+        """Events for one dispatched event named ``message``, given its data."""
+        ...
+
     def salvage(self) -> list[Event]:
         """After :meth:`decode_event` raised: the events that event had
         produced before the error (applied by the parser, so the partial

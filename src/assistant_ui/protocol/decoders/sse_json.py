@@ -94,7 +94,14 @@ class SSEJSONDecoder:
                 f"Ignored unknown SSE event type: {event.event}",
             )
             return []
-        data = event.data
+        return self.decode_data(event.data)
+
+    def decode_data(self, data: str) -> list[Event]:
+        """Events for one SSE event named ``message`` (the default), given
+        its data: :meth:`decode_event` without the name check, for framing
+        that reads such events straight from their ``data:`` line."""
+        if self._done:
+            return []
         if data == "[DONE]":
             self._done = True
             return self._on_done()

@@ -3,7 +3,7 @@
 Pipeline (each stage is its own small class; this module only wires them)::
 
     bytes -> BOMStripper -> detection (headers, then a sniffed prefix)
-          -> framing (LineSplitter | LineSplitter + SSEParser | UTF-8 text)
+          -> framing (LineSplitter | SSEReader | UTF-8 text)
           -> decoder (one per encoding) -> MessageAccumulator
 
 Strategy:
@@ -52,7 +52,7 @@ from assistant_ui.protocol.framing import (
     Line,
     LineSplitter,
     SSEEvent,
-    SSEParser,
+    SSEReader,
 )
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.reading.detect import (
@@ -149,7 +149,7 @@ class StreamParser:
         self._decoder: Any = None
         self._framing: Literal["lines", "sse", "text"] | None = None
         self._lines: LineSplitter | None = None
-        self._sse: SSEParser | None = None
+        self._sse: SSEReader | None = None
         self._text = codecs.getincrementaldecoder("utf-8")("replace")
         self._done = False  # [DONE] arrived: ignore the rest
         self._phase: Literal["open", "closed", "failed"] = "open"
@@ -328,12 +328,14 @@ class StreamParser:
             options["previous_message"] = self._previous_ui_message
         self._decoder = cls(strict=self._strict, warnings=self.warnings, **options)
         self._framing = cls.framing
-        if self._framing != "text":
+        if self._framing == "lines":
             self._lines = LineSplitter(
                 max_line_bytes=self._max_line_bytes, start_offset=self._bom.stripped
             )
-        if self._framing == "sse":
-            self._sse = SSEParser(max_event_chars=self._max_line_bytes)
+        elif self._framing == "sse":
+            self._sse = SSEReader(
+                max_line_bytes=self._max_line_bytes, start_offset=self._bom.stripped
+            )
 
     def _push(self, data: bytes) -> list[Event]:
         if not data:
@@ -352,30 +354,49 @@ class StreamParser:
         apply = self.accumulator.apply
         out: list[Event] = []
         line: Line | None = None
+        text: str | None = None
+        start = 0
         try:
-            for line in self._lines.feed(data):
-                events: list[Event] = decode(line.text)
+            raw = self._lines.feed_raw(data)
+            if raw is None:  # CR line endings: the general splitter
+                for line in self._lines.feed(data):
+                    events: list[Event] = decode(line.text)
+                    for event in events:
+                        apply(event)
+                    out += events
+                return out
+            # Nearly every body: undecoded lines, with no Line built for
+            # them; the offset is kept only to report an error.
+            chunk, start = raw
+            for raw_line in chunk:
+                text = raw_line.decode("utf-8", "replace")
+                events = decode(text)
                 for event in events:
                     apply(event)
                 out += events
+                start += len(raw_line) + 1
         except StreamDecodeError as exc:
+            if line is None and text is not None:
+                line = Line(text, start)
             raise self._with_context(exc, line) from exc
         return out
 
     def _push_sse(self, data: bytes) -> list[Event]:
-        assert self._lines is not None
         assert self._sse is not None
         decoder = self._decoder
-        decode_sse = self._sse.decode
+        decode_data = decoder.decode_data
         apply = self.accumulator.apply
         out: list[Event] = []
-        current: SSEEvent | None = None
+        items: list[str | SSEEvent] = []
+        offsets: list[int] = []
+        position = -1
         try:
-            for raw in self._lines.feed(data):
-                current = decode_sse(raw)
-                if current is None:
-                    continue
-                events: list[Event] = decoder.decode_event(current)
+            items, offsets = self._sse.feed(data)
+            for item in items:
+                position += 1
+                events: list[Event] = (
+                    decode_data(item) if type(item) is str else decoder.decode_event(item)
+                )
                 for event in events:
                     apply(event)
                 out += events
@@ -383,7 +404,10 @@ class StreamParser:
                     self._done = True
                     break
         except StreamDecodeError as exc:
-            line = Line(current.data, current.offset) if current is not None else None
+            line = None
+            if position >= 0:
+                item = items[position]
+                line = Line(item if isinstance(item, str) else item.data, offsets[position])
             # Keep what the failing frame produced before the error, as the
             # reference does; the error stays the frame's own.
             try:
@@ -401,15 +425,19 @@ class StreamParser:
             events: list[Event] = self._decoder.decode_text(self._text.decode(b"", True))
             self._apply(events, None)
             return events
-        assert self._lines is not None
-        tail = self._lines.flush()
-        if self._framing == "lines" and tail is not None:
+        if self._sse is not None:
+            dropped = self._sse.flush()
+        else:
+            assert self._lines is not None
+            tail = self._lines.flush()
+            if tail is None:
+                return []
             excerpt = tail.text if len(tail.text) <= 200 else tail.text[:200] + "..."
             raise IncompleteStreamError(
                 f"Stream ended with an incomplete line ({_utf16_length(tail.text)} characters)"
                 f" ({self._encoding}, byte {tail.offset}): {excerpt!r}"
             )
-        if self._sse is not None and (tail is not None or self._sse.flush()):
+        if dropped:
             # SSE: an event needs its blank line; an unterminated one is dropped.
             self.warnings.warn(
                 "parser:unterminated-sse-event",
