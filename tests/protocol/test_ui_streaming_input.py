@@ -7,7 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from assistant_ui.protocol.ai_sdk.message import UIMessageAccumulator
+from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.reading.parser import StreamParser
 
 
@@ -78,3 +82,66 @@ def test_a_delta_in_a_later_step_leaves_the_earlier_part_as_it_was() -> None:
     tools = [p for p in parts if p["type"] == "tool-w"]
     assert [t["rawInput"] for t in tools] == ['{"n":1', '{"n":1,"x":2']
     assert [t["input"] for t in tools] == [{"n": 1}, {"n": 1, "x": 2}]
+
+
+# --- the accumulator's hot path for input deltas ----------------------------
+
+
+class _WithoutHotPath(UIMessageAccumulator):
+    """Every input delta takes the general path (the hot path is off)."""
+
+    def apply(self, chunk: Any) -> None:
+        self._tools.streaming_input = None
+        super().apply(chunk)
+
+
+_CALLS = st.sampled_from(["c1", "c2"])
+_STEPS = st.one_of(
+    st.builds(
+        lambda c, d: {"type": "tool-input-delta", "toolCallId": c, "inputTextDelta": d},
+        _CALLS,
+        st.sampled_from(['{"a":', "1", ',"b":[', "tru", "e]}", " ", ""]),
+    ),
+    st.builds(
+        lambda c, dyn: {
+            "type": "tool-input-start",
+            "toolCallId": c,
+            "toolName": "w",
+            "dynamic": dyn,
+        },
+        _CALLS,
+        st.booleans(),
+    ),
+    st.builds(
+        lambda c: {"type": "tool-input-available", "toolCallId": c, "toolName": "w", "input": {}},
+        _CALLS,
+    ),
+    st.sampled_from(
+        [
+            {"type": "start-step"},
+            {"type": "finish-step"},
+            {"type": "reset-step"},
+            {"type": "text-start", "id": "t"},
+            {"type": "text-delta", "id": "t", "delta": "x"},
+            {"type": "text-end", "id": "t"},
+            "read",
+        ]
+    ),
+)
+
+
+@given(st.lists(_STEPS, max_size=40))
+def test_input_deltas_build_the_same_message_with_and_without_the_hot_path(
+    steps: list[Any],
+) -> None:
+    fast = UIMessageAccumulator(warnings=WarningSink(emit=False))
+    slow = _WithoutHotPath(warnings=WarningSink(emit=False))
+    fast._message["id"] = slow._message["id"] = "m"
+    for step in steps:
+        if step == "read":
+            assert fast.snapshot() == slow.snapshot()
+        else:
+            fast.apply(step)
+            slow.apply(step)
+    assert fast.snapshot() == slow.snapshot()
+    assert fast.error == slow.error

@@ -176,7 +176,8 @@ class UIMessageAccumulator:
         """Applies one parsed chunk (a dict with a string ``type``)."""
         if self.stopped:
             return
-        if chunk.get("type") == "text-delta" and "providerMetadata" not in chunk:
+        chunk_type = chunk.get("type")
+        if chunk_type == "text-delta" and "providerMetadata" not in chunk:
             # The hot path (what the general path does for a valid delta of
             # a streaming text part, minus the lookups).
             part_id, delta = chunk.get("id"), chunk.get("delta")
@@ -188,11 +189,24 @@ class UIMessageAccumulator:
                     entry[1].dirty = True
                     self.written = True
                     return
+        elif chunk_type == "tool-input-delta":
+            # As hot: the next delta of the call the last chunk streamed
+            # into only adds text (see UIToolChunks.streaming_input).
+            streaming = self._tools.streaming_input
+            delta = chunk.get("inputTextDelta")
+            if (
+                streaming is not None
+                and streaming[0] == chunk.get("toolCallId")
+                and type(delta) is str
+            ):
+                streaming[1].append(delta)
+                return
+        self._tools.streaming_input = None
         problem = schema_error(chunk)
         if problem is not None:
             self._fail(f"Invalid UI message chunk ({problem})")
             return
-        chunk_type = chunk["type"]
+        assert isinstance(chunk_type, str)  # schema_error checked it
         handler = _HANDLERS.get(chunk_type)
         as_dict = chunk if isinstance(chunk, dict) else dict(chunk)
         if handler is not None:

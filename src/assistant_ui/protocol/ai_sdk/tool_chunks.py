@@ -123,6 +123,11 @@ class UIToolChunks:
         # The partial call the last tool chunk was a delta for, if it was one
         # (and nothing was flushed since): its next delta only adds text.
         self._last_delta: dict[str, Any] | None = None
+        self.streaming_input: tuple[str, TextBuffer] | None = None
+        """(toolCallId, input text) while the last chunk applied at all was
+        a delta for that call, nothing was read since, and the call's part
+        has its ``rawInput``: the next delta for it only adds text (the
+        accumulator's hot path). Whoever applies another chunk clears it."""
         self._partial_tools: dict[str, dict[str, Any]] = {}
         # id(part) -> (part, input text, encoding, whether rawInput is
         # written): parsed at the next read
@@ -145,12 +150,14 @@ class UIToolChunks:
             _store_input(*entry)
         self._dirty_inputs.clear()
         self._last_delta = None
+        self.streaming_input = None
 
     def reset_step(self) -> None:
         """Forgets the calls whose input is streaming (``reset-step``; flush
         first)."""
         self._partial_tools.clear()
         self._last_delta = None
+        self.streaming_input = None
 
     def _current_step_tool(self, tool_call_id: str, kind: str | None) -> dict[str, Any] | None:
         """The tool part in the current step (``kind``: ``"static"``,
@@ -222,6 +229,7 @@ class UIToolChunks:
             dirty = self._dirty_inputs[id(target)]
             if not dirty[3]:
                 self._dirty_inputs[id(target)] = (dirty[0], dirty[1], dirty[2], True)
+            self.streaming_input = (chunk["toolCallId"], buffer)
             return
         if previous is not None and previous is not target:
             # The call's part of an earlier step keeps the input it had.
@@ -241,6 +249,8 @@ class UIToolChunks:
         raw = not dynamic or target is not None
         self._dirty_inputs[id(part)] = (part, buffer, partial.get("inputEncoding"), raw)
         self._last_delta = partial
+        if raw:
+            self.streaming_input = (chunk["toolCallId"], buffer)
 
     def _on_tool_input_available(self, chunk: dict[str, Any]) -> None:
         options = pick(

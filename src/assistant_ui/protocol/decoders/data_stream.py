@@ -149,6 +149,17 @@ class DataStreamDecoder:
                 f"Dropped data-stream line whose JSON does not parse: {line[:200]!r}",
             )
             return []
+        if code == "c" and type(value) is dict and len(value) == 2:
+            # Hot path where tool arguments stream: a plain argument delta
+            # for an open call (what the rule check and _tool_call_delta
+            # do for it, minus the lookups).
+            tool_call_id, delta = value.get("toolCallId"), value.get("argsTextDelta")
+            if type(tool_call_id) is str and type(delta) is str:
+                call = self._tools.get(tool_call_id)
+                if call is not None and not call.args_closed:
+                    if delta:
+                        self._w.tool_args(call, delta)
+                    return self._w.drain()
         handler = _HANDLERS.get(code)
         if handler is None:
             self._reject(

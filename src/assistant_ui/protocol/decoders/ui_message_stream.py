@@ -177,6 +177,11 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
                     self._ui.apply(value)
                     self._w.out.append(TextDelta(delta, (index,)))
                     return self._w.drain()
+        elif chunk_type == "tool-input-delta":
+            # As hot where tool arguments stream: buffered, no event yet.
+            self._ui.apply(value)
+            self._tools.input_delta(value)
+            return []
         self._ui.apply(value)
         handler = _HANDLERS.get(chunk_type)
         if handler is not None:

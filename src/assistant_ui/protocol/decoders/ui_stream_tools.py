@@ -102,7 +102,9 @@ class UIToolCalls:
             return
         self._pending[tool_call_id] = _PendingTool(tool_call_id, _name(chunk.get("toolName")))
 
-    def _on_tool_input_delta(self, chunk: dict[str, Any]) -> None:
+    def input_delta(self, chunk: dict[str, Any]) -> None:
+        """Applies a ``tool-input-delta`` chunk (:meth:`handle` without the
+        lookup, for the decoder's hot path)."""
         tool_call_id = chunk.get("toolCallId")
         tool = self._pending.get(tool_call_id) if isinstance(tool_call_id, str) else None
         delta = chunk.get("inputTextDelta")
@@ -291,7 +293,7 @@ class UIToolCalls:
 # (bound methods kept on the instance would make a reference cycle).
 _HANDLERS: Final[dict[str, Callable[[UIToolCalls, dict[str, Any]], None]]] = {
     "tool-input-start": UIToolCalls._on_tool_input_start,
-    "tool-input-delta": UIToolCalls._on_tool_input_delta,
+    "tool-input-delta": UIToolCalls.input_delta,
     "tool-input-available": UIToolCalls._on_tool_input_available,
     "tool-input-error": UIToolCalls._on_tool_input_available,
     "tool-output-available": UIToolCalls._on_tool_output,
