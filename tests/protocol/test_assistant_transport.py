@@ -508,3 +508,34 @@ def test_arbitrary_chunks_never_raise_untyped_errors(chunks: list[Any], strict: 
         acc.apply(event)
     acc.finish()
     assert isinstance(acc.snapshot()["parts"], list)
+
+
+class _WithoutHotPaths(AssistantTransportDecoder):
+    """Every chunk takes the general path."""
+
+    def _on_value(self, value: Any, data: str) -> list[Event]:
+        return self._on_any_value(value, data)
+
+
+_HOT_CHUNK = st.one_of(
+    _CHUNK,
+    st.builds(
+        lambda text, path: {"type": "text-delta", "textDelta": text, "path": path},
+        st.text(max_size=3),
+        st.lists(st.integers(-1, 3), min_size=1, max_size=2),
+    ),
+    st.builds(lambda ops: {"type": "update-state", "operations": ops}, _JSON_VALUES),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_HOT_CHUNK, max_size=12))
+def test_the_hot_paths_give_the_events_of_the_general_path(chunks: list[Any]) -> None:
+    body = sse(*chunks)
+    slow = _WithoutHotPaths(warnings=WarningSink(emit=False))
+
+    def comparable(events: list[Event]) -> list[dict[str, Any]]:
+        # a step's generated messageId differs from run to run
+        return [{k: v for k, v in event_to_dict(e).items() if k != "messageId"} for e in events]
+
+    assert comparable(decode(body)) == comparable(decode(body, decoder=slow))

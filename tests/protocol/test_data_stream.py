@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.decoders.data_stream import DataStreamDecoder
@@ -400,3 +402,45 @@ def test_text_fast_path_agrees_with_full_json_parse(payload: str) -> None:
         assert sink.messages
     else:
         assert [e.text_delta for e in events if isinstance(e, TextDelta)] == [expected]
+
+
+# --- the hot path for argument deltas -----------------------------------------
+
+_IDS = st.sampled_from(["a", "b"])
+_TOOL_LINES = st.one_of(
+    st.builds(lambda i: ("b", {"toolCallId": i, "toolName": "f"}), _IDS),
+    st.builds(
+        lambda i, d: ("c", {"toolCallId": i, "argsTextDelta": d}),
+        st.one_of(_IDS, st.just(1), st.just(None)),
+        st.one_of(st.sampled_from(["", '{"x":', "1}"]), st.just(2)),
+    ),
+    st.builds(lambda i: ("c", {"toolCallId": i, "argsTextDelta": "", "isFinal": True}), _IDS),
+    st.builds(lambda i: ("9", {"toolCallId": i, "toolName": "f", "args": {}}), _IDS),
+    st.builds(lambda i: ("a", {"toolCallId": i, "result": 1}), _IDS),
+    st.just(("e", {"finishReason": "stop"})),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_TOOL_LINES, max_size=15))
+@example(
+    [
+        ("b", {"toolCallId": "a", "toolName": "f"}),
+        ("c", {"toolCallId": "a", "argsTextDelta": "", "isFinal": True}),
+        ("c", {"toolCallId": "a", "argsTextDelta": "x"}),  # after the close: warned
+    ]
+)
+def test_argument_deltas_decode_as_the_general_path_does(lines: list[tuple[str, Any]]) -> None:
+    # An explicit "isFinal": null means the same as no isFinal and takes the
+    # general path (the hot path only takes the two-key delta).
+    plain = [line(code, value) for code, value in lines]
+    general = [
+        line(code, {**value, "isFinal": None} if code == "c" and len(value) == 2 else value)
+        for code, value in lines
+    ]
+    events, sink = decode(plain, strict=False)
+    general_events, general_sink = decode(general, strict=False)
+    assert events == general_events
+    assert [m.split(":")[0] for m in sink.messages] == [
+        m.split(":")[0] for m in general_sink.messages
+    ]

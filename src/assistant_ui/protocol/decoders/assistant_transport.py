@@ -166,6 +166,25 @@ class AssistantTransportDecoder(SSEJSONDecoder):
         return self._w.drain()
 
     def _on_value(self, value: Any, data: str) -> list[Event]:
+        kind = value.get("type")
+        # Hot paths (what _canonical does for these, minus the checks they
+        # pass): a text delta of a canonical stream addressed to one part,
+        # and a state update without a path (never legacy, dialect unchanged).
+        if kind == "text-delta" and self._dialect == "canonical":
+            text, path = value.get("textDelta"), value.get("path")
+            if type(text) is str and type(path) is list and len(path) == 1:
+                index = path[0]
+                if type(index) is int and index >= 0:
+                    metadata = value.get("providerMetadata")
+                    return [TextDelta(text, (index,), metadata if type(metadata) is dict else None)]
+        elif kind == "update-state" and "path" not in value:
+            operations = value.get("operations")
+            if type(operations) is list:
+                return [UpdateState(operations, ())]
+        return self._on_any_value(value, data)
+
+    def _on_any_value(self, value: Any, data: str) -> list[Event]:
+        """:meth:`_on_value` for every chunk (the hot paths left out)."""
         if not isinstance(value.get("type"), str):
             return self._invalid("unknown-type", data)
         if self._dialect != "canonical" and _is_legacy(value, self._dialect == "legacy"):
