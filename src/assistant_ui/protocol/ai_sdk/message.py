@@ -174,7 +174,7 @@ class UIMessageAccumulator:
 
     def apply(self, chunk: Mapping[str, Any]) -> None:
         """Applies one parsed chunk (a dict with a string ``type``)."""
-        if self.stopped:
+        if self._stop.stopped:
             return
         chunk_type = chunk.get("type")
         if chunk_type == "text-delta" and "providerMetadata" not in chunk:

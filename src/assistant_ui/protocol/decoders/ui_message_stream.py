@@ -175,8 +175,7 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
                 index = self._text_parts["text"].get(part_id)
                 if index is not None:
                     self._ui.apply(value)
-                    self._w.out.append(TextDelta(delta, (index,)))
-                    return self._w.drain()
+                    return [TextDelta(delta, (index,))]  # the writer holds nothing between chunks
         elif chunk_type == "tool-input-delta":
             # As hot where tool arguments stream: buffered, no event yet.
             self._ui.apply(value)

@@ -344,6 +344,18 @@ class MessageAccumulator:
                 applied (the operations before it in the event stay applied).
             UsageError: ``event`` is not a canonical event.
         """
+        if type(event) is TextDelta:
+            # The hot path: what _text_delta does for a plain delta of a
+            # text part, minus two calls.
+            path = event.path
+            if len(path) == 1 and event.provider_metadata is None:
+                index = path[0]
+                if 0 <= index < len(self._parts):
+                    part = self._parts[index]
+                    if type(part) is _TextPart:
+                        self._touched.add(index)
+                        part.buffer.append(event.text_delta)
+                        return
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise UsageError(f"not a canonical event: {event!r}")
