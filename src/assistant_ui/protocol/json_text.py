@@ -287,6 +287,9 @@ def parse_json(text: str) -> Any:
             (not a ``ValueError``: a lenient decoder must not drop it as
             merely malformed).
     """
+    if len(text) <= MAX_JSON_DEPTH:
+        # Nearly every frame: too short to nest too deep, or to pause the GC for.
+        return _parse_fast(text)
     return _depth_checked(_parse_fast, text)
 
 
