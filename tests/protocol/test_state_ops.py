@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.reading.state_ops import StateTree, apply_operations, copy_json
+from assistant_ui.protocol.reading.state_ops import StateTree, apply_operations
+from assistant_ui.protocol.text import copy_json
 
 # docs/protocols.md §3.10, verbatim: seed state, operations, strict result, lenient result.
 SPEC_TABLE: list[tuple[Any, list[dict[str, Any]], Any, Any]] = [

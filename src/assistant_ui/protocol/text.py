@@ -23,9 +23,9 @@ before any text reaches a buffer.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["TextBuffer", "join_js"]
+__all__ = ["TextBuffer", "copy_json", "join_js"]
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
@@ -138,3 +138,20 @@ class TextBuffer:
                 excess = 0
         self.length = length
         self._small = min(self._small, len(pieces))
+
+
+def copy_json(value: Any) -> Any:
+    """A fresh deep copy of a JSON-like value (dicts, lists, scalars).
+
+    Tuples become lists and text buffers their text. Used wherever internal
+    state is handed out, so the caller can mutate what it gets without
+    touching the original. Several times faster than ``copy.deepcopy``, which
+    keeps a memo of every object for cycles that JSON cannot have.
+    """
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [copy_json(item) for item in value]
+    if isinstance(value, TextBuffer):
+        return value.text()
+    return value

@@ -46,7 +46,7 @@ from assistant_ui.protocol.ai_sdk.tool_chunks import UIToolChunks, step_start_in
 from assistant_ui.protocol.ai_sdk.tool_parts import assign, is_tool_part, pick
 from assistant_ui.protocol.ids import new_id
 from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.text import TextBuffer
+from assistant_ui.protocol.text import TextBuffer, copy_json
 
 __all__ = [
     "UIMessageAccumulator",
@@ -227,7 +227,8 @@ class UIMessageAccumulator:
     def snapshot(self) -> dict[str, Any]:
         """A fresh, JSON-compatible copy of the UIMessage so far."""
         self._flush()
-        return copy.deepcopy(self._message)
+        message: dict[str, Any] = copy_json(self._message)
+        return message
 
     def _fail(self, message: str) -> None:
         self._stop.fail(message)

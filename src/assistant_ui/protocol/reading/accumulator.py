@@ -53,8 +53,8 @@ from assistant_ui.protocol.ids import ASSISTANT_UI_ID_LENGTH, new_id
 from assistant_ui.protocol.json_text import MAX_JSON_DEPTH, NestingDepth
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.partial_json import PartialJSONCompleter
-from assistant_ui.protocol.reading.state_ops import StateTree, copy_json
-from assistant_ui.protocol.text import TextBuffer
+from assistant_ui.protocol.reading.state_ops import StateTree
+from assistant_ui.protocol.text import TextBuffer, copy_json
 from assistant_ui.protocol.usage import add_usage, normalise_usage
 
 __all__ = ["MessageAccumulator"]

@@ -41,9 +41,9 @@ from typing import Any, Final
 from assistant_ui.errors import StreamDecodeError
 from assistant_ui.protocol.json_text import MAX_JSON_DEPTH
 from assistant_ui.protocol.leniency import WarningSink
-from assistant_ui.protocol.text import TextBuffer
+from assistant_ui.protocol.text import TextBuffer, copy_json
 
-__all__ = ["StateTree", "apply_operations", "copy_json"]
+__all__ = ["StateTree", "apply_operations"]
 
 _UNSAFE_SEGMENTS: Final = frozenset({"__proto__", "constructor", "prototype"})
 # What JS's String(Number(s)) === s accepts as an array index: canonical
@@ -82,21 +82,6 @@ MAX_PATH_SEGMENTS`` levels, which every recursive copy of it can walk."""
 
 class _OperationError(Exception):
     """One operation cannot be applied; the message is the reference's."""
-
-
-def copy_json(value: Any) -> Any:
-    """A fresh deep copy of a JSON-like value (dicts, lists, scalars).
-
-    Tuples become lists. Used wherever internal state is handed out, so the
-    caller can mutate what it gets without touching the original.
-    """
-    if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [copy_json(item) for item in value]
-    if isinstance(value, TextBuffer):
-        return value.text()
-    return value
 
 
 def _unown(value: Any) -> Any:
