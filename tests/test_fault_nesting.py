@@ -357,3 +357,70 @@ def test_a_tool_result_too_deep_to_encode_is_invalid_input(runtime: str) -> None
         assert server.wait_closed()
     assert info.value.field == "result"
     assert len(server.requests) == 1  # the tool ran; its result was never sent
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1])
+@pytest.mark.parametrize("filler", ["x", '[{\\"\\\\'])
+def test_a_long_frame_is_measured_by_its_marks(depth: int, filler: str) -> None:
+    # Past 16 KiB the bracket count is skipped for the scan of the marks: a
+    # long string (plain, or full of brackets, quotes and escapes) changes
+    # nothing about the verdict.
+    padding = json.dumps(filler * 20_000)
+    text = "[" * (depth - 1) + "[" + padding + "]" + "]" * (depth - 1)
+    assert len(text) > 16 * 1024
+    if depth > MAX_JSON_DEPTH:
+        with pytest.raises(StreamDecodeError, match="nested deeper than"):
+            parse_json(text)
+    else:
+        value = parse_json(text)
+        for _ in range(depth):
+            value = value[0]
+        assert value == filler * 20_000
+
+
+def _big_result_body(calls: int) -> bytes:
+    rows = [{"i": i, "tags": ["a", "b"]} for i in range(300)]
+    lines = [
+        f"9:{json.dumps({'toolCallId': f'c{n}', 'toolName': 't', 'args': {}})}\n"
+        f"a:{json.dumps({'toolCallId': f'c{n}', 'result': {'rows': rows}})}\n"
+        for n in range(calls)
+    ]
+    return "".join(lines).encode()
+
+
+def test_decode_stream_pauses_the_collector_for_a_body_in_memory_only() -> None:
+    # 30 results of 600 containers each, in frames below the size at which
+    # one frame's parse pauses the collector on its own.
+    body = _big_result_body(30)
+    collections: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    seen: list[bool] = []
+
+    def pieces() -> Iterable[bytes]:
+        for start in range(0, len(body), 16_384):
+            seen.append(gc.isenabled())  # the caller's code runs collected
+            yield body[start : start + 16_384]
+
+    gc.collect()
+    gc.callbacks.append(watch)
+    try:
+        whole = decode_stream(body, encoding="data-stream")
+        during_whole = len(collections)
+        streamed = decode_stream(pieces(), encoding="data-stream")
+        during_streamed = len(collections) - during_whole
+    finally:
+        gc.callbacks.remove(watch)
+    # 18,000 containers kept: at most the one collection as the pause ends,
+    # where reading them piece by piece from a generator collects many times.
+    assert during_whole <= 1 < during_streamed
+    assert gc.isenabled()
+    assert seen
+    assert all(seen)
+    assert streamed.message == whole.message
+    results = [p["result"] for p in whole.message["parts"] if p["type"] == "tool-call"]
+    assert len(results) == 30
+    assert results[29]["rows"][-1] == {"i": 299, "tags": ["a", "b"]}

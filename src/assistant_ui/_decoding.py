@@ -9,10 +9,12 @@ the final message and the state back (and every event, when asked for).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant_ui.protocol.events import Event
+from assistant_ui.protocol.json_text import collector_paused
 from assistant_ui.protocol.leniency import WarningSink
 from assistant_ui.protocol.reading.parser import StreamParser
 
@@ -100,15 +102,23 @@ def decode_stream(
     )
     collected: list[Event] = []
     keep = collected.extend if events else _discard
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        keep(parser.feed(bytes(data)))
-    else:
-        for piece in data:
-            keep(parser.feed(bytes(piece)))
-    keep(parser.close())
-    # The parser is dropped here and, without events, nothing else holds the
-    # chunk payloads: the message can take them instead of deep copies.
-    message = parser.accumulator.snapshot(share_payloads=not events)
+    # A body already in memory (bytes, or a list of pieces) is decoded with
+    # the cyclic GC paused: decoding only builds the message, so collections
+    # during it just walk the message again and again (a third of the time
+    # of 60 MB of tool results, docs/benchmarks.md). Only there: any other
+    # iterable may be a network read, and the collector must not stop for as
+    # long as a peer takes.
+    in_memory = isinstance(data, (bytes, bytearray, memoryview, list, tuple))
+    with collector_paused() if in_memory else nullcontext():
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            keep(parser.feed(bytes(data)))
+        else:
+            for piece in data:
+                keep(parser.feed(bytes(piece)))
+        keep(parser.close())
+        # The parser is dropped here and, without events, nothing else holds
+        # the chunk payloads: the message can take them instead of copies.
+        message = parser.accumulator.snapshot(share_payloads=not events)
     return DecodeResult(
         message=message,
         state=message["metadata"]["unstable_state"],
