@@ -1089,3 +1089,27 @@ def test_matches_the_reference_accumulator_on_random_sequences() -> None:
         acc.finish()
         mine = _forget_generated_ids(json.loads(json.dumps(acc.snapshot())))
         assert mine == _forget_generated_ids(reference["message"]), case["chunks"]
+
+
+@settings(max_examples=200)
+@given(st.integers(0, 2**32), st.integers(0, 60))
+def test_the_text_delta_hot_path_gives_the_general_paths_message(seed: int, count: int) -> None:
+    # apply() takes plain deltas of text and tool-call parts without the
+    # handler table; _text_delta is the general path every delta once took.
+    events = _random_events(random.Random(seed), count)
+    hot_sink, general_sink = quiet(), quiet()
+    hot = MessageAccumulator(warnings=hot_sink)
+    general = MessageAccumulator(warnings=general_sink)
+    for event in events:
+        hot.apply(event)
+        if type(event) is TextDelta:
+            general._text_delta(event)
+        else:
+            general.apply(event)
+        assert hot.live_view()["parts"] == general.live_view()["parts"]
+    hot_message, general_message = hot.snapshot(), general.snapshot()
+    for message in (hot_message, general_message):
+        for step in message["metadata"]["steps"]:
+            step.pop("messageId", None)  # generated, so different in each
+    assert hot_message == general_message
+    assert hot_sink.messages == general_sink.messages

@@ -346,7 +346,7 @@ class MessageAccumulator:
         """
         if type(event) is TextDelta:
             # The hot path: what _text_delta does for a plain delta of a
-            # text part, minus two calls.
+            # text part or of a tool call's arguments, minus two calls.
             path = event.path
             if len(path) == 1 and event.provider_metadata is None:
                 index = path[0]
@@ -355,6 +355,10 @@ class MessageAccumulator:
                     if type(part) is _TextPart:
                         self._touched.add(index)
                         part.buffer.append(event.text_delta)
+                        return
+                    if type(part) is _ToolCallPart:
+                        self._touched.add(index)
+                        part.args.append(event.text_delta)
                         return
         handler = _HANDLERS.get(type(event))
         if handler is None:
