@@ -444,3 +444,34 @@ def test_argument_deltas_decode_as_the_general_path_does(lines: list[tuple[str, 
     assert [m.split(":")[0] for m in sink.messages] == [
         m.split(":")[0] for m in general_sink.messages
     ]
+
+
+# --- the hot path for text and reasoning deltas -------------------------------
+
+_DELTA_LINES = st.lists(
+    st.tuples(
+        st.sampled_from(["0", "g", "0", "g", "2"]),
+        st.one_of(st.text(max_size=6), st.just("\ud83d"), st.just("\ude00")),
+        st.booleans(),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300)
+@given(_DELTA_LINES)
+def test_text_and_reasoning_deltas_decode_as_the_general_path_does(
+    lines: list[tuple[str, str, bool]],
+) -> None:
+    # A trailing space keeps a line off the string scanner's hot path (its
+    # JSON is the same); both must give the same events, for lone
+    # surrogates and escapes too.
+    def as_line(code: str, text: str, ascii_only: bool) -> str:
+        value: Any = [text] if code == "2" else text
+        return f"{code}:{json.dumps(value, ensure_ascii=ascii_only)}"
+
+    hot = [as_line(*entry) for entry in lines]
+    events, sink = decode(hot, strict=False)
+    general_events, general_sink = decode([h + " " for h in hot], strict=False)
+    assert events == general_events
+    assert sink.messages == general_sink.messages

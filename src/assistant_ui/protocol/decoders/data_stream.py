@@ -129,18 +129,18 @@ class DataStreamDecoder:
                 )
             return []
         code = line[:colon]
-        if code == "0" and line.endswith('"', colon + 2):
-            # Hot path: a text delta that is one bare JSON string. The C string
-            # scanner is several times faster than a full JSON parse; anything
-            # unusual (whitespace around it, a bad escape) takes the full path.
+        if (code == "0" or code == "g") and line.endswith('"', colon + 2):
+            # Hot path: a text or reasoning delta that is one bare JSON
+            # string. The C string scanner is several times faster than a
+            # full JSON parse; anything unusual (whitespace around it, a bad
+            # escape) takes the full path.
             try:
                 text, end = _scan_string(line, colon + 2)
             except ValueError:
                 pass
             else:
                 if end == len(line) and line[colon + 1] == '"':
-                    self._w.append("text", text)
-                    return self._w.drain()
+                    return self._w.appended("text" if code == "0" else "reasoning", text)
         try:
             value = parse_json(line[colon + 1 :])
         except ValueError:

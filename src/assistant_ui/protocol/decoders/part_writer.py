@@ -88,6 +88,16 @@ class PartWriter:
             index = target[2]
         self.out.append(TextDelta(delta, (index,)))
 
+    def appended(self, kind: Literal["text", "reasoning"], delta: str) -> list[Event]:
+        """:meth:`append` (without a ``parentId``) then :meth:`drain`: the
+        line decoders' hot path, which builds just the one event's list
+        while the target stays the same."""
+        target = self._append
+        if not self.out and target is not None and target[0] == kind and target[1] is None:
+            return [TextDelta(delta, (target[2],))]
+        self.append(kind, delta)
+        return self.drain()
+
     def open_append(
         self,
         kind: Literal["text", "reasoning"],
