@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from assistant_ui.errors import StreamDecodeError
@@ -268,7 +268,7 @@ def test_copy_json_is_deep_and_plain() -> None:
 
 # -- properties ------------------------------------------------------------
 
-segments = st.sampled_from(["a", "b", "l", "0", "1", "2", "01", "x"])
+segments = st.sampled_from(["a", "b", "l", "0", "1", "2", "01", "x", "a", "l", "__proto__"])
 values = st.recursive(
     st.none() | st.integers(0, 3) | st.sampled_from(["", "s"]),
     lambda children: (
@@ -301,7 +301,18 @@ def test_inputs_are_never_mutated(seed: Any, ops: list[dict[str, Any]], strict: 
     assert ops == ops_before
 
 
+@settings(max_examples=400)
 @given(values, operations)
+@example(
+    {},
+    [
+        {"type": "set", "path": ["a"], "value": "x"},
+        {"type": "append-text", "path": ["a"], "value": "yz"},  # a str in an owned dict
+        {"type": "append-text", "path": ["a"], "value": "z"},  # then its buffer
+        {"type": "set", "path": ["b", "l"], "value": 1},
+        {"type": "set", "path": ["b", "__proto__"], "value": 1},  # refused either way
+    ],
+)
 def test_one_tree_equals_one_call_per_operation(seed: Any, ops: list[dict[str, Any]]) -> None:
     # The owned-container fast path must be invisible: applying everything to
     # one tree equals folding fresh calls (each of which copies on write).

@@ -225,6 +225,35 @@ class StateTree:
                 target[key] = old
         self._root = root
 
+    def _applied_in_place(self, kind: str, path: list[Any] | tuple[Any, ...], value: Any) -> bool:
+        """The hot path of :meth:`_apply_one` for the operation nearly every
+        update is once the state was first written: string keys through
+        owned dicts only, so the write goes straight into the last one.
+        Anything else (a list, a missing or foreign container, an append
+        to a non-string) is left to the general path: returns False, having
+        changed nothing."""
+        current: Any = self._root
+        parent: Any = None
+        key = ""
+        for segment in path:
+            if type(current) is not _OwnedDict or type(segment) is not str:
+                return False
+            if segment in _UNSAFE_SEGMENTS:
+                return False
+            parent, key = current, segment
+            current = current.get(segment, _ABSENT)
+        if kind == "set":
+            parent[key] = value
+        elif type(current) is TextBuffer:
+            current.append(_js_string(value))
+        elif type(current) is str:
+            updated = TextBuffer(current)
+            updated.append(_js_string(value))
+            parent[key] = updated
+        else:
+            return False
+        return True
+
     def _apply_one(self, operation: Any) -> None:
         if type(operation) is not dict and not isinstance(operation, Mapping):
             raise _OperationError("Invalid operation type: undefined")
@@ -238,6 +267,8 @@ class StateTree:
         if "value" not in operation:
             raise _OperationError(f"Invalid {kind} operation: missing value")
         value = operation["value"]
+        if self._undo is None and path and self._applied_in_place(kind, path, value):
+            return
 
         # Walk first, write after: an operation either applies whole or not at all.
         frames: list[tuple[dict[str, Any] | list[Any], Any]] = []
