@@ -158,7 +158,7 @@ class DataStreamDecoder:
                 call = self._tools.get(tool_call_id)
                 if call is not None and not call.args_closed:
                     if delta:
-                        self._w.tool_args(call, delta)
+                        return self._w.tool_args_drained(call, delta)
                     return self._w.drain()
         handler = _HANDLERS.get(code)
         if handler is None:

@@ -161,6 +161,16 @@ class PartWriter:
         self.out.append(TextDelta(delta, (call.index,)))
         return True
 
+    def tool_args_drained(self, call: ToolCallState, delta: str) -> list[Event]:
+        """:meth:`tool_args` then :meth:`drain`, building just the one
+        event's list when nothing else is pending (a hot path, as
+        :meth:`appended`)."""
+        if not self.out and not call.args_closed:
+            call.has_args = True
+            return [TextDelta(delta, (call.index,))]
+        self.tool_args(call, delta)
+        return self.drain()
+
     def close_tool_args(self, call: ToolCallState) -> None:
         """Closes the arguments; ``{}`` if no argument text ever came."""
         if call.args_closed:

@@ -176,7 +176,7 @@ class _ToolArgs:
         # the error is the one before the frame that nested too deep.
         if self._depth is not None:
             self._depth.feed(delta)
-        else:
+        elif "[" in delta or "{" in delta:  # most deltas have neither: two cheap tests
             self._openers += delta.count("[") + delta.count("{")
             if self._openers > MAX_JSON_DEPTH:
                 depth = NestingDepth()
