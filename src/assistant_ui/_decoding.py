@@ -77,6 +77,11 @@ def decode_stream(
             Off by default: most callers want only the message, and keeping
             one object per chunk costs time and memory.
 
+    A body in memory (bytes, or a list or tuple of pieces) is decoded with
+    the cyclic garbage collector paused, and the collector is resumed before
+    this returns; any other iterable is decoded with it running (see
+    docs/guide/streaming.md, "A captured reply").
+
     Returns:
         The message, state, events (if asked for), encoding and warnings.
 

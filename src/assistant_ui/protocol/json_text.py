@@ -214,7 +214,7 @@ def _valid_json_depth_exceeds(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     if marks.count(b'""') * 2 == quotes:
         # The runs of quotes all pair up, so no string held a bracket (a
         # string whose brackets survived would leave a run of odd length).
-        # (Deleting by translate: replace with b"" is ten times slower.)
+        # (Deleting by translate: replace with b"" took 20 times as long.)
         brackets = marks.translate(None, b'"') if quotes else marks
     else:
         brackets = b"".join(marks.split(b'"')[::2])
