@@ -22,6 +22,7 @@ from assistant_ui import AssistantClient, decode_stream
 from assistant_ui.errors import AssistantUIError, InvalidRequestError, StreamDecodeError
 from assistant_ui.protocol.encodings import ENCODING_NAMES
 from assistant_ui.protocol.json_text import (
+    _BYTES_PER_ESCAPE_STEP,
     MAX_JSON_DEPTH,
     NestingDepth,
     _depth_checked,
@@ -360,12 +361,21 @@ def test_a_tool_result_too_deep_to_encode_is_invalid_input(runtime: str) -> None
 
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1])
-@pytest.mark.parametrize("filler", ["x", '[{\\"\\\\'])
-def test_a_long_frame_is_measured_by_its_marks(depth: int, filler: str) -> None:
+@pytest.mark.parametrize(
+    ("filler", "dense"),
+    [
+        ("x", False),  # no escape at all
+        ('[{\\"\\\\', True),  # escapes dropped by the two replaces
+        ("[{" + "x" * 600 + '\\"\\\\', False),  # sparse: dropped by the split
+    ],
+)
+def test_a_long_frame_is_measured_by_its_marks(depth: int, filler: str, dense: bool) -> None:
     # Past 16 KiB the bracket count is skipped for the scan of the marks: a
     # long string (plain, or full of brackets, quotes and escapes) changes
-    # nothing about the verdict.
-    padding = json.dumps(filler * 20_000)
+    # nothing about the verdict, whichever way its escapes are dropped.
+    content = filler * (100_000 // len(filler))
+    padding = json.dumps(content)
+    assert (padding.count("\\") * _BYTES_PER_ESCAPE_STEP > len(padding)) is dense
     text = "[" * (depth - 1) + "[" + padding + "]" + "]" * (depth - 1)
     assert len(text) > 16 * 1024
     if depth > MAX_JSON_DEPTH:
@@ -375,7 +385,7 @@ def test_a_long_frame_is_measured_by_its_marks(depth: int, filler: str) -> None:
         value = parse_json(text)
         for _ in range(depth):
             value = value[0]
-        assert value == filler * 20_000
+        assert value == content
 
 
 def _big_result_body(calls: int) -> bytes:
