@@ -104,6 +104,7 @@ def decode_stream(
         strict=strict,
         warnings=sink,
         previous_ui_message=previous_ui_message,
+        events=events,
     )
     collected: list[Event] = []
     keep = collected.extend if events else _discard

@@ -287,3 +287,67 @@ def test_mutated_bodies_raise_only_stream_errors(
     data, flavour = mutated
     pieces = [data[i : i + size] for i in range(0, len(data), size)]
     only_typed_errors(pieces, None if detect else flavour, strict)
+
+
+# --- a parser that keeps no events -------------------------------------------------
+
+
+def message_only(
+    pieces: list[bytes], *, encoding: str | None, strict: bool, initial_state: Any = None
+) -> tuple[dict[str, Any], str | None]:
+    """(message, error text or None) from a parser made with ``events=False``,
+    whose decoders hand plain deltas straight to the message."""
+    parser = StreamParser(
+        encoding=encoding,
+        strict=strict,
+        initial_state=initial_state,
+        warnings=WarningSink(emit=False),
+        events=False,
+    )
+    try:
+        for piece in pieces:
+            assert parser.feed(piece) == []
+        assert parser.close() == []
+    except StreamError as exc:
+        error, partial = f"{type(exc).__name__}: {exc}", exc.partial_message
+    else:
+        return without_generated_ids(parser.message, pieces), None
+    assert partial is not None
+    return without_generated_ids(partial, pieces), error
+
+
+@SETTINGS
+@given(
+    case=st.sampled_from(BODIES),
+    points=st.lists(st.integers(min_value=0, max_value=10_000), max_size=30),
+)
+def test_a_parser_without_events_builds_the_same_message(
+    case: tuple[bytes, dict[str, Any]], points: list[int]
+) -> None:
+    # Every encoding, valid bodies and failing ones: the deltas that skip
+    # their event must change the message exactly as the event would have,
+    # and an error must say the same and keep the same partial message.
+    body, spec = case
+    options = spec.get("options", {})
+    kwargs: dict[str, Any] = {
+        "encoding": spec["flavour"],
+        "strict": options.get("strict", True),
+        "initial_state": options.get("initialState"),
+    }
+    pieces = cut(body, points)
+    _, message, error = run(pieces, **kwargs)
+    assert message_only(pieces, **kwargs) == (message, error)
+
+
+@SETTINGS
+@given(
+    body=data_stream_bodies(),
+    points=st.lists(st.integers(min_value=0, max_value=5_000), max_size=40),
+    strict=st.booleans(),
+)
+def test_a_data_stream_parser_without_events_builds_the_same_message(
+    body: bytes, points: list[int], strict: bool
+) -> None:
+    pieces = cut(body, points)
+    _, message, error = run(pieces, encoding="data-stream", strict=strict)
+    assert message_only(pieces, encoding="data-stream", strict=strict) == (message, error)

@@ -29,7 +29,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final, Literal
 
-from assistant_ui.protocol.decoders.part_writer import NO_RESULT, PartWriter, ToolCallState
+from assistant_ui.protocol.decoders.part_writer import (
+    NO_RESULT,
+    PartWriter,
+    ToolCallState,
+    WritesParts,
+)
 from assistant_ui.protocol.decoders.sse_json import SSEJSONDecoder
 from assistant_ui.protocol.events import (
     MISSING,
@@ -132,7 +137,7 @@ def _is_legacy(chunk: dict[str, Any], legacy_stream: bool) -> bool:
     return kind == "data" and (legacy_stream or not isinstance(chunk.get("data"), list))
 
 
-class AssistantTransportDecoder(SSEJSONDecoder):
+class AssistantTransportDecoder(SSEJSONDecoder, WritesParts):
     """Decodes assistant-transport SSE (canonical chunks and the legacy flat
     Python dialect) into canonical events.
 
@@ -176,7 +181,9 @@ class AssistantTransportDecoder(SSEJSONDecoder):
                 index = path[0]
                 if type(index) is int and index >= 0:
                     metadata = value.get("providerMetadata")
-                    return [TextDelta(text, (index,), metadata if type(metadata) is dict else None)]
+                    if type(metadata) is dict:
+                        return [TextDelta(text, (index,), metadata)]
+                    return self._w.delta_event(index, text)
         elif kind == "update-state" and "path" not in value:
             operations = value.get("operations")
             if type(operations) is list:

@@ -31,7 +31,12 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Final, Literal
 
 from assistant_ui.protocol.decoders.data_stream_checks import VALUE_RULES
-from assistant_ui.protocol.decoders.part_writer import NO_RESULT, PartWriter, ToolCallState
+from assistant_ui.protocol.decoders.part_writer import (
+    NO_RESULT,
+    PartWriter,
+    ToolCallState,
+    WritesParts,
+)
 from assistant_ui.protocol.events import (
     MISSING,
     Annotations,
@@ -82,7 +87,7 @@ def _error_event(value: Any) -> ErrorEvent:
     return ErrorEvent(error=js_json_stringify(value))
 
 
-class DataStreamDecoder:
+class DataStreamDecoder(WritesParts):
     """Turns data stream lines into canonical events.
 
     Args:
@@ -120,6 +125,19 @@ class DataStreamDecoder:
 
     def decode_line(self, line: str) -> list[Event]:
         """Events for one line (line ending removed)."""
+        head = line[:3]
+        if (head == '0:"' or head == 'g:"') and line.endswith('"', 3):
+            # Hot path: a text or reasoning delta that is one bare JSON
+            # string. The C string scanner is several times faster than a
+            # full JSON parse; anything unusual (whitespace around it, a bad
+            # escape) takes the full path.
+            try:
+                text, end = _scan_string(line, 3)
+            except ValueError:
+                pass
+            else:
+                if end == len(line):
+                    return self._w.appended("text" if head == '0:"' else "reasoning", text)
         colon = line.find(":")
         if colon < 0:
             if line.strip() and line.strip().strip("\ufeff"):
@@ -129,18 +147,6 @@ class DataStreamDecoder:
                 )
             return []
         code = line[:colon]
-        if (code == "0" or code == "g") and line.endswith('"', colon + 2):
-            # Hot path: a text or reasoning delta that is one bare JSON
-            # string. The C string scanner is several times faster than a
-            # full JSON parse; anything unusual (whitespace around it, a bad
-            # escape) takes the full path.
-            try:
-                text, end = _scan_string(line, colon + 2)
-            except ValueError:
-                pass
-            else:
-                if end == len(line) and line[colon + 1] == '"':
-                    return self._w.appended("text" if code == "0" else "reasoning", text)
         try:
             value = parse_json(line[colon + 1 :])
         except ValueError:

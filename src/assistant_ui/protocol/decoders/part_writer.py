@@ -9,6 +9,7 @@ decoder and the OpenAI chunk decoder write through it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -23,7 +24,12 @@ from assistant_ui.protocol.events import (
     ToolResult,
 )
 
-__all__ = ["NO_RESULT", "PartWriter", "ToolCallState"]
+__all__ = ["NO_RESULT", "DirectText", "PartWriter", "ToolCallState", "WritesParts"]
+
+DirectText = Callable[[int, str], bool]
+"""Takes a plain delta for part ``index`` without an event: ``(index, text)``,
+True when it applied it (as
+:meth:`~assistant_ui.protocol.reading.accumulator.MessageAccumulator.append_text`)."""
 
 NO_RESULT: Final = "<no result>"
 """Result of a tool call whose result value is missing (docs/protocols.md §3.5)."""
@@ -48,13 +54,20 @@ class PartWriter:
     returns.
     """
 
-    __slots__ = ("_append", "_count", "out")
+    __slots__ = ("_append", "_count", "direct", "out")
 
     def __init__(self) -> None:
         self.out: list[Event] = []
         self._count = 0
         # (kind, parentId, part index) of the current append target (3.3)
         self._append: tuple[str, str | None, int] | None = None
+        self.direct: DirectText | None = None
+        """Where plain deltas go instead of events, when nothing else is
+        pending (the hot paths :meth:`appended`, :meth:`tool_args_drained`
+        and :meth:`delta_event`): set by a reader that applies every event
+        and keeps none, so a delta costs no event object. Events keep their
+        order: a delta goes here only when no event is waiting in
+        :attr:`out`, and one this refuses becomes an event."""
 
     def drain(self) -> list[Event]:
         """Returns and forgets the events collected so far."""
@@ -94,9 +107,22 @@ class PartWriter:
         while the target stays the same."""
         target = self._append
         if not self.out and target is not None and target[0] == kind and target[1] is None:
+            # delta_event, inline: this runs for nearly every line of a reply
+            direct = self.direct
+            if direct is not None and direct(target[2], delta):
+                return []
             return [TextDelta(delta, (target[2],))]
         self.append(kind, delta)
         return self.drain()
+
+    def delta_event(self, index: int, delta: str) -> list[Event]:
+        """The events of a plain delta into part ``index`` while nothing is
+        pending: none when :attr:`direct` took it, else its one
+        ``TextDelta``."""
+        direct = self.direct
+        if direct is not None and direct(index, delta):
+            return []
+        return [TextDelta(delta, (index,))]
 
     def open_append(
         self,
@@ -167,7 +193,7 @@ class PartWriter:
         :meth:`appended`)."""
         if not self.out and not call.args_closed:
             call.has_args = True
-            return [TextDelta(delta, (call.index,))]
+            return self.delta_event(call.index, delta)
         self.tool_args(call, delta)
         return self.drain()
 
@@ -223,3 +249,18 @@ class PartWriter:
         call.closed = True
         self.close_tool_args(call)
         self.finish(call.index)
+
+
+class WritesParts:
+    """A decoder that numbers its parts through a :class:`PartWriter`
+    (``self._w``), and so can hand plain deltas over without events."""
+
+    __slots__ = ()
+    _w: PartWriter
+
+    def send_text_to(self, direct: DirectText | None) -> None:
+        """Sends plain text and argument deltas to ``direct`` instead of
+        returning them as events (see :attr:`PartWriter.direct`); ``None``
+        goes back to events. For a reader that applies every event and
+        keeps none."""
+        self._w.direct = direct

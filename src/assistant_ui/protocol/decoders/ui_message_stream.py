@@ -31,7 +31,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, ClassVar, Final, Literal
 
 from assistant_ui.protocol.ai_sdk.message import UIMessageAccumulator
-from assistant_ui.protocol.decoders.part_writer import PartWriter
+from assistant_ui.protocol.decoders.part_writer import PartWriter, WritesParts
 from assistant_ui.protocol.decoders.sse_json import MISSING_DONE, SSEJSONDecoder, error_text
 from assistant_ui.protocol.decoders.ui_stream_tools import UIToolCalls
 from assistant_ui.protocol.events import (
@@ -77,7 +77,7 @@ def _key(value: Any) -> Hashable:
     return ("json", js_json_stringify(value))
 
 
-class UIMessageStreamDecoder(SSEJSONDecoder):
+class UIMessageStreamDecoder(SSEJSONDecoder, WritesParts):
     """Decodes the UI message stream (AI SDK v5+ and the legacy assistant-ui
     dialect) into canonical events.
 
@@ -175,7 +175,8 @@ class UIMessageStreamDecoder(SSEJSONDecoder):
                 index = self._text_parts["text"].get(part_id)
                 if index is not None:
                     self._ui.apply(value)
-                    return [TextDelta(delta, (index,))]  # the writer holds nothing between chunks
+                    # the writer holds nothing between chunks
+                    return self._w.delta_event(index, delta)
         elif chunk_type == "tool-input-delta":
             # As hot where tool arguments stream: buffered, no event yet.
             self._ui.apply(value)

@@ -345,25 +345,44 @@ class MessageAccumulator:
             UsageError: ``event`` is not a canonical event.
         """
         if type(event) is TextDelta:
-            # The hot path: what _text_delta does for a plain delta of a
-            # text part or of a tool call's arguments, minus two calls.
+            # The hot path: a plain delta of a text part or of a tool call's
+            # arguments, without _text_delta's checks.
             path = event.path
-            if len(path) == 1 and event.provider_metadata is None:
-                index = path[0]
-                if 0 <= index < len(self._parts):
-                    part = self._parts[index]
-                    if type(part) is _TextPart:
-                        self._touched.add(index)
-                        part.buffer.append(event.text_delta)
-                        return
-                    if type(part) is _ToolCallPart:
-                        self._touched.add(index)
-                        part.args.append(event.text_delta)
-                        return
+            if (
+                len(path) == 1
+                and event.provider_metadata is None
+                and self.append_text(path[0], event.text_delta)
+            ):
+                return
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise UsageError(f"not a canonical event: {event!r}")
         handler(self, event)
+
+    def append_text(self, index: int, text: str) -> bool:
+        """Applies ``TextDelta(text, (index,))`` when part ``index`` is a
+        text or reasoning part or a tool call, without the event; returns
+        False, changing nothing, for any other part (apply the event then).
+
+        A decoder whose events nobody reads hands its plain deltas here
+        (:meth:`~assistant_ui.protocol.decoders.part_writer.PartWriter.direct`),
+        so a delta costs no event object.
+
+        Raises:
+            StreamDecodeError: tool-call argument text that nests too deep.
+        """
+        parts = self._parts
+        if 0 <= index < len(parts):
+            part = parts[index]
+            if type(part) is _TextPart:
+                self._touched.add(index)
+                part.buffer.append(text)
+                return True
+            if type(part) is _ToolCallPart:
+                self._touched.add(index)
+                part.args.append(text)
+                return True
+        return False
 
     def finish(self) -> None:
         """Ends the message: a status still ``running`` is settled as the

@@ -99,6 +99,11 @@ class StreamParser:
             3.9): :attr:`ui_message` then extends it instead of starting a new
             message. Used only when the body is a UI message stream; never
             modified.
+        events: return the events from :meth:`feed` and :meth:`close`. With
+            ``False`` they return empty lists and the events only build the
+            message, which lets plain text and argument deltas skip the
+            event object altogether (the path of
+            :func:`~assistant_ui.decode_stream` when no events are asked for).
 
     Example::
 
@@ -124,6 +129,7 @@ class StreamParser:
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
         warnings: WarningSink | None = None,
         previous_ui_message: Mapping[str, Any] | None = None,
+        events: bool = True,
     ) -> None:
         from assistant_ui.protocol.reading.accumulator import MessageAccumulator
 
@@ -137,6 +143,7 @@ class StreamParser:
         self._strict = strict
         self._max_line_bytes = max_line_bytes
         self._previous_ui_message = previous_ui_message
+        self._events = events
         self._media_type = media_type(headers)
         self._encoding: str | None = encoding or encoding_from_headers(headers)
         self._sniffer: EncodingSniffer | None = None
@@ -214,12 +221,13 @@ class StreamParser:
         if self._done or not data:
             return []
         try:
-            return self._process(self._bom.feed(data))
+            out = self._process(self._bom.feed(data))
         except StreamError as exc:
             error = self._failed(exc)
             if error is exc:
                 raise
             raise error from exc
+        return out if self._events else []
 
     def close(self) -> list[Event]:
         """Ends the body: closes open parts and settles the message status.
@@ -256,7 +264,7 @@ class StreamParser:
                 raise
             raise error from exc
         self._phase = "closed"
-        return out
+        return out if self._events else []
 
     def fail(self, status: dict[str, Any]) -> None:
         """Records a runtime-level status (a transport error or a cancel),
@@ -327,6 +335,10 @@ class StreamParser:
         if self._previous_ui_message is not None and getattr(cls, "continues_ui_message", False):
             options["previous_message"] = self._previous_ui_message
         self._decoder = cls(strict=self._strict, warnings=self.warnings, **options)
+        if not self._events:
+            send_text_to = getattr(self._decoder, "send_text_to", None)
+            if send_text_to is not None:  # decoders that write through a PartWriter
+                send_text_to(self.accumulator.append_text)
         self._framing = cls.framing
         if self._framing == "lines":
             self._lines = LineSplitter(
@@ -355,7 +367,7 @@ class StreamParser:
         out: list[Event] = []
         line: Line | None = None
         text: str | None = None
-        start = 0
+        start = position = 0
         try:
             raw = self._lines.feed_raw(data)
             if raw is None:  # CR line endings: the general splitter
@@ -368,15 +380,17 @@ class StreamParser:
             # Nearly every body: undecoded lines, with no Line built for
             # them; the offset is kept only to report an error.
             chunk, start = raw
-            for raw_line in chunk:
+            for position, raw_line in enumerate(chunk):  # noqa: B007 (read on an error)
                 text = raw_line.decode("utf-8", "replace")
                 events = decode(text)
-                for event in events:
-                    apply(event)
-                out += events
-                start += len(raw_line) + 1
+                if events:  # often none: deltas the decoder sent straight to the message
+                    for event in events:
+                        apply(event)
+                    out += events
         except StreamDecodeError as exc:
             if line is None and text is not None:
+                # The failing line's offset, counted only now.
+                start += sum(len(raw_line) + 1 for raw_line in chunk[:position])
                 line = Line(text, start)
             raise self._with_context(exc, line) from exc
         return out
