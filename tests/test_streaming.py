@@ -5,6 +5,7 @@ raw byte servers). Every case runs for both twins."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -198,6 +199,51 @@ async def test_chat_returns_the_decoded_reply(
             streamed = list(stream.raw_events())
     assert response.events == streamed
     assert response.events is response.events  # decoded once
+
+
+# A reply with every kind of plain delta (text, reasoning, tool arguments),
+# in several network chunks, with other events between them.
+_DELTAS_BODY = [
+    b'f:{"messageId":"m"}\n0:"Hel"\n',
+    b'0:"lo"\ng:"think"\ng:"ing"\n',
+    b'b:{"toolCallId":"c1","toolName":"t"}\nc:{"toolCallId":"c1","argsTextDelta":"{\\"x\\":"}\n',
+    b'c:{"toolCallId":"c1","argsTextDelta":"1}"}\na:{"toolCallId":"c1","result":2}\n',
+    b'0:"after"\n0:" the call"\n',
+    b'e:{"finishReason":"stop"}\nd:{"finishReason":"stop"}\n',
+]
+
+
+@twins
+async def test_until_done_after_some_events_builds_the_message_of_every_event(
+    app_host: AppHost, recorder: Recorder, sync: bool
+) -> None:
+    # until_done() stops building delta events (they go straight to the
+    # message); the message, and the events chat() reports, must be those
+    # of a stream read event by event.
+    with serve(app_host, recorder, _DELTAS_BODY) as server:
+        async with AssistantClient(server.url) as client:
+            thread = client.threads("t")
+            every, expected = await events_and_message(thread, sync, messages=[USER])
+            if sync:
+                with thread.stream_sync(messages=[USER]) as stream:
+                    first = list(itertools.islice(stream.raw_events(), 3))
+                    message = dict(stream.get_final_message())
+            else:
+                async with thread.stream(messages=[USER]) as astream:
+                    first = []
+                    async for event in astream.raw_events():
+                        first.append(event)
+                        if len(first) == 3:
+                            break
+                    message = dict(await astream.get_final_message())
+            response = await chat(thread, sync, messages=[USER])
+    assert first == every[:3]
+    assert message == expected
+    assert message["parts"][0]["text"] == "Hello"
+    assert message["parts"][2]["args"] == {"x": 1}
+    assert message["parts"][-1]["text"] == "after the call"
+    assert response.message == expected
+    assert response.events == every
 
 
 @twins

@@ -139,6 +139,9 @@ class StreamCore:
         # Body bytes handed to the parser (a resume skips exactly these).
         self.decoded = 0
         self.event_count = 0
+        """Events decoded so far, the deltas applied without an event included."""
+        self._skipped_seen = 0  # the parser's skipped_events when last counted
+        self._skip_deltas = False
         self.remote_error: ErrorEvent | None = None
         self.cancelled = False
         self.finished = False
@@ -163,6 +166,7 @@ class StreamCore:
         self.skip = 0
         if resume_of is not None and resume_of.parser is not None:
             self.parser = resume_of.parser
+            self._skipped_seen = self.parser.skipped_events
             self.skip = resume_of.decoded
             self.warnings = resume_of.warnings
             if resume_of.status_before_interrupt is not None:
@@ -395,8 +399,19 @@ class StreamCore:
             self.parser.fail(_error_status(str(exc)))
             exc.partial_message = self.parser.message
 
+    def skip_delta_events(self) -> None:
+        """The reader only wants the message from now on: plain deltas are
+        applied without events (see StreamParser.skip_delta_events), in
+        this stream and in any parser it makes later."""
+        self._skip_deltas = True
+        if self.parser is not None:
+            self.parser.skip_delta_events()
+
     def _record(self, events: list[Event]) -> None:
-        self.event_count += len(events)
+        assert self.parser is not None
+        skipped = self.parser.skipped_events
+        self.event_count += len(events) + skipped - self._skipped_seen
+        self._skipped_seen = skipped
         for event in events:
             if isinstance(event, ErrorEvent):
                 self.remote_error = event
@@ -538,7 +553,7 @@ def _error_status(message: str, *, code: str = "unknown") -> dict[str, Any]:
 def _new_parser(core: StreamCore, response: httpx.Response | None) -> StreamParser:
     from assistant_ui.protocol.reading.parser import StreamParser
 
-    return StreamParser(
+    parser = StreamParser(
         encoding=core.encoding,
         default_encoding=core.default_encoding,
         max_line_bytes=core.limits.max_line_bytes,
@@ -547,6 +562,9 @@ def _new_parser(core: StreamCore, response: httpx.Response | None) -> StreamPars
         strict=core.strict,
         warnings=core.warnings,
     )
+    if core._skip_deltas:
+        parser.skip_delta_events()
+    return parser
 
 
 def _shutdown(response: httpx.Response) -> None:

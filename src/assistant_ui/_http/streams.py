@@ -282,6 +282,8 @@ class ChatStream(_StreamViews):
 
     def until_done(self) -> None:
         """Reads the reply to its end."""
+        # Nobody sees the deltas from here on: they go straight to the message.
+        self._core.skip_delta_events()
         for _ in self._start():
             pass
 
@@ -458,6 +460,8 @@ class AsyncChatStream(_StreamViews):
 
     async def until_done(self) -> None:
         """Reads the reply to its end."""
+        # Nobody sees the deltas from here on: they go straight to the message.
+        self._core.skip_delta_events()
         async for _ in await self._start():
             pass
 

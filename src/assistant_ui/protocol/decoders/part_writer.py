@@ -54,7 +54,7 @@ class PartWriter:
     returns.
     """
 
-    __slots__ = ("_append", "_count", "direct", "out")
+    __slots__ = ("_append", "_count", "direct", "direct_count", "out")
 
     def __init__(self) -> None:
         self.out: list[Event] = []
@@ -68,6 +68,8 @@ class PartWriter:
         and keeps none, so a delta costs no event object. Events keep their
         order: a delta goes here only when no event is waiting in
         :attr:`out`, and one this refuses becomes an event."""
+        self.direct_count = 0
+        """How many deltas :attr:`direct` took (events that were never built)."""
 
     def drain(self) -> list[Event]:
         """Returns and forgets the events collected so far."""
@@ -110,6 +112,7 @@ class PartWriter:
             # delta_event, inline: this runs for nearly every line of a reply
             direct = self.direct
             if direct is not None and direct(target[2], delta):
+                self.direct_count += 1
                 return []
             return [TextDelta(delta, (target[2],))]
         self.append(kind, delta)
@@ -121,6 +124,7 @@ class PartWriter:
         ``TextDelta``."""
         direct = self.direct
         if direct is not None and direct(index, delta):
+            self.direct_count += 1
             return []
         return [TextDelta(delta, (index,))]
 
@@ -264,3 +268,8 @@ class WritesParts:
         goes back to events. For a reader that applies every event and
         keeps none."""
         self._w.direct = direct
+
+    @property
+    def sent_direct(self) -> int:
+        """How many deltas went to the ``direct`` target instead of events."""
+        return self._w.direct_count

@@ -101,8 +101,8 @@ class StreamParser:
             modified.
         events: return the events from :meth:`feed` and :meth:`close`. With
             ``False`` they return empty lists and the events only build the
-            message, which lets plain text and argument deltas skip the
-            event object altogether (the path of
+            message, and plain text and argument deltas skip the event
+            object altogether (:meth:`skip_delta_events`; the path of
             :func:`~assistant_ui.decode_stream` when no events are asked for).
 
     Example::
@@ -144,6 +144,7 @@ class StreamParser:
         self._max_line_bytes = max_line_bytes
         self._previous_ui_message = previous_ui_message
         self._events = events
+        self._skip_deltas = not events
         self._media_type = media_type(headers)
         self._encoding: str | None = encoding or encoding_from_headers(headers)
         self._sniffer: EncodingSniffer | None = None
@@ -266,6 +267,29 @@ class StreamParser:
         self._phase = "closed"
         return out if self._events else []
 
+    def skip_delta_events(self) -> None:
+        """From now on, plain text, reasoning and tool-argument deltas are
+        applied to the message without an event: :meth:`feed` and
+        :meth:`close` no longer return them (every other event still comes),
+        and :attr:`skipped_events` counts them. For a reader that has stopped
+        looking at deltas and only wants the message (``until_done()``).
+        There is no way back."""
+        if not self._skip_deltas:
+            self._skip_deltas = True
+            if self._decoder is not None:
+                self._send_deltas_to_message()
+
+    @property
+    def skipped_events(self) -> int:
+        """How many delta events were applied without being built or
+        returned (see :meth:`skip_delta_events`)."""
+        return int(getattr(self._decoder, "sent_direct", 0))
+
+    def _send_deltas_to_message(self) -> None:
+        send_text_to = getattr(self._decoder, "send_text_to", None)
+        if send_text_to is not None:  # decoders that write through a PartWriter
+            send_text_to(self.accumulator.append_text)
+
     def fail(self, status: dict[str, Any]) -> None:
         """Records a runtime-level status (a transport error or a cancel),
         keeping everything received; the parser takes no more input.
@@ -335,10 +359,8 @@ class StreamParser:
         if self._previous_ui_message is not None and getattr(cls, "continues_ui_message", False):
             options["previous_message"] = self._previous_ui_message
         self._decoder = cls(strict=self._strict, warnings=self.warnings, **options)
-        if not self._events:
-            send_text_to = getattr(self._decoder, "send_text_to", None)
-            if send_text_to is not None:  # decoders that write through a PartWriter
-                send_text_to(self.accumulator.append_text)
+        if self._skip_deltas:
+            self._send_deltas_to_message()
         self._framing = cls.framing
         if self._framing == "lines":
             self._lines = LineSplitter(
