@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from assistant_ui import AssistantClient
 from assistant_ui._http.resume_url import resume_url, validate_stream_id
 from assistant_ui.errors import InvalidRequestError, StreamInterruptedError
+from assistant_ui.protocol.events import TextDelta
 from fault_server import CUT, FaultServer, RawRequest, Step, chunk, chunks, head, text_of
 
 USER = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
@@ -118,3 +119,27 @@ def test_a_resume_url_has_exactly_one_segment_more_than_its_template(stream_id: 
     head, _, segment = url.rpartition("/")
     assert head == "/api/chat/resume"
     assert not set(segment) & set("/?#\\")
+
+
+@twins
+async def test_a_resume_after_a_cut_chat_yields_its_text_deltas(sync: bool) -> None:
+    # chat() reads to the end without building delta events; the resumed
+    # stream goes on with the same parser, and its reader iterates events:
+    # the deltas are events again.
+    with FaultServer(resumable("abc")) as server:
+        async with AssistantClient(server.url, max_retries=0) as client:
+            thread = client.threads("t")
+            with pytest.raises(StreamInterruptedError):
+                await (asyncio.to_thread(thread.chat_sync, messages=[USER]) if sync
+                       else thread.chat(messages=[USER]))  # fmt: skip
+            if sync:
+                with thread.resume_sync() as stream:
+                    events = list(stream.raw_events())
+                    message = stream.get_final_message()
+            else:
+                async with thread.resume() as astream:
+                    events = [e async for e in astream.raw_events()]
+                    message = await astream.get_final_message()
+        assert server.wait_closed()
+    assert [e.text_delta for e in events if isinstance(e, TextDelta)] == ["lo"]
+    assert text_of(message) == "hello"

@@ -166,6 +166,9 @@ class StreamCore:
         self.skip = 0
         if resume_of is not None and resume_of.parser is not None:
             self.parser = resume_of.parser
+            # The interrupted stream's reader may have skipped delta events;
+            # this stream's reader decides for itself.
+            self.parser.skip_delta_events(False)
             self._skipped_seen = self.parser.skipped_events
             self.skip = resume_of.decoded
             self.warnings = resume_of.warnings

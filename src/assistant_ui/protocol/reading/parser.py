@@ -267,17 +267,18 @@ class StreamParser:
         self._phase = "closed"
         return out if self._events else []
 
-    def skip_delta_events(self) -> None:
+    def skip_delta_events(self, skip: bool = True) -> None:
         """From now on, plain text, reasoning and tool-argument deltas are
         applied to the message without an event: :meth:`feed` and
         :meth:`close` no longer return them (every other event still comes),
         and :attr:`skipped_events` counts them. For a reader that has stopped
         looking at deltas and only wants the message (``until_done()``).
-        There is no way back."""
-        if not self._skip_deltas:
-            self._skip_deltas = True
-            if self._decoder is not None:
-                self._send_deltas_to_message()
+        ``skip=False`` makes them events again (a resumed stream whose
+        reader iterates them; with ``events=False`` nothing is returned
+        either way)."""
+        self._skip_deltas = skip
+        if self._decoder is not None:
+            self._send_deltas_to_message()
 
     @property
     def skipped_events(self) -> int:
@@ -288,7 +289,7 @@ class StreamParser:
     def _send_deltas_to_message(self) -> None:
         send_text_to = getattr(self._decoder, "send_text_to", None)
         if send_text_to is not None:  # decoders that write through a PartWriter
-            send_text_to(self.accumulator.append_text)
+            send_text_to(self.accumulator.append_text if self._skip_deltas else None)
 
     def fail(self, status: dict[str, Any]) -> None:
         """Records a runtime-level status (a transport error or a cancel),
